@@ -1,0 +1,48 @@
+// Server configuration: defaults < config file (REFERENCE §9) < EVENTS_<KEY>
+// environment variables < command-line flags.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace events {
+
+struct Config {
+    std::string project_name = "Project Name Here";
+    std::string database = "sqlite";          // sqlite | postgresql
+    std::string db_uri = "events.db";         // SQLite file path / PostgreSQL URI
+    std::string db_name = "events";
+    std::string host = "0.0.0.0";
+    int server_port = 5500;
+    int ui_port = 4200;
+    std::string validation;                   // "" | "single" | "multiple"
+    bool case_sensitive = false;
+    bool cascade_delete = true;
+    bool elasticsearch_strict_consistency = true;
+    std::string log_level = "info";
+    std::string admin_token;                  // empty: POST /api/db/init is refused
+    std::string schema_path;                  // empty: the bundled sample schema
+    int threads = 0;                          // 0: a sensible default from the core count
+    int pool_size = 0;                        // 0: a sensible default
+    int64_t body_limit = 1 << 20;             // bytes; larger bodies get 413
+    int read_timeout_s = 30;                  // reading one request
+    int idle_timeout_s = 60;                  // keep-alive idle
+    std::string cors_origins;                 // extra allowed origins, comma-separated
+
+    // Loads a JSON config file (flat object); unknown keys are ignored with a log line.
+    // Throws std::runtime_error naming the file and the bad key.
+    static Config from_file(const std::string& path);
+    // Applies EVENTS_<UPPER_KEY> environment variables over this config.
+    void apply_environment();
+    // Validates values (database kind, port range, validation mode); throws std::runtime_error.
+    void validate() const;
+    // The config as shown by /api/db/report: secrets (passwords in URIs, admin_token) masked.
+    boost::json::object redacted_json() const;
+};
+
+// "postgresql://user:secret@host" -> "postgresql://user:***@host".
+std::string mask_uri_password(const std::string& uri);
+
+}  // namespace events

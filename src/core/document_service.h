@@ -1,0 +1,66 @@
+// The document service: every rule common to all backends, between the API layer
+// and one storage driver. Ids, body validation, FK checks on write, uniques and
+// cascades where the backend has no native ones, FK expansion (`view`) and read
+// validation on the way out, and the mapping of driver failures to API errors.
+//
+// Thread-safe: one instance serves every request; all request state is passed in.
+#pragma once
+
+#include "core/list_query.h"
+#include "core/notifications.h"
+#include "core/schema.h"
+#include "storage/driver.h"
+
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace events {
+
+enum class ReadValidation { Off, Single, Multiple };   // config `validation` (REFERENCE §8.1)
+
+struct ServiceOptions {
+    ReadValidation validation = ReadValidation::Off;
+    bool cascade_delete = true;
+};
+
+struct ListResult {
+    std::vector<Document> docs;
+    int64_t total = 0;
+};
+
+class DocumentService {
+public:
+    DocumentService(const Schema& schema, StorageDriver& driver, ServiceOptions options);
+
+    // All methods throw ApiError; warnings go to `notes`. Returned documents are in
+    // response form: `id` first, then the fields in schema order, then expansions.
+    Document get(const Entity& e, std::string_view id, const RequestParams& p, Notifications& notes);
+    ListResult list(const Entity& e, const RequestParams& p, Notifications& notes);
+    Document create(const Entity& e, const boost::json::value& body, const RequestParams& p, Notifications& notes);
+    Document replace(const Entity& e, std::string_view id, const boost::json::value& body,
+                     const RequestParams& p, Notifications& notes);
+    Document patch(const Entity& e, std::string_view id, const boost::json::value& body,
+                   const RequestParams& p, Notifications& notes);
+    // The deleted document, or nullopt when it did not exist (DELETE is idempotent).
+    std::optional<Document> remove(const Entity& e, std::string_view id, const RequestParams& p,
+                                   Notifications& notes);
+
+    const Schema& schema() const { return schema_; }
+    StorageDriver& driver() { return driver_; }
+
+private:
+    enum class WriteKind { Create, Replace, Patch };
+    Document write(const Entity& e, std::string id, const boost::json::value& body, WriteKind kind,
+                   Notifications& notes);
+    void expand(const Entity& e, std::vector<Document>& docs, const RequestParams& p, bool validate,
+                Notifications& notes);
+
+    const Schema& schema_;
+    StorageDriver& driver_;
+    ServiceOptions options_;
+};
+
+}  // namespace events

@@ -1,0 +1,41 @@
+// The one value format of every response and every backend (DECISIONS §2.7).
+//
+// Canonical in-memory form of a field value inside a document (boost::json):
+//   String, ObjectId  -> string
+//   Integer           -> int64
+//   Number, Currency  -> double
+//   Boolean           -> bool
+//   Date              -> string "YYYY-MM-DD"
+//   Datetime          -> string "YYYY-MM-DDTHH:MM:SS.mmmZ" (UTC, always milliseconds)
+//   JSON              -> object
+//   Array[String]     -> array of strings
+//   absent / null     -> null
+// Validation produces this form; drivers must return exactly this form on read.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace events {
+
+// Parses "YYYY-MM-DD", "YYYY-MM-DD[T ]HH:MM[:SS[.fff...]][Z|±HH:MM]" (naive = UTC).
+// Returns milliseconds since the Unix epoch, or nullopt when the text is not a date.
+std::optional<int64_t> parse_timestamp_ms(std::string_view text);
+
+std::string format_date(int64_t epoch_ms);       // "YYYY-MM-DD" (UTC date)
+std::string format_datetime(int64_t epoch_ms);   // "YYYY-MM-DDTHH:MM:SS.mmmZ"
+
+// Canonical Date / Datetime text from any accepted input text; nullopt when invalid.
+std::optional<std::string> canonical_date(std::string_view text);
+std::optional<std::string> canonical_datetime(std::string_view text);
+
+// Current time as canonical Datetime text.
+std::string now_datetime();
+
+// Shortest text that reads back as the same double, never exponent form for
+// ordinary magnitudes (1e-6 <= |v| < 1e21): 236153.61 -> "236153.61", 50000.0 -> "50000".
+std::string format_number(double v);
+
+}  // namespace events

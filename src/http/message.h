@@ -1,0 +1,30 @@
+// The plain request/response pair that crosses from the HTTP layer (Boost.Beast,
+// src/http) into the API layer (src/apis). No Beast types past this line, so the
+// API layer compiles fast and can be tested without sockets.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace events {
+
+struct HttpRequest {
+    std::string method;    // upper case: GET, POST, PUT, PATCH, DELETE, OPTIONS, ...
+    std::string path;      // %-decoded path without the query string
+    std::vector<std::pair<std::string, std::string>> query;   // %-decoded, '+' as space, in URL order
+    std::string body;
+    std::string authorization;   // the Authorization header ("" when absent)
+};
+
+struct HttpResponse {
+    int status = 200;
+    std::string content_type = "application/json";
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;   // extra headers
+};
+
+using RequestHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+}  // namespace events

@@ -1,0 +1,42 @@
+// HTTP/1.1 server on Boost.Beast/Asio: keep-alive, a pool of worker threads,
+// a body limit (413 in the envelope), read/idle timeouts, CORS (REFERENCE §3) and
+// graceful shutdown on SIGINT/SIGTERM (in-flight requests finish first).
+#pragma once
+
+#include "http/message.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace events {
+
+struct ServerOptions {
+    std::string host = "0.0.0.0";
+    int port = 5500;                 // 0: pick a free port (see bound_port())
+    int threads = 4;
+    int64_t body_limit = 1 << 20;
+    int read_timeout_s = 30;
+    int idle_timeout_s = 60;
+    std::vector<std::string> cors_origins;   // exact Origin values allowed
+};
+
+class HttpServer {
+public:
+    HttpServer(ServerOptions options, RequestHandler handler);
+    ~HttpServer();
+
+    // Binds and listens; throws std::runtime_error when the address is taken.
+    void start();
+    int bound_port() const;
+    // Serves until SIGINT/SIGTERM or stop(); returns after in-flight requests finished.
+    void run();
+    void stop();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace events

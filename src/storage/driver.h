@@ -1,0 +1,129 @@
+// The storage-driver contract: everything a backend must do, nothing more.
+//
+// Rules common to all backends (validation, ids, FK checks, uniques where the
+// backend has no native ones, cascades where it has no native ones, views) live
+// in DocumentService, not here. Documents cross this interface in the canonical
+// value form of core/value_format.h, keyed by schema field names, `id` included.
+#pragma once
+
+#include "core/list_query.h"
+#include "core/schema.h"
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace events {
+
+using Document = boost::json::object;
+
+struct Capabilities {
+    bool native_uniques = false;    // the backend enforces `unique` itself (atomic with the write)
+    bool native_cascades = false;   // the backend applies cascade_delete itself (FK ON DELETE)
+    bool native_foreign_keys = false; // the backend rejects a write whose FK target is missing
+};
+
+// A write broke a unique constraint. `fields` are the constraint's fields in schema
+// order; {"id"} when the primary key collided.
+struct UniqueViolation : std::runtime_error {
+    const Entity* entity;
+    std::vector<std::string> fields;
+    UniqueViolation(const Entity* e, std::vector<std::string> f)
+        : std::runtime_error("unique violation"), entity(e), fields(std::move(f)) {}
+};
+
+// A write referenced a missing parent, or a RESTRICT delete found children.
+struct ForeignKeyViolation : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// The backend cannot be reached (after the driver's own retry). Answered with 503.
+struct StorageUnavailable : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Start-up reconciliation refused to go on (e.g. data violates a new unique constraint).
+struct ReconcileError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct ListPage {
+    std::vector<Document> docs;
+    int64_t total = 0;   // count of all matches (ignores offset/limit); -1 when !with_total
+};
+
+struct DriverOptions {
+    std::string uri;            // SQLite: file path; PostgreSQL: postgresql://user:pass@host:port
+    std::string db_name;
+    bool case_sensitive = false;
+    bool cascade_delete = true;
+    int pool_size = 8;          // read connections (SQLite) / pool size (PostgreSQL)
+};
+
+// Operations inside one atomic write. Obtained only through StorageDriver::write().
+class WriteTxn {
+public:
+    virtual ~WriteTxn() = default;
+    virtual std::optional<Document> get(const Entity& e, std::string_view id) = 0;
+    virtual bool exists(const Entity& e, std::string_view id) = 0;
+    // Throws UniqueViolation (fields {"id"} for an existing id) / ForeignKeyViolation.
+    virtual void insert(const Entity& e, const Document& doc) = 0;
+    // Full replacement of the stored document with doc["id"]; false when absent.
+    virtual bool update(const Entity& e, const Document& doc) = 0;
+    // Deletes one document. With native cascades the backend also applies the
+    // ON DELETE actions; a RESTRICT hit throws ForeignKeyViolation. False when absent.
+    virtual bool remove(const Entity& e, std::string_view id) = 0;
+    // Ids of documents of `e` whose `field` equals `value` (for synthetic cascades
+    // and for the cascade_delete=false message).
+    virtual std::vector<std::string> ids_where(const Entity& e, const Field& field, std::string_view value,
+                                               int64_t limit) = 0;
+    virtual int64_t count_where(const Entity& e, const Field& field, std::string_view value) = 0;
+    // Sets `field` to null on every document of `e` where it equals `value`.
+    virtual void clear_where(const Entity& e, const Field& field, std::string_view value) = 0;
+};
+
+class StorageDriver {
+public:
+    virtual ~StorageDriver() = default;
+
+    virtual std::string_view backend_name() const = 0;   // "sqlite", "postgresql", ...
+    virtual Capabilities capabilities() const = 0;
+
+    // Start-up: connect, create what is missing, reconcile unique/declared indexes
+    // with the schema (DECISIONS §2.14). Throws ReconcileError / StorageUnavailable.
+    virtual void open() = 0;
+    // Flushes and closes every connection (graceful shutdown).
+    virtual void close() = 0;
+
+    virtual std::optional<Document> get(const Entity& e, std::string_view id) = 0;
+    // Documents with these ids (any order; missing ids are simply absent).
+    virtual std::vector<Document> get_many(const Entity& e, const std::vector<std::string>& ids) = 0;
+    virtual ListPage list(const Entity& e, const ListQuery& q) = 0;
+
+    // Runs `work` atomically: all its operations commit together or not at all.
+    // Exceptions thrown by `work` roll back and propagate to the caller.
+    virtual void write(const std::function<void(WriteTxn&)>& work) = 0;
+
+    // Drops and recreates only this schema's tables/collections/indices.
+    virtual void wipe() = 0;
+    // Per-entity document counts.
+    virtual boost::json::object entity_counts() = 0;
+    // Driver-specific details for /api/db/report (tables, indexes, ...). No secrets.
+    virtual boost::json::object report_details() = 0;
+    // True when the backend answers right now (used by /api/health).
+    virtual bool ping() = 0;
+};
+
+// Creates the driver named by `backend` ("sqlite", "postgresql"); throws
+// std::invalid_argument for an unknown or unsupported backend.
+std::unique_ptr<StorageDriver> make_driver(std::string_view backend, const Schema& schema,
+                                           const DriverOptions& options);
+
+}  // namespace events
