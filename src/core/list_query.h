@@ -43,9 +43,11 @@ struct ListQuery {
 };
 
 // view=account(name,createdAt): expand FK `accountId` into `account: {exists, name, createdAt}`.
+// The view name is the FK field's name minus "Id" (or the target entity's name).
 struct ViewSpec {
-    const Entity* entity;
-    std::vector<const Field*> fields;
+    const Field* fk;                    // the FK field of the requested entity, e.g. User.accountId
+    const Entity* entity;               // its target, e.g. Account
+    std::vector<const Field*> fields;   // fields of the target to copy (may include id)
 };
 
 // Everything the query string of an entity route says (REFERENCE §5, DECISIONS §2.2-2.4).
