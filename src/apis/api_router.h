@@ -15,6 +15,8 @@ public:
     HttpResponse handle(const HttpRequest& req);
 
 private:
+    HttpResponse admin(const HttpRequest& req, const std::string& action);
+
     const Config& config_;
     DocumentService& service_;
 };

@@ -27,6 +27,10 @@ std::optional<int64_t> parse_timestamp_ms(std::string_view text);
 std::string format_date(int64_t epoch_ms);       // "YYYY-MM-DD" (UTC date)
 std::string format_datetime(int64_t epoch_ms);   // "YYYY-MM-DDTHH:MM:SS.mmmZ"
 
+// Epoch seconds (JSON number input for Date/Datetime) as milliseconds; nullopt when not
+// finite or outside years 0001-9999.
+std::optional<int64_t> epoch_seconds_to_ms(double seconds);
+
 // Canonical Date / Datetime text from any accepted input text; nullopt when invalid.
 std::optional<std::string> canonical_date(std::string_view text);
 std::optional<std::string> canonical_datetime(std::string_view text);

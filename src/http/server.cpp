@@ -1,1 +1,430 @@
-namespace events {}
+// Modelled on Beast's advanced async server example: one io_context run by a pool of
+// threads, a strand per connection, one Session object per connection.
+//
+// Session states: idle (waiting for the first byte of the next request) -> reading
+// (header, then body) -> handling (the synchronous RequestHandler runs on the io
+// thread) -> writing -> idle again, or closed. The split between idle and reading is
+// what lets two timeouts apply (idle_timeout_s vs read_timeout_s) and lets a graceful
+// shutdown close idle keep-alive connections while in-flight requests finish.
+#include "http/server.h"
+
+#include "http/request_target.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cctype>
+#include <csignal>
+#include <cstdio>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+
+namespace events {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+using Response = http::response<http::string_body>;
+
+// The envelope of an error the HTTP layer answers itself. Messages are fixed texts
+// (no client input), so no JSON escaping is needed.
+std::string error_envelope(const char* type, const std::string& message) {
+    return std::string(R"({"data":null,"notifications":{"general":{"errors":[{"type":")") + type +
+           R"(","message":")" + message + R"("}],"warnings":[]}},"status":"error"})";
+}
+
+// How long to keep reading (and discarding) after an error response that closes the
+// connection, so that the client's unread request bytes do not turn our close into a
+// reset that destroys the response before the client reads it.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+
+}  // namespace
+
+class Session;
+
+// Server state shared by the acceptor and every session.
+struct ServerCore {
+    ServerCore(ServerOptions o, RequestHandler h)
+        : options(std::move(o)),
+          handler(std::move(h)),
+          ioc(std::max(1, options.threads)),
+          acceptor(net::make_strand(ioc)),
+          signals(acceptor.get_executor()) {}
+
+    void accept();
+    void on_accept(beast::error_code ec, tcp::socket socket);
+    // Runs on the acceptor's strand: stop accepting, stop listening for signals and
+    // close every idle connection. Busy connections close after their response.
+    void shut_down();
+
+    void add(const std::shared_ptr<Session>& s);
+    void remove(Session* s);
+
+    bool cors_allowed(std::string_view origin) const {
+        return !origin.empty() &&
+               std::find(options.cors_origins.begin(), options.cors_origins.end(), origin) !=
+                   options.cors_origins.end();
+    }
+
+    ServerOptions options;
+    RequestHandler handler;
+    net::io_context ioc;
+    tcp::acceptor acceptor;
+    net::signal_set signals;
+    std::atomic<bool> stopping{false};
+    bool started = false;
+    int port = 0;
+
+    std::mutex sessions_mutex;
+    std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+public:
+    Session(tcp::socket&& socket, ServerCore& server) : stream_(std::move(socket)), server_(server) {}
+    ~Session() { server_.remove(this); }
+
+    void start() {
+        net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::wait_for_request, shared_from_this()));
+    }
+
+    // Called by a shutdown: an idle connection is closed now,
+    // a busy one when its response has been written.
+    void post_close_if_idle() {
+        net::post(stream_.get_executor(), [self = shared_from_this()] {
+            if (self->idle_) self->stream_.cancel();
+        });
+    }
+
+private:
+    void wait_for_request() {
+        if (server_.stopping) return close();
+        if (buffer_.size() > 0) return read_header();   // a pipelined request is already here
+        idle_ = true;
+        stream_.expires_after(std::chrono::seconds(first_request_ ? server_.options.read_timeout_s
+                                                                  : server_.options.idle_timeout_s));
+        stream_.async_read_some(buffer_.prepare(4096),
+                                beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
+    }
+
+    void on_first_bytes(beast::error_code ec, std::size_t n) {
+        idle_ = false;
+        if (ec || server_.stopping) return close();   // timeout, EOF, shutdown
+        buffer_.commit(n);
+        read_header();
+    }
+
+    void read_header() {
+        first_request_ = false;
+        parser_.emplace();
+        parser_->body_limit(static_cast<std::uint64_t>(std::max<int64_t>(0, server_.options.body_limit)));
+        stream_.expires_after(std::chrono::seconds(server_.options.read_timeout_s));
+        http::async_read_header(stream_, buffer_, *parser_,
+                                beast::bind_front_handler(&Session::on_header, shared_from_this()));
+    }
+
+    void on_header(beast::error_code ec, std::size_t) {
+        if (ec) return on_read_error(ec);
+        if (parser_->is_done()) return handle();
+        // Expect: 100-continue – the client waits for our go-ahead before sending the body.
+        if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+            auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                           parser_->get().version());
+            http::async_write(stream_, *cont,
+                              [self = shared_from_this(), cont](beast::error_code ec, std::size_t) {
+                                  if (ec) return self->close();
+                                  self->read_body();
+                              });
+            return;
+        }
+        read_body();
+    }
+
+    void read_body() {
+        http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_body, shared_from_this()));
+    }
+
+    void on_body(beast::error_code ec, std::size_t) {
+        if (ec) return on_read_error(ec);
+        handle();
+    }
+
+    void on_read_error(beast::error_code ec) {
+        if (ec == http::error::body_limit) {
+            return send_error(http::status::payload_too_large, "payload_too_large",
+                              "Request body exceeds the limit of " + std::to_string(server_.options.body_limit) +
+                                  " bytes");
+        }
+        // A connection that dropped or timed out gets no answer; anything else is a request
+        // the parser cannot read.
+        if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == beast::error::timeout ||
+            ec == net::error::operation_aborted || ec == net::error::connection_reset || ec == net::error::eof) {
+            return close();
+        }
+        send_error(http::status::bad_request, "bad_request", "Malformed HTTP request");
+    }
+
+    // Answers an error the HTTP layer detected itself and closes the connection.
+    void send_error(http::status status, const char* type, const std::string& message) {
+        unsigned version = 11;
+        std::string origin;
+        if (parser_ && parser_->is_header_done()) {
+            version = parser_->get().version();
+            origin = std::string(parser_->get()[http::field::origin]);
+        }
+        Response res{status, version};
+        res.set(http::field::content_type, "application/json");
+        res.body() = error_envelope(type, message);
+        res.prepare_payload();
+        add_cors(res, origin);
+        send(std::move(res), /*close=*/true, /*linger=*/true);
+    }
+
+    void handle() {
+        const auto& req = parser_->get();
+        std::string origin(req[http::field::origin]);
+        bool keep_alive = req.keep_alive();
+
+        if (req.method() == http::verb::options) {
+            Response res{http::status::no_content, req.version()};
+            add_cors(res, origin);
+            res.set(http::field::access_control_allow_methods, "GET, POST, PUT, PATCH, DELETE, OPTIONS");
+            auto requested = req[http::field::access_control_request_headers];
+            res.set(http::field::access_control_allow_headers, requested.empty() ? "*" : requested);
+            res.set(http::field::access_control_max_age, "3600");
+            return send(std::move(res), !keep_alive, false);
+        }
+
+        auto target = parse_request_target(req.target());
+        if (!target) {
+            Response res{http::status::bad_request, req.version()};
+            res.set(http::field::content_type, "application/json");
+            res.body() = error_envelope("bad_request", "Malformed percent-encoding in request target");
+            res.prepare_payload();
+            add_cors(res, origin);
+            return send(std::move(res), !keep_alive, false);
+        }
+
+        HttpRequest request;
+        request.method = std::string(req.method_string());
+        std::transform(request.method.begin(), request.method.end(), request.method.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+        request.path = std::move(target->path);
+        request.query = std::move(target->query);
+        request.authorization = std::string(req[http::field::authorization]);
+        request.body = std::move(parser_->get().body());
+
+        HttpResponse out;
+        try {
+            out = server_.handler(request);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "events: request handler failed on %s %s: %s\n", request.method.c_str(),
+                         request.path.c_str(), e.what());
+            out = HttpResponse{500, "application/json", error_envelope("internal_error", "Internal server error"), {}};
+        } catch (...) {
+            out = HttpResponse{500, "application/json", error_envelope("internal_error", "Internal server error"), {}};
+        }
+
+        Response res{static_cast<http::status>(out.status), req.version()};
+        if (!out.content_type.empty()) res.set(http::field::content_type, out.content_type);
+        for (auto& [name, value] : out.headers) res.insert(name, value);
+        add_cors(res, origin);
+        int status_class = out.status / 100;
+        if (status_class == 1 || out.status == 204 || out.status == 304) {
+            // These statuses carry no body (RFC 9110); Beast refuses to frame one.
+            res.prepare_payload();
+        } else if (req.method() == http::verb::head) {
+            res.content_length(out.body.size());
+        } else {
+            res.body() = std::move(out.body);
+            res.prepare_payload();
+        }
+        send(std::move(res), !keep_alive, false);
+    }
+
+    void add_cors(Response& res, const std::string& origin) const {
+        if (!server_.cors_allowed(origin)) return;
+        res.set(http::field::access_control_allow_origin, origin);
+        res.set(http::field::access_control_allow_credentials, "true");
+        res.set(http::field::vary, "Origin");
+    }
+
+    void send(Response&& res, bool close, bool linger) {
+        close = close || server_.stopping;
+        res.set(http::field::server, "events");
+        res.keep_alive(!close);
+        response_ = std::move(res);
+        stream_.expires_after(std::chrono::seconds(server_.options.read_timeout_s));
+        http::async_write(stream_, response_,
+                          [self = shared_from_this(), close, linger](beast::error_code ec, std::size_t) {
+                              self->on_write(ec, close, linger);
+                          });
+    }
+
+    void on_write(beast::error_code ec, bool close, bool linger) {
+        response_ = {};
+        if (ec) return this->close();
+        if (linger) return drain();
+        if (close || server_.stopping) return this->close();
+        parser_.reset();
+        wait_for_request();
+    }
+
+    // Half-close, then read and discard what the client still sends until it closes too
+    // (or kLingerTime passes), so our response survives the close.
+    void drain() {
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        idle_ = true;
+        stream_.expires_after(kLingerTime);
+        discard();
+    }
+
+    void discard() {
+        stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) return self->close();
+            self->discard();
+        });
+    }
+
+    void close() {
+        idle_ = false;
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        stream_.close();
+    }
+
+    beast::tcp_stream stream_;
+    ServerCore& server_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    Response response_;
+    bool idle_ = false;
+    bool first_request_ = true;
+    std::array<char, 4096> scratch_{};
+};
+
+struct HttpServer::Impl : ServerCore {
+    using ServerCore::ServerCore;
+};
+
+void ServerCore::accept() {
+    acceptor.async_accept(net::make_strand(ioc), beast::bind_front_handler(&ServerCore::on_accept, this));
+}
+
+void ServerCore::on_accept(beast::error_code ec, tcp::socket socket) {
+    if (stopping || !acceptor.is_open()) return;
+    if (!ec) {
+        auto session = std::make_shared<Session>(std::move(socket), *this);
+        add(session);
+        session->start();
+    }
+    // Errors such as EMFILE affect one connection only: keep accepting.
+    accept();
+}
+
+void ServerCore::shut_down() {
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    signals.cancel(ignored);
+    std::vector<std::shared_ptr<Session>> live;
+    {
+        std::lock_guard lock(sessions_mutex);
+        for (auto& [_, weak] : sessions)
+            if (auto s = weak.lock()) live.push_back(std::move(s));
+    }
+    for (auto& s : live) s->post_close_if_idle();
+}
+
+void ServerCore::add(const std::shared_ptr<Session>& s) {
+    std::lock_guard lock(sessions_mutex);
+    sessions.emplace(s.get(), s);
+}
+
+void ServerCore::remove(Session* s) {
+    std::lock_guard lock(sessions_mutex);
+    sessions.erase(s);
+}
+
+HttpServer::HttpServer(ServerOptions options, RequestHandler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+HttpServer::~HttpServer() = default;
+
+void HttpServer::start() {
+    if (impl_->started) return;
+    const auto& o = impl_->options;
+    try {
+        tcp::resolver resolver(impl_->ioc);
+        auto results = resolver.resolve(o.host, std::to_string(o.port),
+                                        tcp::resolver::passive | tcp::resolver::numeric_service);
+        tcp::endpoint endpoint = results.begin()->endpoint();
+        auto& acceptor = impl_->acceptor;
+        acceptor.open(endpoint.protocol());
+        acceptor.set_option(net::socket_base::reuse_address(true));
+        acceptor.bind(endpoint);
+        acceptor.listen(net::socket_base::max_listen_connections);
+        impl_->port = acceptor.local_endpoint().port();
+    } catch (const boost::system::system_error& e) {
+        beast::error_code ignored;
+        impl_->acceptor.close(ignored);
+        throw std::runtime_error("cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " +
+                                 e.code().message());
+    }
+    impl_->started = true;
+}
+
+int HttpServer::bound_port() const { return impl_->port; }
+
+void HttpServer::run() {
+    start();
+    auto& impl = *impl_;
+    impl.signals.add(SIGINT);
+    impl.signals.add(SIGTERM);
+    impl.signals.async_wait([this](beast::error_code ec, int) {
+        if (!ec) stop();
+    });
+    net::dispatch(impl.acceptor.get_executor(), [&impl] {
+        if (!impl.stopping) impl.accept();
+    });
+
+    // The io_context runs out of work (and every run() returns) once the acceptor and
+    // the signal set are closed and the last connection is gone.
+    auto work = [&impl] {
+        for (;;) {
+            try {
+                impl.ioc.run();
+                return;
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "events: unexpected error in the HTTP server: %s\n", e.what());
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int i = 1; i < std::max(1, impl.options.threads); ++i) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+}
+
+void HttpServer::stop() {
+    if (impl_->stopping.exchange(true)) return;
+    net::post(impl_->acceptor.get_executor(), [impl = impl_.get()] { impl->shut_down(); });
+}
+
+}  // namespace events

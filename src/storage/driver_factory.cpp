@@ -1,1 +1,32 @@
-namespace events {}
+// Backend selection: the only place that knows every driver.
+#include "storage/driver.h"
+#include "storage/postgres/pg_dialect.h"
+#include "storage/postgres/pg_pool.h"
+#include "storage/sql/sql_driver.h"
+#include "storage/sqlite/sqlite_dialect.h"
+#include "storage/sqlite/sqlite_pool.h"
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+#include <string>
+
+namespace events {
+
+std::unique_ptr<StorageDriver> make_driver(std::string_view backend, const Schema& schema,
+                                           const DriverOptions& options) {
+    std::string name(backend);
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (name == "sqlite") {
+        return std::make_unique<SqlDriver>(schema, options, std::make_unique<SqliteDialect>(),
+                                           std::make_unique<SqlitePool>(options.uri, options.pool_size));
+    }
+    if (name == "postgresql" || name == "postgres") {
+        return std::make_unique<SqlDriver>(schema, options, std::make_unique<PgDialect>(),
+                                           std::make_unique<PgPool>(PgTarget(options.uri, options.db_name),
+                                                                    options.pool_size));
+    }
+    throw std::invalid_argument("unsupported database backend: " + std::string(backend));
+}
+
+}  // namespace events

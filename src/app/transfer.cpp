@@ -1,0 +1,178 @@
+#include "app/transfer.h"
+
+#include "core/body_validator.h"
+#include "core/value_format.h"
+#include "tools/json_text.h"
+
+#include <boost/json/parse.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <istream>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace events {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr int64_t kExportPage = 1000;
+
+std::string line_prefix(int64_t line) { return "line " + std::to_string(line) + ": "; }
+
+bool blank(const std::string& s) {
+    return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); });
+}
+
+// The document as the driver stores it: `id` first, then the checked fields, with
+// absent timestamps filled the way the document service would fill them on create.
+Document stored_form(const Entity& e, std::string id, json::object checked) {
+    Document doc;
+    doc.reserve(checked.size() + 1);
+    doc["id"] = std::move(id);
+    for (auto& kv : checked) doc[kv.key()] = std::move(kv.value());
+    for (const Field& f : e.fields) {
+        if (!(f.auto_generate || f.auto_update)) continue;
+        auto it = doc.find(f.name);
+        if (it == doc.end() || !it->value().is_null()) continue;
+        std::string now = now_datetime();
+        it->value() = f.type == FieldType::Date ? json::value(now.substr(0, 10)) : json::value(now);
+    }
+    return doc;
+}
+
+struct PendingInsert {
+    const Entity* entity;
+    Document doc;
+    int64_t line;
+};
+
+void insert_batch(StorageDriver& driver, std::vector<PendingInsert>& batch) {
+    if (batch.empty()) return;
+    driver.write([&](WriteTxn& txn) {
+        for (const auto& item : batch) {
+            const std::string where =
+                line_prefix(item.line) + item.entity->name + " " + std::string(item.doc.at("id").as_string()) + ": ";
+            try {
+                txn.insert(*item.entity, item.doc);
+            } catch (const UniqueViolation& u) {
+                std::string fields;
+                for (const auto& f : u.fields) fields += (fields.empty() ? "" : ", ") + f;
+                throw std::runtime_error(where + (u.fields == std::vector<std::string>{"id"}
+                                                      ? std::string("id already exists")
+                                                      : "unique constraint (" + fields + ") violated"));
+            } catch (const ForeignKeyViolation& f) {
+                throw std::runtime_error(where + "foreign key violation: " + f.what());
+            }
+        }
+    });
+    batch.clear();
+}
+
+}  // namespace
+
+TransferStats export_documents(const Schema& schema, StorageDriver& driver, std::ostream& out,
+                               const ProgressFn& progress) {
+    TransferStats stats;
+    std::string line;
+    for (const Entity* e : schema.parents_first()) {
+        const Field* id = &e->id_field();
+        std::optional<std::string> last_id;
+        for (;;) {
+            // Keyset paging: stable and O(page) however deep the export goes.
+            ListQuery q;
+            q.sort = {SortKey{id, false}};
+            if (last_id) q.filters.push_back(FilterCondition{id, FilterOp::Gt, json::value(*last_id)});
+            q.offset = 0;
+            q.limit = kExportPage;
+            q.with_total = false;
+            ListPage page = driver.list(*e, q);
+            for (const Document& doc : page.docs) {
+                json::object entry;
+                entry["entity"] = e->name;
+                entry["doc"] = doc;
+                line.clear();
+                append_json_text(line, entry);
+                line.push_back('\n');
+                out.write(line.data(), static_cast<std::streamsize>(line.size()));
+            }
+            stats.documents += static_cast<int64_t>(page.docs.size());
+            if (!out) throw std::runtime_error("export: writing the output failed");
+            if (progress && !page.docs.empty()) progress(*e, stats.documents);
+            if (static_cast<int64_t>(page.docs.size()) < kExportPage) break;
+            last_id = std::string(page.docs.back().at("id").as_string());
+        }
+    }
+    out.flush();
+    return stats;
+}
+
+TransferStats import_documents(const Schema& schema, StorageDriver& driver, std::istream& in,
+                               const ProgressFn& progress, int batch_size) {
+    TransferStats stats;
+    const size_t batch_limit = static_cast<size_t>(std::max(1, batch_size));
+    std::vector<PendingInsert> batch;
+    batch.reserve(batch_limit);
+    std::string line;
+    int64_t line_no = 0;
+
+    auto flush = [&] {
+        if (batch.empty()) return;
+        const Entity* last_entity = batch.back().entity;
+        int64_t n = static_cast<int64_t>(batch.size());
+        insert_batch(driver, batch);
+        stats.documents += n;
+        if (progress) progress(*last_entity, stats.documents);
+    };
+
+    while (std::getline(in, line)) {
+        ++line_no;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (blank(line)) continue;
+
+        boost::system::error_code ec;
+        json::value parsed = json::parse(line, ec);
+        if (ec) throw std::runtime_error(line_prefix(line_no) + "malformed JSON: " + ec.message());
+        const json::object* entry = parsed.if_object();
+        const json::value* name = entry ? entry->if_contains("entity") : nullptr;
+        const json::value* doc = entry ? entry->if_contains("doc") : nullptr;
+        if (!name || !name->is_string() || !doc || !doc->is_object())
+            throw std::runtime_error(line_prefix(line_no) +
+                                     R"(expected {"entity": "<name>", "doc": {...}})");
+        const Entity* e = schema.find(name->as_string());
+        if (!e) throw std::runtime_error(line_prefix(line_no) + "unknown entity " + std::string(name->as_string()));
+
+        const json::object& body = doc->as_object();
+        const json::value* id = body.if_contains("id");
+        if (!id || !id->is_string() || id->as_string().empty())
+            throw std::runtime_error(line_prefix(line_no) + e->name + ": the document has no id");
+        std::string id_text(id->as_string());
+        std::transform(id_text.begin(), id_text.end(), id_text.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+
+        BodyCheck check = check_body(*e, body);
+        if (!check.errors.empty()) {
+            std::string message = line_prefix(line_no) + e->name + " " + id_text + ":";
+            const char* separator = " ";
+            for (const Notice& n : check.errors) {
+                message.append(separator);
+                if (!n.field.empty()) message.append(n.field).append(": ");
+                message.append(n.message);
+                separator = "; ";
+            }
+            throw std::runtime_error(message);
+        }
+
+        batch.push_back(PendingInsert{e, stored_form(*e, std::move(id_text), std::move(check.doc)), line_no});
+        if (batch.size() >= batch_limit) flush();
+    }
+    if (in.bad()) throw std::runtime_error("import: reading the input failed at line " + std::to_string(line_no));
+    flush();
+    return stats;
+}
+
+}  // namespace events

@@ -1,0 +1,313 @@
+#include "core/document_service.h"
+
+#include "core/body_validator.h"
+#include "core/ulid.h"
+#include "core/value_format.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+namespace events {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string lower_trimmed(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    return out;
+}
+
+// The response form of a document: `id` first, then every field in schema order.
+Document response_form(const Entity& e, const Document& stored) {
+    Document out;
+    out.reserve(e.fields.size() + 2);
+    auto id = stored.find("id");
+    out["id"] = id != stored.end() ? id->value() : json::value();
+    for (const Field& f : e.fields) {
+        if (f.is_id()) continue;
+        auto it = stored.find(f.name);
+        out[f.name] = it != stored.end() ? it->value() : json::value();
+    }
+    return out;
+}
+
+const char* operation_name(char op) {
+    switch (op) {
+        case 'c': return "create";
+        case 'r': return "read";
+        case 'u': return "update";
+        default: return "delete";
+    }
+}
+
+void require_operation(const Entity& e, char op) {
+    if (!e.allows(op))
+        throw ApiError(405, kGeneral,
+                       Notice{"", fmt::format("Operation {} is not allowed on {}", operation_name(op), e.name)});
+}
+
+Notice warning_for(const Entity& e, const std::string& doc_id, std::string type, std::string message,
+                   std::string field, json::value value = nullptr) {
+    Notice n;
+    n.type = std::move(type);
+    n.message = std::move(message);
+    n.field = std::move(field);
+    n.value = std::move(value);
+    n.entity = e.name;
+    n.entity_id = doc_id;
+    return n;
+}
+
+std::string not_found_message(const Entity& e, std::string_view id) { return fmt::format("{} {} not found", e.name, id); }
+
+std::string string_of(const json::value& v) { return v.is_string() ? std::string(v.get_string()) : std::string(); }
+
+}  // namespace
+
+DocumentService::DocumentService(const Schema& schema, StorageDriver& driver, ServiceOptions options)
+    : schema_(schema), driver_(driver), options_(options) {}
+
+// ---- reads ------------------------------------------------------------------
+
+Document DocumentService::get(const Entity& e, std::string_view raw_id, const RequestParams& p, Notifications& notes) {
+    require_operation(e, 'r');
+    const std::string id = lower_trimmed(raw_id);
+    auto stored = driver_.get(e, id);
+    if (!stored) throw ApiError::not_found(not_found_message(e, id), id);
+    std::vector<Document> docs{response_form(e, *stored)};
+    expand(e, docs, p, options_.validation != ReadValidation::Off, notes);
+    return std::move(docs.front());
+}
+
+ListResult DocumentService::list(const Entity& e, const RequestParams& p, Notifications& notes) {
+    require_operation(e, 'r');
+    ListResult result;
+    if (p.id_filter) {
+        // REFERENCE §5.5: an id in the filter is a single fetch; DECISIONS §2.4: missing -> empty list.
+        if (auto stored = driver_.get(e, *p.id_filter)) result.docs.push_back(response_form(e, *stored));
+        result.total = static_cast<int64_t>(result.docs.size());
+    } else {
+        ListPage page = driver_.list(e, p.query);
+        result.total = page.total;
+        result.docs.reserve(page.docs.size());
+        for (const Document& d : page.docs) result.docs.push_back(response_form(e, d));
+    }
+    expand(e, result.docs, p, options_.validation == ReadValidation::Multiple, notes);
+    return result;
+}
+
+// FK expansion (`view`) and read validation. One batched lookup per FK field for
+// the whole page, never one per document (REFERENCE §15.28).
+void DocumentService::expand(const Entity& e, std::vector<Document>& docs, const RequestParams& p, bool validate,
+                             Notifications& notes) {
+    if (docs.empty() || (p.views.empty() && !validate)) return;
+
+    struct Expansion {
+        const Field* fk;
+        const ViewSpec* view;   // null: validation only ({"exists": ...})
+    };
+    std::vector<Expansion> expansions;
+    for (const ViewSpec& v : p.views) expansions.push_back({v.fk, &v});
+    if (validate)
+        for (const Field* fk : e.foreign_keys)
+            if (std::none_of(expansions.begin(), expansions.end(), [&](const Expansion& x) { return x.fk == fk; }))
+                expansions.push_back({fk, nullptr});
+
+    for (const Expansion& x : expansions) {
+        std::set<std::string> wanted;
+        for (const Document& d : docs)
+            if (auto* v = d.if_contains(x.fk->name); v && v->is_string()) wanted.insert(std::string(v->get_string()));
+        std::map<std::string, Document> found;
+        if (!wanted.empty())
+            for (Document& parent : driver_.get_many(*x.fk->fk_target, {wanted.begin(), wanted.end()}))
+                found.emplace(string_of(parent["id"]), std::move(parent));
+
+        const std::string key = x.fk->fk_view_name();
+        for (Document& d : docs) {
+            const std::string doc_id = string_of(d["id"]);
+            json::object sub;
+            const json::value& fk_value = d[x.fk->name];
+            if (!fk_value.is_string()) {
+                sub["exists"] = false;
+                if (x.view || x.fk->required)
+                    notes.warning(doc_id, warning_for(e, doc_id, "missing", "Missing fk ID", x.fk->name));
+            } else if (auto it = found.find(string_of(fk_value)); it == found.end()) {
+                sub["exists"] = false;
+                notes.warning(doc_id, warning_for(e, doc_id, "not_found",
+                                                  fmt::format("Id {} does not exist", string_of(fk_value)),
+                                                  x.fk->name));
+            } else {
+                sub["exists"] = true;
+                if (x.view)
+                    for (const Field* f : x.view->fields) {
+                        auto* v = it->second.if_contains(f->name);
+                        sub[f->name] = v ? *v : json::value();
+                    }
+            }
+            d[key] = std::move(sub);
+        }
+    }
+
+    if (validate) {
+        // Stored data that no longer satisfies the schema (written before a schema
+        // change) is reported, never refused (REFERENCE §6).
+        for (Document& d : docs) {
+            json::object body;
+            for (const Field& f : e.fields)
+                if (!f.is_id()) body[f.name] = d[f.name];
+            const std::string doc_id = string_of(d["id"]);
+            for (Notice& n : check_body(e, body).errors)
+                notes.warning(doc_id, warning_for(e, doc_id, "validation", n.message, n.field, n.value));
+        }
+    }
+}
+
+// ---- writes -----------------------------------------------------------------
+
+Document DocumentService::create(const Entity& e, const json::value& body, const RequestParams&, Notifications& notes) {
+    require_operation(e, 'c');
+    if (!body.is_object()) throw ApiError::bad_request("Request body must be a JSON object");
+    std::string id;
+    if (auto* v = body.get_object().if_contains("id"); v && !v->is_null()) {
+        if (!v->is_string())
+            throw ApiError(422, kGeneral, Notice{"validation_failed", "Input should be a valid string", "id", *v});
+        id = lower_trimmed(v->get_string());
+    }
+    if (id.empty()) id = new_ulid();
+    return write(e, std::move(id), body, WriteKind::Create, notes);
+}
+
+Document DocumentService::replace(const Entity& e, std::string_view id, const json::value& body, const RequestParams&,
+                                  Notifications& notes) {
+    require_operation(e, 'u');
+    if (!body.is_object()) throw ApiError::bad_request("Request body must be a JSON object");
+    return write(e, lower_trimmed(id), body, WriteKind::Replace, notes);
+}
+
+Document DocumentService::patch(const Entity& e, std::string_view id, const json::value& body, const RequestParams&,
+                                Notifications& notes) {
+    require_operation(e, 'u');
+    if (!body.is_object()) throw ApiError::bad_request("Request body must be a JSON object");
+    return write(e, lower_trimmed(id), body, WriteKind::Patch, notes);
+}
+
+Document DocumentService::write(const Entity& e, std::string id, const json::value& body_value, WriteKind kind,
+                                Notifications& notes) {
+    const json::object& body = body_value.get_object();
+
+    // PATCH merges onto the stored document and is then validated as a whole.
+    // autoUpdate fields are not carried over, so they are refreshed unless sent.
+    json::object input;
+    if (kind == WriteKind::Patch) {
+        auto stored = driver_.get(e, id);
+        if (!stored) throw ApiError::not_found(not_found_message(e, id), id);
+        for (const Field& f : e.fields)
+            if (!f.is_id() && !f.auto_update) input[f.name] = (*stored)[f.name];
+        for (const auto& kv : body) input[kv.key()] = kv.value();
+    }
+    BodyCheck check = check_body(e, kind == WriteKind::Patch ? input : body);
+    if (!check.errors.empty()) {
+        std::vector<std::pair<std::string, Notice>> errors;
+        for (Notice& n : check.errors) errors.emplace_back(id, std::move(n));
+        throw ApiError(422, std::move(errors));
+    }
+    for (Notice& n : check.warnings) notes.warning(id, warning_for(e, id, n.type, n.message, n.field, n.value));
+
+    Document doc;
+    doc.reserve(e.fields.size());
+    doc["id"] = id;
+    for (auto& kv : check.doc) doc[kv.key()] = std::move(kv.value());
+    const std::string now = now_datetime();
+    for (const Field& f : e.fields)
+        if (f.auto_update && doc[f.name].is_null()) doc[f.name] = now;
+
+    bool keep_created = false;   // a PUT without createdAt keeps the stored one (DECISIONS §2.8)
+    for (const Field& f : e.fields)
+        if (f.auto_generate && doc[f.name].is_null()) {
+            if (kind == WriteKind::Create) doc[f.name] = f.type == FieldType::Date ? now.substr(0, 10) : now;
+            else keep_created = true;
+        }
+
+    try {
+        driver_.write([&](WriteTxn& txn) {
+            if (kind != WriteKind::Create && keep_created) {
+                auto stored = txn.get(e, id);
+                if (!stored) throw ApiError::not_found(not_found_message(e, id), id);
+                for (const Field& f : e.fields)
+                    if (f.auto_generate && doc[f.name].is_null()) doc[f.name] = (*stored)[f.name];
+            }
+            // FK checks inside the transaction, so a parent cannot vanish in between.
+            std::vector<std::pair<std::string, Notice>> fk_errors;
+            for (const Field* fk : e.foreign_keys) {
+                const json::value& v = doc[fk->name];
+                if (v.is_string() && !txn.exists(*fk->fk_target, v.get_string()))
+                    fk_errors.emplace_back(
+                        id, Notice{"validation_failed", fmt::format("Id {} does not exist", string_of(v)), fk->name});
+            }
+            if (!fk_errors.empty()) throw ApiError(422, std::move(fk_errors));
+
+            if (kind == WriteKind::Create) txn.insert(e, doc);
+            else if (!txn.update(e, doc)) throw ApiError::not_found(not_found_message(e, id), id);
+        });
+    } catch (const UniqueViolation& u) {
+        if (u.fields.empty() || u.fields.front() == "id") throw ApiError::conflict("Id already exists", "id", id);
+        throw ApiError::conflict(fmt::format("{} already exists", u.fields.front()), u.fields.front(), id);
+    } catch (const ForeignKeyViolation& f) {
+        throw ApiError::validation("Referenced document does not exist", "", id);
+    }
+    return response_form(e, doc);
+}
+
+std::optional<Document> DocumentService::remove(const Entity& e, std::string_view raw_id, const RequestParams&,
+                                                Notifications&) {
+    require_operation(e, 'd');
+    const std::string id = lower_trimmed(raw_id);
+    const bool native = driver_.capabilities().native_cascades;
+    std::optional<Document> deleted;
+
+    try {
+        driver_.write([&](WriteTxn& txn) {
+            deleted = txn.get(e, id);
+            if (!deleted) return;
+            if (!options_.cascade_delete) {
+                // Refuse with a message naming the referencing entity (DECISIONS §3).
+                for (const Reference& ref : e.referenced_by)
+                    if (int64_t n = txn.count_where(*ref.entity, *ref.field, id); n > 0)
+                        throw ApiError::conflict(fmt::format("Cannot delete {} {}: referenced by {} {} document(s)",
+                                                             e.name, id, n, ref.entity->name),
+                                                 "", id);
+            } else if (!native) {
+                // Backends without ON DELETE actions: cascade here, in the same transaction.
+                std::function<void(const Entity&, const std::string&)> cascade = [&](const Entity& parent,
+                                                                                     const std::string& pid) {
+                    for (const Reference& ref : parent.referenced_by) {
+                        if (ref.field->required) {
+                            for (const std::string& child : txn.ids_where(*ref.entity, *ref.field, pid, INT64_MAX)) {
+                                cascade(*ref.entity, child);
+                                txn.remove(*ref.entity, child);
+                            }
+                        } else {
+                            txn.clear_where(*ref.entity, *ref.field, pid);
+                        }
+                    }
+                };
+                cascade(e, id);
+            }
+            txn.remove(e, id);
+        });
+    } catch (const ForeignKeyViolation&) {
+        throw ApiError::conflict(fmt::format("Cannot delete {} {}: it is still referenced", e.name, id), "", id);
+    }
+    if (!deleted) return std::nullopt;
+    return response_form(e, *deleted);
+}
+
+}  // namespace events

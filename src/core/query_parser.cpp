@@ -1,0 +1,357 @@
+// The list-query grammar of REFERENCE §5 with the fixes of DECISIONS §2.2-2.4, 2.13, 2.20:
+// names are case-insensitive, values keep their case, every bad value is a 400 (nothing is
+// dropped silently), and every sort ends with the id tie-breaker.
+#include "core/query_parser.h"
+
+#include "core/notifications.h"
+#include "core/value_format.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <string_view>
+
+namespace events {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr int64_t kMaxPageSize = 1000;
+constexpr const char* kValidParameters =
+    "page, pageSize, sort, filter, view, no_consistency, full_match";
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+    std::vector<std::string_view> parts;
+    size_t start = 0;
+    for (;;) {
+        size_t pos = s.find(sep, start);
+        if (pos == std::string_view::npos) {
+            parts.push_back(s.substr(start));
+            return parts;
+        }
+        parts.push_back(s.substr(start, pos - start));
+        start = pos + 1;
+    }
+}
+
+// Whole-string integer; an optional leading '+' is accepted like Python's int().
+std::optional<int64_t> parse_int(std::string_view s) {
+    if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+    if (s.empty() || s.front() == '+') return std::nullopt;
+    int64_t v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
+std::optional<double> parse_double(std::string_view s) {
+    if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+    if (s.empty() || s.front() == '+') return std::nullopt;
+    double v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
+    return v;
+}
+
+std::optional<bool> parse_bool(std::string_view s) {
+    const std::string v = lower(s);
+    if (v == "true" || v == "1" || v == "yes") return true;
+    if (v == "false" || v == "0" || v == "no") return false;
+    return std::nullopt;
+}
+
+// ---- page / pageSize ---------------------------------------------------------
+
+int64_t parse_page(const std::string& v) {
+    auto n = parse_int(v);
+    if (!n) throw ApiError::bad_request("Bad Page Number " + v);
+    if (*n < 1) throw ApiError::bad_request("Page Number must be >= 1. Page=" + v);
+    return *n;
+}
+
+int64_t parse_page_size(const std::string& v) {
+    auto n = parse_int(v);
+    if (!n) throw ApiError::bad_request("Bad Page Size " + v);
+    if (*n < 1) throw ApiError::bad_request("Page Size must be >= 1. PageSize=" + v);
+    if (*n > kMaxPageSize) throw ApiError::bad_request("Page Size must be <= 1000. PageSize=" + v);
+    return *n;
+}
+
+// ---- sort --------------------------------------------------------------------
+
+bool sortable(const Field& f) { return f.type != FieldType::Json && f.type != FieldType::StringArray; }
+
+std::vector<SortKey> parse_sort(const Entity& entity, const std::string& text) {
+    std::vector<SortKey> keys;
+    for (std::string_view item : split(text, ',')) {
+        item = trim(item);
+        if (item.empty()) continue;
+        const size_t colon = item.find(':');
+        const std::string_view name = trim(item.substr(0, colon));
+        if (name.empty()) throw ApiError::bad_request("Empty field name in sort");
+        const Field* field = entity.find_field(name);
+        if (!field) throw ApiError::bad_request("Unknown sort field", std::string(name));
+        if (!sortable(*field)) throw ApiError::bad_request("Field " + field->name + " cannot be sorted", field->name);
+        bool descending = false;
+        if (colon != std::string_view::npos) {
+            const std::string dir = lower(trim(item.substr(colon + 1)));
+            if (dir == "desc") descending = true;
+            else if (dir != "asc")
+                throw ApiError::bad_request("Invalid sort direction. Use 'asc' or 'desc'", field->name);
+        }
+        // A repeated key can never change the order established by its first occurrence.
+        const bool seen = std::any_of(keys.begin(), keys.end(), [&](const SortKey& k) { return k.field == field; });
+        if (!seen) keys.push_back(SortKey{field, descending});
+    }
+    // Stable paging needs a total order (DECISIONS §2.13).
+    const Field* id = &entity.id_field();
+    if (std::none_of(keys.begin(), keys.end(), [&](const SortKey& k) { return k.field == id; }))
+        keys.push_back(SortKey{id, false});
+    return keys;
+}
+
+// ---- filter ------------------------------------------------------------------
+
+enum class Operator { Eq, Ne, Gt, Gte, Lt, Lte };
+
+std::optional<Operator> operator_named(std::string_view name) {
+    const std::string op = lower(name);
+    if (op == "eq") return Operator::Eq;
+    if (op == "ne") return Operator::Ne;
+    if (op == "gt") return Operator::Gt;
+    if (op == "gte" || op == "ge") return Operator::Gte;
+    if (op == "lt") return Operator::Lt;
+    if (op == "lte" || op == "le") return Operator::Lte;
+    return std::nullopt;
+}
+
+// `"text"` or `'text'` -> text; anything else unchanged.
+std::string_view unquote(std::string_view s) {
+    if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front())
+        return s.substr(1, s.size() - 2);
+    return s;
+}
+
+bool is_quoted(std::string_view s) { return unquote(s).size() != s.size(); }
+
+ApiError bad_filter_value(const Field& field, const std::string& message, std::string_view raw) {
+    Notice n;
+    n.message = message;
+    n.field = field.name;
+    n.value = json::string(raw);
+    n.parameter = "filter";
+    return ApiError(400, kGeneral, std::move(n));
+}
+
+// Converts a filter value to the canonical form of the field's type (value_format.h).
+json::value convert_value(const Field& field, std::string_view raw) {
+    switch (field.type) {
+        case FieldType::String:
+            return json::string(raw);
+        case FieldType::ObjectId:
+            return json::string(lower(raw));   // ids are stored lower-case
+        case FieldType::Integer:
+            if (auto v = parse_int(raw)) return *v;
+            throw bad_filter_value(field, "Invalid integer value", raw);
+        case FieldType::Number:
+            if (auto v = parse_double(raw)) return *v;
+            throw bad_filter_value(field, "Invalid number value", raw);
+        case FieldType::Currency:
+            if (auto v = parse_double(raw)) return *v;
+            throw bad_filter_value(field, "Invalid currency value", raw);
+        case FieldType::Boolean:
+            if (auto v = parse_bool(raw)) return *v;
+            throw bad_filter_value(field, "Invalid boolean value. Use true/false", raw);
+        case FieldType::Date: {
+            if (auto v = canonical_date(raw)) return json::string(*v);
+            if (auto ms = parse_timestamp_ms(raw)) return json::string(format_date(*ms));
+            throw bad_filter_value(field, "Invalid date value", raw);
+        }
+        case FieldType::Datetime: {
+            if (auto v = canonical_datetime(raw)) return json::string(*v);
+            if (auto ms = parse_timestamp_ms(raw)) return json::string(format_datetime(*ms));
+            throw bad_filter_value(field, "Invalid datetime value", raw);
+        }
+        case FieldType::Json:
+        case FieldType::StringArray:
+            break;
+    }
+    throw ApiError::bad_request("Field " + field.name + " cannot be filtered", field.name);
+}
+
+FilterOp filter_op(const Field& field, Operator op, bool full_match) {
+    switch (op) {
+        case Operator::Eq: return field.is_text() && !full_match ? FilterOp::Contains : FilterOp::Eq;
+        case Operator::Ne: return FilterOp::Ne;
+        case Operator::Gt: return FilterOp::Gt;
+        case Operator::Gte: return FilterOp::Gte;
+        case Operator::Lt: return FilterOp::Lt;
+        case Operator::Lte: return FilterOp::Lte;
+    }
+    return FilterOp::Eq;
+}
+
+void parse_filter(const Entity& entity, const std::string& text, RequestParams& params) {
+    for (std::string_view cond : split(text, ',')) {
+        if (cond.empty()) continue;
+        const std::string cond_text(cond);
+        const size_t colon = cond.find(':');
+        if (colon == std::string_view::npos)
+            throw ApiError::bad_request("Invalid filter format. Use field:value instead of " + cond_text);
+
+        const std::string_view name = cond.substr(0, colon);
+        const Field* field = entity.find_field(name);
+        if (!field) throw ApiError::bad_request("Invalid filter field", std::string(name));
+        if (field->type == FieldType::Json || field->type == FieldType::StringArray)
+            throw ApiError::bad_request("Field " + field->name + " cannot be filtered", field->name);
+
+        // field:value, field:"va:lue", field:op:value, field:op:"va:lue". The second segment
+        // is an operator only when it names one, so `dateTime:gte:2025-01-01T10:00:00Z` keeps
+        // its colons in the value; an equality value with colons must be quoted.
+        Operator op = Operator::Eq;
+        std::string_view value = cond.substr(colon + 1);
+        if (!is_quoted(value)) {
+            const size_t second = value.find(':');
+            if (second != std::string_view::npos) {
+                const std::string_view op_name = value.substr(0, second);
+                auto named = operator_named(op_name);
+                if (!named) {
+                    Notice n;
+                    n.message = "Unknown operator=" + std::string(op_name);
+                    n.field = field->name;
+                    n.parameter = "filter";
+                    throw ApiError(400, kGeneral, std::move(n));
+                }
+                op = *named;
+                value = value.substr(second + 1);
+            }
+        }
+        value = unquote(value);
+        if (value.empty()) throw ApiError::bad_request("Missing filter value in " + cond_text, field->name);
+
+        json::value converted = convert_value(*field, value);
+        if (field->is_id() && op == Operator::Eq) params.id_filter = std::string(converted.as_string());
+        params.query.filters.push_back(
+            FilterCondition{field, filter_op(*field, op, params.full_match), std::move(converted)});
+    }
+}
+
+// ---- view --------------------------------------------------------------------
+
+bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// The FK of `entity` a view name refers to: first by the FK's own view name
+// ("account" for accountId), then by the target entity's name.
+const Field* view_fk(const Entity& entity, std::string_view name) {
+    for (const Field* fk : entity.foreign_keys)
+        if (iequals(fk->fk_view_name(), name)) return fk;
+    for (const Field* fk : entity.foreign_keys)
+        if (iequals(fk->fk_target->name, name)) return fk;
+    return nullptr;
+}
+
+std::vector<ViewSpec> parse_view(const Schema& schema, const Entity& entity, const std::string& text) {
+    std::vector<ViewSpec> views;
+    const auto invalid = [&] {
+        return ApiError::bad_request("Invalid view format=" + text + ". Use format: fk_name(field1,field2)");
+    };
+    size_t pos = 0;
+    while ((pos = text.find('(', pos)) != std::string::npos) {
+        const size_t close = text.find(')', pos + 1);
+        if (close == std::string::npos) break;
+        size_t begin = pos;
+        while (begin > 0 && is_name_char(text[begin - 1])) --begin;
+        const std::string name = text.substr(begin, pos - begin);
+        const std::string_view inside = std::string_view(text).substr(pos + 1, close - pos - 1);
+        pos = close + 1;
+        if (name.empty()) continue;   // like text outside a group: not a `name(...)`
+
+        std::vector<std::string_view> field_names;
+        for (std::string_view item : split(inside, ','))
+            if (!(item = trim(item)).empty()) field_names.push_back(item);
+        if (field_names.empty()) throw invalid();
+
+        const Field* fk = view_fk(entity, name);
+        if (!fk) {
+            if (schema.find(name))
+                throw ApiError::bad_request("Entity=" + name + " in view is not referenced by " + entity.name);
+            throw ApiError::bad_request("Unknown entity=" + name + " in view");
+        }
+        auto spec = std::find_if(views.begin(), views.end(), [&](const ViewSpec& v) { return v.fk == fk; });
+        if (spec == views.end()) spec = views.insert(views.end(), ViewSpec{fk, fk->fk_target, {}});
+        for (std::string_view field_name : field_names) {
+            const Field* field = fk->fk_target->find_field(field_name);
+            if (!field)
+                throw ApiError::bad_request("Unknown field=" + name + "." + std::string(field_name) + " in view");
+            if (std::find(spec->fields.begin(), spec->fields.end(), field) == spec->fields.end())
+                spec->fields.push_back(field);
+        }
+    }
+    if (views.empty()) throw invalid();
+    return views;
+}
+
+}  // namespace
+
+RequestParams parse_request_params(const Schema& schema, const Entity& entity, const QueryPairs& query) {
+    // Each name counts once, at its first position, with its last value; all names are
+    // known before any is interpreted because full_match changes how filter reads.
+    struct Param { std::string name; std::string value; };
+    std::vector<Param> params;
+    for (const auto& [raw_name, value] : query) {
+        if (raw_name.empty() && value.empty()) continue;   // stray '&'
+        std::string name = lower(raw_name);
+        if (name != "page" && name != "pagesize" && name != "sort" && name != "filter" && name != "view" &&
+            name != "no_consistency" && name != "full_match")
+            throw ApiError::bad_request("Unknown query parameter=" + raw_name + ". Valid parameters: " +
+                                        kValidParameters);
+        auto it = std::find_if(params.begin(), params.end(), [&](const Param& p) { return p.name == name; });
+        if (it == params.end()) params.push_back(Param{std::move(name), value});
+        else it->value = value;
+    }
+
+    RequestParams out;
+    out.full_match = std::any_of(params.begin(), params.end(), [](const Param& p) { return p.name == "full_match"; });
+    bool sorted = false;
+    for (const Param& p : params) {
+        if (p.name == "page") out.page = parse_page(p.value);
+        else if (p.name == "pagesize") out.page_size = parse_page_size(p.value);
+        else if (p.name == "sort") { out.query.sort = parse_sort(entity, p.value); sorted = true; }
+        else if (p.name == "filter") parse_filter(entity, p.value, out);
+        else if (p.name == "view") { if (!p.value.empty()) out.views = parse_view(schema, entity, p.value); }
+        else if (p.name == "no_consistency") out.no_consistency = parse_bool(p.value).value_or(false);
+    }
+    if (!sorted) out.query.sort = parse_sort(entity, "");
+
+    out.query.limit = out.page_size;
+    // A page far beyond any data is simply empty; never overflow computing its offset.
+    out.query.offset = out.page - 1 > std::numeric_limits<int64_t>::max() / out.page_size
+                           ? std::numeric_limits<int64_t>::max()
+                           : (out.page - 1) * out.page_size;
+    return out;
+}
+
+}  // namespace events

@@ -1,0 +1,55 @@
+// One libpq connection with a cache of prepared statements keyed by SQL text.
+//
+// Parameters travel in text format with explicit lengths and unspecified types,
+// so the server infers each parameter's type from where it is used (a column,
+// or a cast the dialect wrote). Results are read in text format and converted by
+// the row accessors; the dialect turns them into canonical values.
+#pragma once
+
+#include "storage/sql/sql_connection.h"
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+typedef struct pg_conn PGconn;
+typedef struct pg_result PGresult;
+
+namespace events {
+
+class PgConnection : public SqlConnection {
+public:
+    // Connects and sets the session up (TimeZone UTC, DateStyle ISO, UTF8,
+    // shortest exact float output). Throws SqlError (SQLSTATE 08001 when the
+    // server cannot be reached).
+    explicit PgConnection(const std::vector<std::pair<std::string, std::string>>& params);
+    ~PgConnection() override;
+    PgConnection(const PgConnection&) = delete;
+    PgConnection& operator=(const PgConnection&) = delete;
+
+    void exec(const std::string& sql) override;
+    int64_t execute(const std::string& sql, const std::vector<SqlParam>& params) override;
+    void query(const std::string& sql, const std::vector<SqlParam>& params, const SqlRowCallback& on_row) override;
+    bool healthy() const override;
+
+    // True when the connection sits idle with nothing unexpected to read: a
+    // terminated backend or a restarted server leaves data or EOF on the socket.
+    bool looks_alive() const;
+    // True while a transaction is open (or failed) on this connection.
+    bool in_transaction() const;
+
+private:
+    class Result;
+    Result run(const std::string& sql, const std::vector<SqlParam>& params);
+    const std::string& prepare(const std::string& sql, size_t param_count);
+    [[noreturn]] void fail(PGresult* res, const std::string& context);
+
+    PGconn* conn_ = nullptr;
+    bool broken_ = false;   // a connection-level failure was seen
+    std::unordered_map<std::string, std::string> statements_;   // SQL text -> prepared statement name
+    uint64_t next_statement_ = 0;
+};
+
+}  // namespace events

@@ -1,0 +1,189 @@
+#include "storage/postgres/pg_dialect.h"
+
+#include "core/value_format.h"
+#include "tools/json_text.h"
+
+#include <boost/json/parse.hpp>
+
+#include <cctype>
+
+namespace events {
+
+std::string PgDialect::placeholder(int n) const {
+    std::string ph = "$";   // (not "$" + to_string(n): GCC 12 warns falsely on that form)
+    ph += std::to_string(n);
+    return ph;
+}
+
+std::string PgDialect::column_type(const Field& f) const {
+    switch (f.type) {
+        case FieldType::Integer: return "BIGINT";
+        case FieldType::Currency: return "NUMERIC";
+        case FieldType::Number: return "DOUBLE PRECISION";
+        case FieldType::Boolean: return "BOOLEAN";
+        case FieldType::Date: return "DATE";
+        case FieldType::Datetime: return "TIMESTAMPTZ";
+        case FieldType::Json:
+        case FieldType::StringArray: return "JSONB";
+        case FieldType::String:
+        case FieldType::ObjectId: break;
+    }
+    return "TEXT COLLATE \"C\"";
+}
+
+// ---- the matching rule ------------------------------------------------------------
+// Every lower() runs under the "C" collation (ASCII folding, as on SQLite), and
+// every comparison/sort key carries COLLATE "C" (byte order), so results do not
+// depend on the database's locale.
+
+std::string PgDialect::text_key(const std::string& column, bool case_sensitive) const {
+    return case_sensitive ? column + " COLLATE \"C\"" : "lower(" + column + ") COLLATE \"C\"";
+}
+
+std::string PgDialect::text_param(const std::string& placeholder, bool case_sensitive) const {
+    return case_sensitive ? placeholder + "::text" : "lower(" + placeholder + "::text COLLATE \"C\")";
+}
+
+std::string PgDialect::contains_expr(const std::string& column, const std::string& placeholder,
+                                     bool case_sensitive) const {
+    if (case_sensitive) return column + " COLLATE \"C\" LIKE " + placeholder + "::text ESCAPE '\\'";
+    return "lower(" + column + ") COLLATE \"C\" LIKE lower(" + placeholder + "::text COLLATE \"C\") ESCAPE '\\'";
+}
+
+std::string PgDialect::contains_pattern(std::string_view value, bool) const {
+    std::string out = "%";
+    for (char c : value) {
+        if (c == '%' || c == '_' || c == '\\') out += '\\';
+        out += c;
+    }
+    out += '%';
+    return out;
+}
+
+// ---- values -------------------------------------------------------------------------
+// Parameters go out as text and the server parses them into the column's type,
+// so doubles keep every digit on their way into NUMERIC.
+
+SqlParam PgDialect::bind(const Field& f, const boost::json::value& v) const {
+    if (v.is_null()) return {};
+    switch (f.type) {
+        case FieldType::Boolean:
+            if (v.is_bool()) return v.get_bool();
+            break;
+        case FieldType::Integer:
+            if (v.is_int64()) return v.get_int64();
+            if (v.is_uint64()) return static_cast<int64_t>(v.get_uint64());
+            if (v.is_double()) return static_cast<int64_t>(v.get_double());
+            break;
+        case FieldType::Number:
+        case FieldType::Currency:
+            if (v.is_number()) return v.to_number<double>();
+            break;
+        case FieldType::Json:
+        case FieldType::StringArray: return to_json_text(v);
+        default: break;
+    }
+    if (v.is_string()) return std::string(v.get_string());
+    return to_json_text(v);
+}
+
+std::string pg_timestamp_to_canonical(std::string_view t) {
+    auto digit = [&](size_t i) { return i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])); };
+    if (t.size() >= 19 && digit(0) && t[4] == '-' && t[7] == '-' && t[10] == ' ' && t[13] == ':' && t[16] == ':') {
+        size_t i = 19;
+        std::string fraction;
+        if (i < t.size() && t[i] == '.') {
+            for (++i; digit(i); ++i) fraction += t[i];
+        }
+        const std::string_view zone = t.substr(i);
+        if (zone.empty() || zone == "+00" || zone == "+00:00" || zone == "Z") {
+            fraction.resize(3, '0');   // milliseconds: pad or cut (never rounds into the next second)
+            std::string out(t.substr(0, 10));
+            out += 'T';
+            out += t.substr(11, 8);
+            out += '.' + fraction + 'Z';
+            return out;
+        }
+    }
+    // Another zone or era: let the general parser normalise it.
+    return canonical_datetime(t).value_or(std::string(t));
+}
+
+boost::json::value PgDialect::decode(const Field& f, const SqlRow& row, int col) const {
+    if (row.is_null(col)) return nullptr;
+    switch (f.type) {
+        case FieldType::Boolean: return row.get_text(col) == "t";
+        case FieldType::Integer: return row.get_int64(col);
+        case FieldType::Number:
+        case FieldType::Currency: return row.get_double(col);
+        case FieldType::Datetime: return boost::json::value(pg_timestamp_to_canonical(row.get_text(col)));
+        case FieldType::Json:
+        case FieldType::StringArray: {
+            boost::system::error_code ec;
+            boost::json::value parsed = boost::json::parse(row.get_text(col), ec);
+            if (!ec) return parsed;
+            return boost::json::value(row.get_text(col));
+        }
+        default: return boost::json::value(row.get_text(col));   // text, ids, DATE in ISO style
+    }
+}
+
+// ---- indexes --------------------------------------------------------------------
+
+std::string PgDialect::index_key(const Field& f, bool case_sensitive) const {
+    return f.is_text() && !case_sensitive ? "lower(" + quote(f.name) + ")" : quote(f.name);
+}
+
+// ---- introspection: only this schema (current_schema(), normally `public`) ---------
+
+std::string PgDialect::table_exists_sql() const {
+    return "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = $1";
+}
+
+std::string PgDialect::list_columns_sql() const {
+    return "SELECT column_name FROM information_schema.columns "
+           "WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position";
+}
+
+std::string PgDialect::list_indexes_sql() const {
+    return "SELECT indexname FROM pg_catalog.pg_indexes "
+           "WHERE schemaname = current_schema() AND tablename = $1 ORDER BY indexname";
+}
+
+std::string PgDialect::list_foreign_keys_sql() const {
+    return "SELECT a.attname, CASE c.confdeltype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' "
+           "WHEN 'r' THEN 'RESTRICT' WHEN 'd' THEN 'SET DEFAULT' ELSE 'NO ACTION' END "
+           "FROM pg_catalog.pg_constraint c "
+           "JOIN pg_catalog.pg_class t ON t.oid = c.conrelid "
+           "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
+           "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+           "WHERE c.contype = 'f' AND n.nspname = current_schema() AND t.relname = $1 ORDER BY a.attname";
+}
+
+// ---- errors -----------------------------------------------------------------------
+
+SqlFailure PgDialect::classify(const SqlError& e) const {
+    SqlFailure f;
+    const std::string_view state = e.state;
+    if (state == "23505") {
+        f.kind = SqlFailure::Kind::Unique;
+        const std::string_view name = e.constraint;
+        // The primary key's constraint is "<table>_pkey"; our own indexes start with ux_.
+        if (name.ends_with("_pkey") && !name.starts_with("ux_"))
+            f.primary_key = true;
+        else
+            f.index_name = e.constraint;
+    } else if (state == "23503") {
+        f.kind = SqlFailure::Kind::ForeignKey;
+    } else if (state == "23502") {
+        f.kind = SqlFailure::Kind::NotNull;
+    } else if (state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03") {
+        f.kind = SqlFailure::Kind::ConnectionLost;
+    } else if (state == "40001" || state == "40P01" || state == "55P03" || state.starts_with("53")) {
+        // Serialization failure, deadlock, lock timeout, out of connections/resources: transient.
+        f.kind = SqlFailure::Kind::Busy;
+    }
+    return f;
+}
+
+}  // namespace events

@@ -1,0 +1,164 @@
+#include "storage/postgres/pg_pool.h"
+
+#include "storage/driver.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace events {
+
+namespace {
+
+constexpr int kDefaultPoolSize = 8;
+// A caller waits at most this long for a connection; beyond it the pool is
+// considered overloaded and the request answers 503 instead of hanging.
+constexpr std::chrono::seconds kLeaseTimeout{30};
+// The maintenance database every cluster has; used to create ours.
+constexpr const char* kMaintenanceDatabase = "postgres";
+
+std::string quote_identifier(const std::string& name) {
+    std::string out = "\"";
+    for (char c : name) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+}  // namespace
+
+PgPool::PgPool(PgTarget target, int pool_size)
+    : target_(std::move(target)), size_(static_cast<size_t>(pool_size > 0 ? pool_size : kDefaultPoolSize)) {}
+
+PgPool::~PgPool() { close(); }
+
+std::unique_ptr<PgConnection> PgPool::connect() const {
+    try {
+        return std::make_unique<PgConnection>(target_.params_for(target_.database()));
+    } catch (const SqlError& err) {
+        throw StorageUnavailable(err.what());
+    }
+}
+
+void PgPool::create_database_if_missing(const SqlError& first_failure) const {
+    std::unique_ptr<PgConnection> admin;
+    try {
+        admin = std::make_unique<PgConnection>(target_.params_for(kMaintenanceDatabase));
+    } catch (const SqlError&) {
+        throw StorageUnavailable(first_failure.what());   // the server itself is not reachable
+    }
+    bool exists = false;
+    try {
+        admin->query("SELECT 1 FROM pg_database WHERE datname = $1", {SqlParam(target_.database())},
+                     [&](const SqlRow&) { exists = true; });
+    } catch (const SqlError& err) {
+        throw StorageUnavailable(err.what());
+    }
+    if (exists) throw StorageUnavailable(first_failure.what());   // it failed for another reason
+    try {
+        admin->exec("CREATE DATABASE " + quote_identifier(target_.database()));
+        spdlog::info("postgresql: created database {}", target_.database());
+    } catch (const SqlError& err) {
+        // 42P04: another server created it a moment ago (23505 is the same race seen from the catalog).
+        if (err.state != "42P04" && err.state != "23505")
+            throw StorageUnavailable("cannot create database " + target_.database() + ": " + err.what());
+    }
+}
+
+void PgPool::open() {
+    std::unique_ptr<PgConnection> first;
+    try {
+        first = std::make_unique<PgConnection>(target_.params_for(target_.database()));
+    } catch (const SqlError& err) {
+        create_database_if_missing(err);
+        first = connect();
+    }
+    std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(first));
+    ++live_;
+    open_ = true;
+}
+
+void PgPool::close() {
+    std::vector<std::unique_ptr<PgConnection>> closing;
+    {
+        std::lock_guard lock(mutex_);
+        open_ = false;
+        closing.swap(idle_);
+        live_ -= closing.size();
+    }
+    returned_.notify_all();
+}
+
+ConnectionLease PgPool::lease() {
+    std::unique_ptr<PgConnection> conn;
+    std::vector<std::unique_ptr<PgConnection>> dead;   // closed outside the lock
+    {
+        std::unique_lock lock(mutex_);
+        const auto deadline = std::chrono::steady_clock::now() + kLeaseTimeout;
+        for (;;) {
+            if (!open_) throw StorageUnavailable("the PostgreSQL connection pool is closed");
+            while (!idle_.empty() && !conn) {
+                conn = std::move(idle_.back());
+                idle_.pop_back();
+                if (!conn->looks_alive()) {
+                    dead.push_back(std::move(conn));
+                    --live_;
+                }
+            }
+            if (conn) break;
+            if (live_ < size_) {
+                ++live_;   // reserve a slot; the connection is opened outside the lock
+                break;
+            }
+            if (returned_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() && live_ >= size_)
+                throw StorageUnavailable("all " + std::to_string(size_) + " PostgreSQL connections are busy");
+        }
+    }
+    if (!dead.empty()) spdlog::info("postgresql: dropped {} dead connection(s)", dead.size());
+    if (!conn) {
+        try {
+            conn = connect();
+        } catch (...) {
+            {
+                std::lock_guard lock(mutex_);
+                --live_;
+            }
+            returned_.notify_one();
+            throw;
+        }
+    }
+    return ConnectionLease(conn.release(), [this](SqlConnection* c) { give_back(c); });
+}
+
+void PgPool::give_back(SqlConnection* c) {
+    std::unique_ptr<PgConnection> conn(static_cast<PgConnection*>(c));
+    // A transaction left open by an exception must not leak into the next lease.
+    if (conn->healthy() && conn->in_transaction()) {
+        try {
+            conn->exec("ROLLBACK");
+        } catch (const SqlError&) {
+        }
+    }
+    const bool keep = conn->healthy() && !conn->in_transaction();
+    std::unique_ptr<PgConnection> discard;
+    {
+        std::lock_guard lock(mutex_);
+        if (keep && open_) {
+            idle_.push_back(std::move(conn));
+        } else {
+            discard = std::move(conn);
+            --live_;
+        }
+    }
+    returned_.notify_one();
+}
+
+boost::json::object PgPool::db_info() const {
+    boost::json::object info = target_.describe();
+    info["pool_size"] = static_cast<int64_t>(size_);
+    return info;
+}
+
+}  // namespace events

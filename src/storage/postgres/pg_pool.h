@@ -1,0 +1,51 @@
+// Up to `pool_size` connections to one PostgreSQL database, shared by readers
+// and writers alike: MVCC means a reader never waits for a writer, so there is
+// no reason to keep them apart. When every connection is leased, a caller waits
+// for one to come back.
+//
+// Dead connections (terminated backend, restarted server) are dropped when they
+// come back or when they are found dead on the shelf, and new ones are opened on
+// demand, so the pool recovers by itself once the server answers again.
+#pragma once
+
+#include "storage/postgres/pg_connection.h"
+#include "storage/postgres/pg_target.h"
+#include "storage/sql/sql_connection.h"
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace events {
+
+class PgPool : public SqlPool {
+public:
+    PgPool(PgTarget target, int pool_size);
+    ~PgPool() override;
+
+    // Connects to the database, creating it first when it does not exist.
+    void open() override;
+    void close() override;
+    ConnectionLease lease_read() override { return lease(); }
+    ConnectionLease lease_write() override { return lease(); }
+    boost::json::object db_info() const override;
+
+private:
+    ConnectionLease lease();
+    void give_back(SqlConnection* conn);
+    std::unique_ptr<PgConnection> connect() const;   // throws StorageUnavailable
+    void create_database_if_missing(const SqlError& first_failure) const;
+
+    const PgTarget target_;
+    const size_t size_;
+
+    std::mutex mutex_;                 // guards everything below
+    std::condition_variable returned_;
+    std::vector<std::unique_ptr<PgConnection>> idle_;
+    size_t live_ = 0;                  // idle + leased + being opened
+    bool open_ = false;
+};
+
+}  // namespace events

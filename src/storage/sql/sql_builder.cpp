@@ -1,0 +1,293 @@
+#include "storage/sql/sql_builder.h"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <limits>
+
+namespace events {
+
+namespace {
+
+const char* comparison(FilterOp op) {
+    switch (op) {
+        case FilterOp::Eq: return " = ";
+        case FilterOp::Ne: return " <> ";
+        case FilterOp::Gt: return " > ";
+        case FilterOp::Gte: return " >= ";
+        case FilterOp::Lt: return " < ";
+        case FilterOp::Lte: return " <= ";
+        case FilterOp::Contains: return " = ";
+    }
+    return " = ";
+}
+
+// Deterministic short hash for shortening over-long index names.
+uint32_t fnv1a(std::string_view s) {
+    uint32_t h = 2166136261u;
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 16777619u;
+    }
+    return h;
+}
+
+}  // namespace
+
+std::vector<const Field*> SqlBuilder::data_fields(const Entity& e) {
+    std::vector<const Field*> out;
+    out.reserve(e.fields.size());
+    for (const Field& f : e.fields)
+        if (!f.is_id()) out.push_back(&f);
+    return out;
+}
+
+std::string SqlBuilder::ph(SqlStatement& st, SqlParam p) const {
+    st.params.push_back(std::move(p));
+    return d_.placeholder(static_cast<int>(st.params.size()));
+}
+
+// ---- DDL ------------------------------------------------------------------------
+
+std::string SqlBuilder::on_delete_action(const Field& fk) const {
+    if (!cascade_delete_) return "RESTRICT";
+    return fk.required ? "CASCADE" : "SET NULL";
+}
+
+std::string SqlBuilder::create_table(const Entity& e, std::string_view table) const {
+    std::string sql = "CREATE TABLE " + d_.quote(table.empty() ? std::string_view(e.name) : table) + " (";
+    sql += d_.quote("id") + " " + d_.column_type(e.id_field()) + " PRIMARY KEY";
+    for (const Field* f : data_fields(e)) {
+        sql += ", " + col(*f) + " " + d_.column_type(*f);
+        if (f->required) sql += " NOT NULL";
+    }
+    for (const Field* f : e.foreign_keys) {
+        sql += ", FOREIGN KEY (" + col(*f) + ") REFERENCES " + d_.quote(f->fk_target->name) + " (" + d_.quote("id") +
+               ") ON DELETE " + on_delete_action(*f);
+    }
+    sql += ")";
+    return sql;
+}
+
+std::string SqlBuilder::add_column(const Entity& e, const Field& f) const {
+    std::string sql = "ALTER TABLE " + d_.quote(e.name) + " ADD COLUMN " + col(f) + " " + d_.column_type(f);
+    if (f.is_fk())
+        sql += " REFERENCES " + d_.quote(f.fk_target->name) + " (" + d_.quote("id") + ") ON DELETE " +
+               on_delete_action(f);
+    return sql;
+}
+
+std::string SqlBuilder::index_name(std::string_view prefix, const Entity& e, const std::vector<const Field*>& fields,
+                                   bool matching_rule_applies) const {
+    std::string name = std::string(prefix) + "_" + e.name;
+    for (const Field* f : fields) name += "_" + f->name;
+    // Case-sensitive text indexes differ from case-insensitive ones; a distinct
+    // name lets reconciliation replace one by the other when the config changes.
+    if (matching_rule_applies && case_sensitive_) name += "_cs";
+    const size_t max = d_.max_identifier_length();
+    if (max > 12 && name.size() > max) name = name.substr(0, max - 9) + fmt::format("_{:08x}", fnv1a(name));
+    return name;
+}
+
+std::vector<IndexSpec> SqlBuilder::indexes(const Entity& e) const {
+    auto has_text = [](const std::vector<const Field*>& fs) {
+        for (const Field* f : fs)
+            if (f->is_text()) return true;
+        return false;
+    };
+    std::vector<IndexSpec> out;
+    for (const auto& u : e.uniques) out.push_back({IndexSpec::Kind::Unique, index_name("ux", e, u, has_text(u)), u});
+    for (const auto& ix : e.indexes)
+        out.push_back({IndexSpec::Kind::Declared, index_name("ix", e, ix, has_text(ix)), ix});
+    for (const Field* f : e.foreign_keys) out.push_back({IndexSpec::Kind::ForeignKey, index_name("fk", e, {f}, false), {f}});
+    return out;
+}
+
+bool SqlBuilder::is_managed_index_name(std::string_view name) {
+    return name.starts_with("ux_") || name.starts_with("ix_") || name.starts_with("fk_");
+}
+
+std::string SqlBuilder::create_index(const Entity& e, const IndexSpec& ix) const {
+    std::vector<std::string> keys;
+    for (const Field* f : ix.fields) keys.push_back(d_.index_key(*f, case_sensitive_));
+    return d_.create_index_sql(ix.name, e.name, keys, ix.kind == IndexSpec::Kind::Unique);
+}
+
+SqlStatement SqlBuilder::duplicates(const Entity& e, const std::vector<const Field*>& fields, int64_t limit) const {
+    std::string keys, not_null;
+    for (const Field* f : fields) {
+        if (!keys.empty()) {
+            keys += ", ";
+            not_null += " AND ";
+        }
+        keys += d_.index_key(*f, case_sensitive_);
+        not_null += col(*f) + " IS NOT NULL";
+    }
+    SqlStatement st;
+    st.sql = "SELECT " + keys + ", count(*) FROM " + d_.quote(e.name) + " WHERE " + not_null + " GROUP BY " + keys +
+             " HAVING count(*) > 1 ORDER BY count(*) DESC LIMIT ";
+    st.sql += ph(st, limit);
+    return st;
+}
+
+// ---- reads ----------------------------------------------------------------------
+
+std::string SqlBuilder::select_columns(const Entity& e) const {
+    std::string cols = d_.quote("id");
+    for (const Field* f : data_fields(e)) cols += ", " + col(*f);
+    return cols;
+}
+
+SqlStatement SqlBuilder::select_by_id(const Entity& e, std::string_view id) const {
+    SqlStatement st;
+    st.sql = "SELECT " + select_columns(e) + " FROM " + d_.quote(e.name) + " WHERE " + d_.quote("id") + " = ";
+    st.sql += ph(st, std::string(id));
+    return st;
+}
+
+SqlStatement SqlBuilder::exists_by_id(const Entity& e, std::string_view id) const {
+    SqlStatement st;
+    st.sql = "SELECT 1 FROM " + d_.quote(e.name) + " WHERE " + d_.quote("id") + " = ";
+    st.sql += ph(st, std::string(id));
+    return st;
+}
+
+SqlStatement SqlBuilder::select_by_ids(const Entity& e, const std::vector<std::string>& ids) const {
+    SqlStatement st;
+    st.sql = "SELECT " + select_columns(e) + " FROM " + d_.quote(e.name) + " WHERE " + d_.quote("id") + " IN (";
+    for (size_t i = 0; i < ids.size(); ++i) {
+        if (i) st.sql += ", ";
+        st.sql += ph(st, ids[i]);
+    }
+    st.sql += ")";
+    return st;
+}
+
+std::string SqlBuilder::condition(SqlStatement& st, const FilterCondition& c) const {
+    const Field& f = *c.field;
+    const std::string column = col(f);
+    if (c.value.is_null()) {
+        if (c.op == FilterOp::Eq) return column + " IS NULL";
+        if (c.op == FilterOp::Ne) return column + " IS NOT NULL";
+        return "1 = 0";
+    }
+    if (f.is_text() && !f.is_id()) {
+        if (c.op == FilterOp::Contains) {
+            const boost::json::string* s = c.value.if_string();
+            const std::string text = s ? std::string(*s) : std::string();
+            return d_.contains_expr(column, ph(st, d_.contains_pattern(text, case_sensitive_)), case_sensitive_);
+        }
+        return d_.text_key(column, case_sensitive_) + comparison(c.op) +
+               d_.text_param(ph(st, d_.bind(f, c.value)), case_sensitive_);
+    }
+    // Enums, ids, numbers, booleans, dates: exact typed comparison.
+    return column + comparison(c.op) + ph(st, d_.bind(f, c.value));
+}
+
+void SqlBuilder::append_where(SqlStatement& st, const Entity& e, const std::vector<FilterCondition>& filters) const {
+    for (size_t i = 0; i < filters.size(); ++i) {
+        st.sql += i ? " AND " : " WHERE ";
+        st.sql += condition(st, filters[i]);
+    }
+}
+
+SqlStatement SqlBuilder::list(const Entity& e, const ListQuery& q) const {
+    SqlStatement st;
+    st.sql = "SELECT " + select_columns(e) + " FROM " + d_.quote(e.name);
+    append_where(st, e, q.filters);
+    st.sql += " ORDER BY ";
+    if (q.sort.empty()) {
+        st.sql += d_.order_term(d_.quote("id"), false);
+    } else {
+        for (size_t i = 0; i < q.sort.size(); ++i) {
+            const Field& f = *q.sort[i].field;
+            if (i) st.sql += ", ";
+            const std::string expr = (f.is_text() && !f.is_id()) ? d_.text_key(col(f), case_sensitive_) : col(f);
+            st.sql += d_.order_term(expr, q.sort[i].descending);
+        }
+    }
+    const int64_t limit = q.limit >= 0 ? q.limit : std::numeric_limits<int64_t>::max();
+    const std::string limit_ph = ph(st, limit);
+    const std::string offset_ph = ph(st, q.offset > 0 ? q.offset : int64_t{0});
+    st.sql += " " + d_.limit_offset(limit_ph, offset_ph);
+    return st;
+}
+
+SqlStatement SqlBuilder::count(const Entity& e, const ListQuery& q) const {
+    SqlStatement st;
+    st.sql = "SELECT count(*) FROM " + d_.quote(e.name);
+    append_where(st, e, q.filters);
+    return st;
+}
+
+SqlStatement SqlBuilder::count_all(const Entity& e) const {
+    return {"SELECT count(*) FROM " + d_.quote(e.name), {}};
+}
+
+SqlStatement SqlBuilder::ids_where(const Entity& e, const Field& f, std::string_view value, int64_t limit) const {
+    SqlStatement st;
+    st.sql = "SELECT " + d_.quote("id") + " FROM " + d_.quote(e.name) + " WHERE " + col(f) + " = ";
+    st.sql += ph(st, std::string(value));
+    st.sql += " ORDER BY " + d_.quote("id");
+    if (limit >= 0) {
+        const std::string limit_ph = ph(st, limit);
+        st.sql += " " + d_.limit_offset(limit_ph, ph(st, int64_t{0}));
+    }
+    return st;
+}
+
+SqlStatement SqlBuilder::count_where(const Entity& e, const Field& f, std::string_view value) const {
+    SqlStatement st;
+    st.sql = "SELECT count(*) FROM " + d_.quote(e.name) + " WHERE " + col(f) + " = ";
+    st.sql += ph(st, std::string(value));
+    return st;
+}
+
+// ---- writes -------------------------------------------------------------------
+
+SqlStatement SqlBuilder::insert(const Entity& e, const boost::json::object& doc) const {
+    SqlStatement st;
+    std::string cols = d_.quote("id"), values;
+    const boost::json::value* id = doc.if_contains("id");
+    values = ph(st, (id && id->is_string()) ? SqlParam(std::string(id->get_string())) : SqlParam());
+    for (const Field* f : data_fields(e)) {
+        cols += ", " + col(*f);
+        const boost::json::value* v = doc.if_contains(f->name);
+        values += ", " + ph(st, v ? d_.bind(*f, *v) : SqlParam());
+    }
+    st.sql = "INSERT INTO " + d_.quote(e.name) + " (" + cols + ") VALUES (" + values + ")";
+    return st;
+}
+
+SqlStatement SqlBuilder::update(const Entity& e, const boost::json::object& doc) const {
+    SqlStatement st;
+    st.sql = "UPDATE " + d_.quote(e.name) + " SET ";
+    bool first = true;
+    for (const Field* f : data_fields(e)) {
+        if (!first) st.sql += ", ";
+        first = false;
+        const boost::json::value* v = doc.if_contains(f->name);
+        st.sql += col(*f) + " = " + ph(st, v ? d_.bind(*f, *v) : SqlParam());
+    }
+    if (first) st.sql += d_.quote("id") + " = " + d_.quote("id");   // an entity without fields
+    const boost::json::value* id = doc.if_contains("id");
+    st.sql += " WHERE " + d_.quote("id") + " = ";
+    st.sql += ph(st, (id && id->is_string()) ? SqlParam(std::string(id->get_string())) : SqlParam());
+    return st;
+}
+
+SqlStatement SqlBuilder::remove(const Entity& e, std::string_view id) const {
+    SqlStatement st;
+    st.sql = "DELETE FROM " + d_.quote(e.name) + " WHERE " + d_.quote("id") + " = ";
+    st.sql += ph(st, std::string(id));
+    return st;
+}
+
+SqlStatement SqlBuilder::clear_where(const Entity& e, const Field& f, std::string_view value) const {
+    SqlStatement st;
+    st.sql = "UPDATE " + d_.quote(e.name) + " SET " + col(f) + " = NULL WHERE " + col(f) + " = ";
+    st.sql += ph(st, std::string(value));
+    return st;
+}
+
+}  // namespace events

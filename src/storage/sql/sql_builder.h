@@ -1,0 +1,92 @@
+// Renders every statement of the generic SQL driver through a SqlDialect.
+//
+// Identifiers come only from the schema; every value travels as a parameter.
+// The builder is stateless apart from the options that shape SQL (matching rule,
+// ON DELETE actions), so one instance serves all threads.
+#pragma once
+
+#include "core/list_query.h"
+#include "core/schema.h"
+#include "storage/sql/sql_dialect.h"
+
+#include <boost/json/object.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace events {
+
+// SQL text plus its parameters, numbered in the order they were added.
+struct SqlStatement {
+    std::string sql;
+    std::vector<SqlParam> params;
+};
+
+// An index the schema asks for.
+struct IndexSpec {
+    enum class Kind { Unique, Declared, ForeignKey };
+    Kind kind;
+    std::string name;                    // e.g. ux_User_username, ix_User_gender_lastName, fk_User_accountId
+    std::vector<const Field*> fields;
+};
+
+class SqlBuilder {
+public:
+    SqlBuilder(const SqlDialect& dialect, bool case_sensitive, bool cascade_delete)
+        : d_(dialect), case_sensitive_(case_sensitive), cascade_delete_(cascade_delete) {}
+
+    const SqlDialect& dialect() const { return d_; }
+    bool case_sensitive() const { return case_sensitive_; }
+
+    // ---- DDL ------------------------------------------------------------------
+    // `table` overrides the entity's name (used when a table is rebuilt).
+    std::string create_table(const Entity& e, std::string_view table = {}) const;
+    // A column added to an existing table: never NOT NULL, FK reference kept.
+    std::string add_column(const Entity& e, const Field& f) const;
+    // ON DELETE action the configuration wants for an FK field ("CASCADE", ...).
+    std::string on_delete_action(const Field& fk) const;
+    // Every index of `e` the schema asks for: uniques, declared indexes, FK columns.
+    std::vector<IndexSpec> indexes(const Entity& e) const;
+    std::string create_index(const Entity& e, const IndexSpec& ix) const;
+    // True for names this driver creates (and may therefore drop).
+    static bool is_managed_index_name(std::string_view name);
+    // Duplicate values that keep a unique index from being created: key columns,
+    // then count(*); NULLs excluded.
+    SqlStatement duplicates(const Entity& e, const std::vector<const Field*>& fields, int64_t limit) const;
+
+    // ---- reads ----------------------------------------------------------------
+    // Column list in document order: id first, then fields in schema order.
+    std::string select_columns(const Entity& e) const;
+    SqlStatement select_by_id(const Entity& e, std::string_view id) const;
+    SqlStatement exists_by_id(const Entity& e, std::string_view id) const;
+    SqlStatement select_by_ids(const Entity& e, const std::vector<std::string>& ids) const;
+    SqlStatement list(const Entity& e, const ListQuery& q) const;
+    SqlStatement count(const Entity& e, const ListQuery& q) const;
+    SqlStatement count_all(const Entity& e) const;
+    SqlStatement ids_where(const Entity& e, const Field& f, std::string_view value, int64_t limit) const;
+    SqlStatement count_where(const Entity& e, const Field& f, std::string_view value) const;
+
+    // ---- writes ---------------------------------------------------------------
+    SqlStatement insert(const Entity& e, const boost::json::object& doc) const;
+    SqlStatement update(const Entity& e, const boost::json::object& doc) const;
+    SqlStatement remove(const Entity& e, std::string_view id) const;
+    SqlStatement clear_where(const Entity& e, const Field& f, std::string_view value) const;
+
+    // Fields stored as columns (every field but the implicit id), schema order.
+    static std::vector<const Field*> data_fields(const Entity& e);
+
+private:
+    std::string ph(SqlStatement& st, SqlParam p) const;
+    std::string col(const Field& f) const { return d_.quote(f.name); }
+    void append_where(SqlStatement& st, const Entity& e, const std::vector<FilterCondition>& filters) const;
+    std::string condition(SqlStatement& st, const FilterCondition& c) const;
+    std::string index_name(std::string_view prefix, const Entity& e, const std::vector<const Field*>& fields,
+                           bool matching_rule_applies) const;
+
+    const SqlDialect& d_;
+    bool case_sensitive_;
+    bool cascade_delete_;
+};
+
+}  // namespace events

@@ -1,0 +1,115 @@
+// The minimal database-connection surface the generic SQL driver needs.
+//
+// A backend (SQLite, PostgreSQL, ...) implements SqlConnection and SqlPool; the
+// rest of the SQL layer never sees a native handle. Statements are identified by
+// their SQL text, so an implementation may cache prepared statements keyed by it.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace events {
+
+// A bound parameter: null, integer, double, text or boolean.
+using SqlParam = std::variant<std::monostate, int64_t, double, std::string, bool>;
+
+// A failed statement, with the backend's own diagnostics. SqlDialect::classify()
+// turns it into something the driver can act on.
+struct SqlError : std::runtime_error {
+    int code = 0;             // native numeric code (SQLite extended result code), 0 if none
+    std::string state;        // native text code (PostgreSQL SQLSTATE), "" if none
+    std::string constraint;   // violated constraint/index name when the backend reports it
+    SqlError(std::string message, int native_code, std::string sql_state = {}, std::string constraint_name = {})
+        : std::runtime_error(std::move(message)),
+          code(native_code),
+          state(std::move(sql_state)),
+          constraint(std::move(constraint_name)) {}
+};
+
+// One result row; valid only inside the row callback. Accessors convert from the
+// backend's representation (e.g. libpq text) to the requested C++ type.
+class SqlRow {
+public:
+    virtual ~SqlRow() = default;
+    virtual int column_count() const = 0;
+    virtual bool is_null(int col) const = 0;
+    virtual int64_t get_int64(int col) const = 0;
+    virtual double get_double(int col) const = 0;
+    virtual std::string_view get_text(int col) const = 0;
+};
+
+using SqlRowCallback = std::function<void(const SqlRow&)>;
+
+class SqlConnection {
+public:
+    virtual ~SqlConnection() = default;
+    // Runs SQL without parameters or results (DDL, BEGIN/COMMIT, PRAGMA).
+    virtual void exec(const std::string& sql) = 0;
+    // Runs one parameterised statement; returns the number of rows it changed.
+    virtual int64_t execute(const std::string& sql, const std::vector<SqlParam>& params) = 0;
+    // Runs one parameterised query, calling `on_row` for each result row. The
+    // callback must not use this connection.
+    virtual void query(const std::string& sql, const std::vector<SqlParam>& params, const SqlRowCallback& on_row) = 0;
+    // False once the connection is known to be unusable (the pool then discards it).
+    virtual bool healthy() const { return true; }
+};
+
+// A connection borrowed from a pool; returns it on destruction.
+class ConnectionLease {
+public:
+    ConnectionLease() = default;
+    ConnectionLease(SqlConnection* conn, std::function<void(SqlConnection*)> release)
+        : conn_(conn), release_(std::move(release)) {}
+    ConnectionLease(ConnectionLease&& other) noexcept
+        : conn_(std::exchange(other.conn_, nullptr)), release_(std::move(other.release_)) {}
+    ConnectionLease& operator=(ConnectionLease&& other) noexcept {
+        if (this != &other) {
+            reset();
+            conn_ = std::exchange(other.conn_, nullptr);
+            release_ = std::move(other.release_);
+        }
+        return *this;
+    }
+    ConnectionLease(const ConnectionLease&) = delete;
+    ConnectionLease& operator=(const ConnectionLease&) = delete;
+    ~ConnectionLease() { reset(); }
+
+    SqlConnection& operator*() const { return *conn_; }
+    SqlConnection* operator->() const { return conn_; }
+    explicit operator bool() const { return conn_ != nullptr; }
+
+    void reset() {
+        if (conn_ && release_) release_(conn_);
+        conn_ = nullptr;
+    }
+
+private:
+    SqlConnection* conn_ = nullptr;
+    std::function<void(SqlConnection*)> release_;
+};
+
+class SqlPool {
+public:
+    virtual ~SqlPool() = default;
+    // Connects (creating the database when the backend needs that); throws
+    // StorageUnavailable when the backend cannot be reached.
+    virtual void open() = 0;
+    // Closes every connection; leases must have been returned.
+    virtual void close() = 0;
+    // A connection for reads. Readers must not wait for each other or for the writer.
+    virtual ConnectionLease lease_read() = 0;
+    // A connection for a write transaction. SQLite serialises writers here.
+    virtual ConnectionLease lease_write() = 0;
+    // `db_info` of /api/db/report: where the data lives, without secrets.
+    virtual boost::json::object db_info() const = 0;
+};
+
+}  // namespace events

@@ -1,0 +1,93 @@
+// Everything that differs between SQL backends, in one place.
+//
+// The generic builder and driver (sql_builder.h, sql_driver.h) ask the dialect
+// for every piece of SQL whose spelling or semantics depends on the backend:
+// quoting, placeholders, column types, the case-insensitive matching rule
+// (DECISIONS §2.15, §2.21), NULL ordering, value encoding/decoding, index DDL,
+// introspection and error classification. A new backend is a new dialect plus a
+// connection layer (sql_connection.h), never a branch in the generic code.
+#pragma once
+
+#include "core/schema.h"
+#include "storage/sql/sql_connection.h"
+
+#include <boost/json/value.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace events {
+
+// What a failed statement means to the driver.
+struct SqlFailure {
+    enum class Kind { Unique, ForeignKey, NotNull, ConnectionLost, Busy, Other };
+    Kind kind = Kind::Other;
+    bool primary_key = false;           // Unique: the id collided
+    std::vector<std::string> columns;   // Unique: the violated columns, when the backend names them
+    std::string index_name;             // Unique: the violated index, when the backend names it
+};
+
+class SqlDialect {
+public:
+    virtual ~SqlDialect() = default;
+
+    virtual std::string_view name() const = 0;   // "sqlite", "postgresql"
+
+    // ---- spelling -------------------------------------------------------------
+    // Identifiers come only from the schema; quoting still doubles embedded quotes.
+    virtual std::string quote(std::string_view identifier) const;
+    // Placeholder for the n-th parameter (1-based): "?" or "$n".
+    virtual std::string placeholder(int n) const = 0;
+    // Longest identifier the backend keeps (0 = unlimited); longer index names are shortened.
+    virtual size_t max_identifier_length() const { return 0; }
+    // Column type for a field ("TEXT", "INTEGER", ...).
+    virtual std::string column_type(const Field& f) const = 0;
+    // Transaction control for write().
+    virtual std::string begin_write_sql() const { return "BEGIN"; }
+
+    // ---- the matching rule ----------------------------------------------------
+    // Expression that compares/sorts a text column under the matching rule
+    // (`"c" COLLATE NOCASE`, `lower("c") COLLATE "C"`, ...). `column` is already quoted.
+    virtual std::string text_key(const std::string& column, bool case_sensitive) const = 0;
+    // Expression for a text parameter on the other side of a comparison with text_key().
+    virtual std::string text_param(const std::string& placeholder, bool case_sensitive) const = 0;
+    // Substring test of a text column against a parameter bound with contains_pattern().
+    virtual std::string contains_expr(const std::string& column, const std::string& placeholder,
+                                      bool case_sensitive) const = 0;
+    // The parameter text for contains_expr(): the user's value with every wildcard
+    // of the backend's pattern language escaped (never spliced into SQL).
+    virtual std::string contains_pattern(std::string_view value, bool case_sensitive) const = 0;
+    // One ORDER BY term with NULLs last in both directions.
+    virtual std::string order_term(const std::string& expr, bool descending) const;
+    // LIMIT/OFFSET clause for the given placeholders.
+    virtual std::string limit_offset(const std::string& limit_ph, const std::string& offset_ph) const;
+
+    // ---- values ---------------------------------------------------------------
+    // Parameter for a canonical value (value_format.h) of field `f`.
+    virtual SqlParam bind(const Field& f, const boost::json::value& v) const = 0;
+    // Canonical value of a result cell of field `f`.
+    virtual boost::json::value decode(const Field& f, const SqlRow& row, int col) const = 0;
+
+    // ---- indexes --------------------------------------------------------------
+    // Key expression of `f` inside an index, following the matching rule. The same
+    // expression is usable in SELECT/GROUP BY (duplicate detection).
+    virtual std::string index_key(const Field& f, bool case_sensitive) const = 0;
+    virtual std::string create_index_sql(const std::string& index_name, const std::string& table,
+                                         const std::vector<std::string>& keys, bool unique) const;
+    virtual std::string drop_index_sql(const std::string& index_name, const std::string& table) const;
+    virtual std::string drop_table_sql(const std::string& table) const;
+
+    // ---- introspection: each query takes the table name as its only parameter
+    // and yields names in column 0 -----------------------------------------------
+    virtual std::string table_exists_sql() const = 0;
+    virtual std::string list_columns_sql() const = 0;
+    virtual std::string list_indexes_sql() const = 0;
+    // Rows (column, ON DELETE action in upper case) of the table's foreign keys.
+    virtual std::string list_foreign_keys_sql() const = 0;
+
+    // ---- errors ---------------------------------------------------------------
+    virtual SqlFailure classify(const SqlError& e) const = 0;
+};
+
+}  // namespace events

@@ -1,0 +1,415 @@
+#include "storage/sql/sql_driver.h"
+
+#include "storage/sql/sql_write_txn.h"
+#include "tools/json_text.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <set>
+#include <unordered_set>
+
+namespace events {
+
+namespace {
+
+constexpr size_t kIdsPerQuery = 500;      // keeps IN (...) lists far below parameter limits
+constexpr int64_t kDuplicatesShown = 20;  // duplicate groups listed per constraint
+
+std::string join_names(const std::vector<const Field*>& fields) {
+    std::string out;
+    for (const Field* f : fields) {
+        if (!out.empty()) out += ", ";
+        out += f->name;
+    }
+    return out;
+}
+
+size_t position_of(const Entity& e, std::string_view name) {
+    for (size_t i = 0; i < e.fields.size(); ++i)
+        if (e.fields[i].name == name) return i;
+    return e.fields.size();
+}
+
+}  // namespace
+
+SqlDriver::SqlDriver(const Schema& schema, const DriverOptions& options, std::unique_ptr<SqlDialect> dialect,
+                     std::unique_ptr<SqlPool> pool)
+    : schema_(schema),
+      options_(options),
+      dialect_(std::move(dialect)),
+      pool_(std::move(pool)),
+      builder_(*dialect_, options.case_sensitive, options.cascade_delete) {}
+
+SqlDriver::~SqlDriver() {
+    try {
+        close();
+    } catch (...) {
+    }
+}
+
+Capabilities SqlDriver::capabilities() const {
+    Capabilities c;
+    c.native_uniques = true;
+    c.native_cascades = true;
+    c.native_foreign_keys = true;
+    return c;
+}
+
+// ---- errors ---------------------------------------------------------------------
+
+std::vector<std::string> SqlDriver::unique_fields_of(const Entity& e, const SqlFailure& f) const {
+    if (f.primary_key) return {"id"};
+    if (!f.index_name.empty()) {
+        for (const IndexSpec& ix : builder_.indexes(e)) {
+            if (ix.kind != IndexSpec::Kind::Unique || ix.name != f.index_name) continue;
+            std::vector<const Field*> fields = ix.fields;
+            std::sort(fields.begin(), fields.end(), [&](const Field* a, const Field* b) {
+                return position_of(e, a->name) < position_of(e, b->name);
+            });
+            std::vector<std::string> names;
+            for (const Field* x : fields) names.push_back(x->name);
+            return names;
+        }
+    }
+    std::vector<std::string> cols = f.columns;
+    if (cols.size() == 1 && cols[0] == "id") return cols;
+    // Match the reported column set against the declared constraints.
+    const std::set<std::string> reported(cols.begin(), cols.end());
+    for (const auto& u : e.uniques) {
+        std::set<std::string> names;
+        for (const Field* x : u) names.insert(x->name);
+        if (names == reported) {
+            cols.assign(names.begin(), names.end());
+            break;
+        }
+    }
+    std::sort(cols.begin(), cols.end(),
+              [&](const std::string& a, const std::string& b) { return position_of(e, a) < position_of(e, b); });
+    return cols;
+}
+
+void SqlDriver::raise(const SqlError& err, const Entity* e) const {
+    const SqlFailure f = dialect_->classify(err);
+    switch (f.kind) {
+        case SqlFailure::Kind::Unique:
+            throw UniqueViolation(e, e ? unique_fields_of(*e, f) : f.columns);
+        case SqlFailure::Kind::ForeignKey:
+            throw ForeignKeyViolation(err.what());
+        case SqlFailure::Kind::ConnectionLost:
+        case SqlFailure::Kind::Busy:
+            throw StorageUnavailable(err.what());
+        default:
+            throw err;
+    }
+}
+
+// ---- reads ----------------------------------------------------------------------
+
+Document SqlDriver::decode_row(const Entity& e, const SqlRow& row) const {
+    Document doc;
+    doc.reserve(e.fields.size());
+    doc["id"] = row.is_null(0) ? boost::json::value() : boost::json::value(row.get_text(0));
+    int col = 1;
+    for (const Field& f : e.fields) {
+        if (f.is_id()) continue;
+        doc[f.name] = dialect_->decode(f, row, col++);
+    }
+    return doc;
+}
+
+std::optional<Document> SqlDriver::fetch_one(SqlConnection& c, const Entity& e, std::string_view id) const {
+    const SqlStatement st = builder_.select_by_id(e, id);
+    std::optional<Document> out;
+    c.query(st.sql, st.params, [&](const SqlRow& row) { out = decode_row(e, row); });
+    return out;
+}
+
+template <class Work>
+void SqlDriver::with_read(const Entity* e, Work&& work) {
+    // One retry on a fresh connection when the backend dropped the old one.
+    for (int attempt = 0;; ++attempt) {
+        try {
+            ConnectionLease lease = pool_->lease_read();
+            work(*lease);
+            return;
+        } catch (const SqlError& err) {
+            if (attempt == 0 && dialect_->classify(err).kind == SqlFailure::Kind::ConnectionLost) continue;
+            raise(err, e);
+        }
+    }
+}
+
+std::optional<Document> SqlDriver::get(const Entity& e, std::string_view id) {
+    std::optional<Document> out;
+    with_read(&e, [&](SqlConnection& c) { out = fetch_one(c, e, id); });
+    return out;
+}
+
+std::vector<Document> SqlDriver::get_many(const Entity& e, const std::vector<std::string>& ids) {
+    std::vector<Document> out;
+    if (ids.empty()) return out;
+    with_read(&e, [&](SqlConnection& c) {
+        out.clear();
+        for (size_t start = 0; start < ids.size(); start += kIdsPerQuery) {
+            const size_t end = std::min(ids.size(), start + kIdsPerQuery);
+            const std::vector<std::string> chunk(ids.begin() + start, ids.begin() + end);
+            const SqlStatement st = builder_.select_by_ids(e, chunk);
+            c.query(st.sql, st.params, [&](const SqlRow& row) { out.push_back(decode_row(e, row)); });
+        }
+    });
+    return out;
+}
+
+ListPage SqlDriver::list(const Entity& e, const ListQuery& q) {
+    ListPage page;
+    with_read(&e, [&](SqlConnection& c) {
+        page.docs.clear();
+        const SqlStatement st = builder_.list(e, q);
+        c.query(st.sql, st.params, [&](const SqlRow& row) { page.docs.push_back(decode_row(e, row)); });
+        page.total = -1;
+        if (q.with_total) {
+            const SqlStatement ct = builder_.count(e, q);
+            c.query(ct.sql, ct.params, [&](const SqlRow& row) { page.total = row.get_int64(0); });
+        }
+    });
+    return page;
+}
+
+boost::json::object SqlDriver::entity_counts() {
+    boost::json::object out;
+    with_read(nullptr, [&](SqlConnection& c) {
+        out.clear();
+        for (const auto& e : schema_.entities()) {
+            const SqlStatement st = builder_.count_all(*e);
+            int64_t n = 0;
+            c.query(st.sql, st.params, [&](const SqlRow& row) { n = row.get_int64(0); });
+            out[e->name] = n;
+        }
+    });
+    return out;
+}
+
+std::vector<std::string> SqlDriver::query_names(SqlConnection& c, const std::string& sql,
+                                                const std::string& table) const {
+    std::vector<std::string> names;
+    c.query(sql, {SqlParam(table)}, [&](const SqlRow& row) { names.emplace_back(row.get_text(0)); });
+    return names;
+}
+
+boost::json::object SqlDriver::report_details() {
+    boost::json::object details;
+    with_read(nullptr, [&](SqlConnection& c) {
+        details.clear();
+        for (const auto& e : schema_.entities()) {
+            const SqlStatement st = builder_.count_all(*e);
+            int64_t n = 0;
+            c.query(st.sql, st.params, [&](const SqlRow& row) { n = row.get_int64(0); });
+            boost::json::array indexes;
+            for (const std::string& name : query_names(c, dialect_->list_indexes_sql(), e->name))
+                indexes.emplace_back(name);
+            boost::json::object table;
+            table["doc_count"] = n;
+            table["index_count"] = static_cast<int64_t>(indexes.size());
+            table["indexes"] = std::move(indexes);
+            details[e->name] = std::move(table);
+        }
+    });
+    boost::json::object collections;
+    collections["total"] = static_cast<int64_t>(details.size());
+    collections["details"] = std::move(details);
+    boost::json::object out;
+    out["db_info"] = pool_->db_info();
+    out["collections"] = std::move(collections);
+    return out;
+}
+
+bool SqlDriver::ping() {
+    try {
+        ConnectionLease lease = pool_->lease_read();
+        bool answered = false;
+        lease->query("SELECT 1", {}, [&](const SqlRow&) { answered = true; });
+        return answered;
+    } catch (...) {
+        return false;
+    }
+}
+
+// ---- writes ---------------------------------------------------------------------
+
+void SqlDriver::write(const std::function<void(WriteTxn&)>& work) {
+    ConnectionLease lease = pool_->lease_write();
+    SqlConnection& c = *lease;
+    try {
+        c.exec(dialect_->begin_write_sql());
+    } catch (const SqlError& err) {
+        raise(err, nullptr);
+    }
+    try {
+        SqlWriteTxn txn(*this, c);
+        work(txn);
+        try {
+            c.exec("COMMIT");
+        } catch (const SqlError& err) {
+            raise(err, nullptr);
+        }
+    } catch (...) {
+        try {
+            c.exec("ROLLBACK");
+        } catch (...) {
+            // The backend may already have ended the transaction (e.g. after a lost connection).
+        }
+        throw;
+    }
+}
+
+// ---- reconciliation -------------------------------------------------------------
+
+void SqlDriver::create_schema_objects(SqlConnection& c, std::vector<const Entity*>* fk_mismatch) {
+    for (const Entity* e : schema_.parents_first()) {
+        if (query_names(c, dialect_->table_exists_sql(), e->name).empty()) {
+            c.exec(builder_.create_table(*e));
+            continue;
+        }
+        const std::vector<std::string> cols = query_names(c, dialect_->list_columns_sql(), e->name);
+        const std::unordered_set<std::string> existing(cols.begin(), cols.end());
+        for (const Field* f : SqlBuilder::data_fields(*e)) {
+            if (!existing.count(f->name)) {
+                spdlog::info("{}: adding column {}.{}", dialect_->name(), e->name, f->name);
+                c.exec(builder_.add_column(*e, *f));
+            }
+        }
+        if (!fk_mismatch || e->foreign_keys.empty()) continue;
+        std::vector<std::pair<std::string, std::string>> actual;
+        c.query(dialect_->list_foreign_keys_sql(), {SqlParam(e->name)}, [&](const SqlRow& row) {
+            actual.emplace_back(std::string(row.get_text(0)), row.is_null(1) ? "" : std::string(row.get_text(1)));
+        });
+        for (const Field* fk : e->foreign_keys) {
+            const bool matches = std::any_of(actual.begin(), actual.end(), [&](const auto& a) {
+                return a.first == fk->name && a.second == builder_.on_delete_action(*fk);
+            });
+            if (!matches) {
+                fk_mismatch->push_back(e);
+                break;
+            }
+        }
+    }
+}
+
+void SqlDriver::reconcile_indexes(SqlConnection& c, const Entity& e, std::vector<std::string>& problems) {
+    const std::vector<IndexSpec> wanted = builder_.indexes(e);
+    const std::vector<std::string> present = query_names(c, dialect_->list_indexes_sql(), e.name);
+    std::set<std::string> wanted_names;
+    for (const IndexSpec& ix : wanted) wanted_names.insert(ix.name);
+    for (const std::string& name : present) {
+        if (SqlBuilder::is_managed_index_name(name) && !wanted_names.count(name)) {
+            spdlog::info("{}: dropping index {} (no longer in the schema)", dialect_->name(), name);
+            c.exec(dialect_->drop_index_sql(name, e.name));
+        }
+    }
+    const std::set<std::string> present_names(present.begin(), present.end());
+    for (const IndexSpec& ix : wanted) {
+        if (present_names.count(ix.name)) continue;
+        if (ix.kind == IndexSpec::Kind::Unique) {
+            const SqlStatement st = builder_.duplicates(e, ix.fields, kDuplicatesShown);
+            std::string groups;
+            c.query(st.sql, st.params, [&](const SqlRow& row) {
+                if (!groups.empty()) groups += ", ";
+                const int n = static_cast<int>(ix.fields.size());
+                if (n > 1) groups += "(";
+                for (int i = 0; i < n; ++i) {
+                    if (i) groups += ", ";
+                    groups += to_json_text(dialect_->decode(*ix.fields[i], row, i));
+                }
+                if (n > 1) groups += ")";
+                groups += " x" + std::to_string(row.get_int64(n));
+            });
+            if (!groups.empty()) {
+                problems.push_back(e.name + " unique (" + join_names(ix.fields) + "): duplicate values " + groups);
+                continue;
+            }
+        }
+        spdlog::info("{}: creating index {}", dialect_->name(), ix.name);
+        try {
+            c.exec(builder_.create_index(e, ix));
+        } catch (const SqlError& err) {
+            if (dialect_->classify(err).kind != SqlFailure::Kind::Unique) throw;
+            problems.push_back(e.name + " unique (" + join_names(ix.fields) + "): existing data has duplicates");
+        }
+    }
+}
+
+void SqlDriver::repair_foreign_keys(SqlConnection&, const std::vector<const Entity*>& entities) {
+    for (const Entity* e : entities)
+        spdlog::warn("{}: table {} has foreign-key ON DELETE actions that differ from cascade_delete={}; "
+                     "they stay as they are",
+                     dialect_->name(), e->name, options_.cascade_delete);
+}
+
+void SqlDriver::open() {
+    pool_->open();
+    ConnectionLease lease = pool_->lease_write();
+    SqlConnection& c = *lease;
+    std::vector<const Entity*> fk_mismatch;
+    std::vector<std::string> problems;
+    try {
+        c.exec(dialect_->begin_write_sql());
+        try {
+            create_schema_objects(c, &fk_mismatch);
+            for (const Entity* e : schema_.parents_first()) reconcile_indexes(c, *e, problems);
+            if (!problems.empty()) {
+                std::string msg =
+                    "existing data violates unique constraints of the schema; remove the duplicates or the "
+                    "constraint, then restart:";
+                for (const std::string& p : problems) msg += "\n  " + p;
+                throw ReconcileError(msg);
+            }
+            c.exec("COMMIT");
+        } catch (...) {
+            try {
+                c.exec("ROLLBACK");
+            } catch (...) {
+            }
+            throw;
+        }
+        if (!fk_mismatch.empty()) repair_foreign_keys(c, fk_mismatch);
+    } catch (const SqlError& err) {
+        const SqlFailure f = dialect_->classify(err);
+        if (f.kind == SqlFailure::Kind::ConnectionLost || f.kind == SqlFailure::Kind::Busy)
+            throw StorageUnavailable(err.what());
+        throw ReconcileError(std::string("cannot reconcile the database with the schema: ") + err.what());
+    }
+    open_ = true;
+}
+
+void SqlDriver::close() {
+    if (!open_) return;
+    open_ = false;
+    pool_->close();
+}
+
+void SqlDriver::wipe() {
+    ConnectionLease lease = pool_->lease_write();
+    SqlConnection& c = *lease;
+    try {
+        c.exec(dialect_->begin_write_sql());
+        try {
+            std::vector<const Entity*> order = schema_.parents_first();
+            for (auto it = order.rbegin(); it != order.rend(); ++it) c.exec(dialect_->drop_table_sql((*it)->name));
+            create_schema_objects(c, nullptr);
+            std::vector<std::string> problems;   // empty tables cannot hold duplicates
+            for (const Entity* e : order) reconcile_indexes(c, *e, problems);
+            c.exec("COMMIT");
+        } catch (...) {
+            try {
+                c.exec("ROLLBACK");
+            } catch (...) {
+            }
+            throw;
+        }
+    } catch (const SqlError& err) {
+        raise(err, nullptr);
+    }
+}
+
+}  // namespace events

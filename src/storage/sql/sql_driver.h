@@ -1,0 +1,71 @@
+// A StorageDriver for any SQL backend: the generic half of the SQLite and
+// PostgreSQL drivers. Backend differences come from the SqlDialect; connections
+// from the SqlPool. See sql_dialect.h for what a new backend has to provide.
+#pragma once
+
+#include "storage/driver.h"
+#include "storage/sql/sql_builder.h"
+#include "storage/sql/sql_connection.h"
+#include "storage/sql/sql_dialect.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace events {
+
+class SqlDriver : public StorageDriver {
+public:
+    SqlDriver(const Schema& schema, const DriverOptions& options, std::unique_ptr<SqlDialect> dialect,
+              std::unique_ptr<SqlPool> pool);
+    ~SqlDriver() override;
+
+    std::string_view backend_name() const override { return dialect_->name(); }
+    Capabilities capabilities() const override;
+
+    void open() override;
+    void close() override;
+
+    std::optional<Document> get(const Entity& e, std::string_view id) override;
+    std::vector<Document> get_many(const Entity& e, const std::vector<std::string>& ids) override;
+    ListPage list(const Entity& e, const ListQuery& q) override;
+    void write(const std::function<void(WriteTxn&)>& work) override;
+    void wipe() override;
+    boost::json::object entity_counts() override;
+    boost::json::object report_details() override;
+    bool ping() override;
+
+    // ---- used by the write transaction and by backend-specific subclasses ------
+    const SqlBuilder& builder() const { return builder_; }
+    const SqlDialect& dialect() const { return *dialect_; }
+    Document decode_row(const Entity& e, const SqlRow& row) const;
+    std::optional<Document> fetch_one(SqlConnection& c, const Entity& e, std::string_view id) const;
+    // Throws the driver-contract exception for a failed statement on entity `e`
+    // (UniqueViolation, ForeignKeyViolation, StorageUnavailable; others as is).
+    [[noreturn]] void raise(const SqlError& err, const Entity* e) const;
+
+protected:
+    // Called inside reconciliation for tables whose FK ON DELETE actions differ
+    // from the configuration. The default logs a warning; a backend that can
+    // change them (by ALTER or by rebuilding the table) overrides this. Runs
+    // outside any transaction on the write connection.
+    virtual void repair_foreign_keys(SqlConnection& c, const std::vector<const Entity*>& entities);
+
+    const Schema& schema_;
+    DriverOptions options_;
+
+private:
+    template <class Work>
+    void with_read(const Entity* e, Work&& work);
+    void create_schema_objects(SqlConnection& c, std::vector<const Entity*>* fk_mismatch);
+    void reconcile_indexes(SqlConnection& c, const Entity& e, std::vector<std::string>& problems);
+    std::vector<std::string> query_names(SqlConnection& c, const std::string& sql, const std::string& table) const;
+    std::vector<std::string> unique_fields_of(const Entity& e, const SqlFailure& f) const;
+
+    std::unique_ptr<SqlDialect> dialect_;
+    std::unique_ptr<SqlPool> pool_;
+    SqlBuilder builder_;
+    bool open_ = false;
+};
+
+}  // namespace events

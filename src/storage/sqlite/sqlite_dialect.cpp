@@ -1,0 +1,154 @@
+#include "storage/sqlite/sqlite_dialect.h"
+
+#include "tools/json_text.h"
+
+#include <boost/json/parse.hpp>
+#include <sqlite3.h>
+
+namespace events {
+
+std::string SqliteDialect::placeholder(int) const { return "?"; }
+
+std::string SqliteDialect::column_type(const Field& f) const {
+    switch (f.type) {
+        case FieldType::Integer:
+        case FieldType::Boolean: return "INTEGER";
+        case FieldType::Number:
+        case FieldType::Currency: return "REAL";
+        default: return "TEXT";   // strings, ids, canonical dates (they sort as text), JSON text
+    }
+}
+
+std::string SqliteDialect::text_key(const std::string& column, bool case_sensitive) const {
+    return case_sensitive ? column : column + " COLLATE NOCASE";
+}
+
+std::string SqliteDialect::text_param(const std::string& placeholder, bool) const { return placeholder; }
+
+std::string SqliteDialect::contains_expr(const std::string& column, const std::string& placeholder,
+                                         bool case_sensitive) const {
+    // LIKE folds ASCII case like NOCASE does; instr() is an exact substring test.
+    if (case_sensitive) return "instr(" + column + ", " + placeholder + ") > 0";
+    return column + " LIKE " + placeholder + " ESCAPE '\\'";
+}
+
+std::string SqliteDialect::contains_pattern(std::string_view value, bool case_sensitive) const {
+    if (case_sensitive) return std::string(value);
+    std::string out = "%";
+    for (char c : value) {
+        if (c == '%' || c == '_' || c == '\\') out += '\\';
+        out += c;
+    }
+    out += '%';
+    return out;
+}
+
+SqlParam SqliteDialect::bind(const Field& f, const boost::json::value& v) const {
+    if (v.is_null()) return {};
+    switch (f.type) {
+        case FieldType::Boolean:
+            if (v.is_bool()) return int64_t{v.get_bool() ? 1 : 0};
+            break;
+        case FieldType::Integer:
+            if (v.is_int64()) return v.get_int64();
+            if (v.is_uint64()) return static_cast<int64_t>(v.get_uint64());
+            if (v.is_double()) return static_cast<int64_t>(v.get_double());
+            break;
+        case FieldType::Number:
+        case FieldType::Currency:
+            if (v.is_number()) return v.to_number<double>();
+            break;
+        case FieldType::Json:
+        case FieldType::StringArray: return to_json_text(v);
+        default: break;
+    }
+    if (v.is_string()) return std::string(v.get_string());
+    return to_json_text(v);
+}
+
+boost::json::value SqliteDialect::decode(const Field& f, const SqlRow& row, int col) const {
+    if (row.is_null(col)) return nullptr;
+    switch (f.type) {
+        case FieldType::Boolean: return row.get_int64(col) != 0;
+        case FieldType::Integer: return row.get_int64(col);
+        case FieldType::Number:
+        case FieldType::Currency: return row.get_double(col);
+        case FieldType::Json:
+        case FieldType::StringArray: {
+            boost::system::error_code ec;
+            boost::json::value parsed = boost::json::parse(row.get_text(col), ec);
+            if (!ec) return parsed;
+            return boost::json::value(row.get_text(col));   // not JSON: show what is stored
+        }
+        default: return boost::json::value(row.get_text(col));
+    }
+}
+
+std::string SqliteDialect::index_key(const Field& f, bool case_sensitive) const {
+    return f.is_text() && !case_sensitive ? quote(f.name) + " COLLATE NOCASE" : quote(f.name);
+}
+
+std::string SqliteDialect::table_exists_sql() const {
+    return "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?";
+}
+
+std::string SqliteDialect::list_columns_sql() const { return "SELECT name FROM pragma_table_info(?)"; }
+
+std::string SqliteDialect::list_indexes_sql() const {
+    return "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? ORDER BY name";
+}
+
+std::string SqliteDialect::list_foreign_keys_sql() const {
+    return "SELECT \"from\", upper(on_delete) FROM pragma_foreign_key_list(?)";
+}
+
+SqlFailure SqliteDialect::classify(const SqlError& e) const {
+    SqlFailure f;
+    switch (e.code) {
+        case SQLITE_CONSTRAINT_PRIMARYKEY:
+            f.kind = SqlFailure::Kind::Unique;
+            f.primary_key = true;
+            return f;
+        case SQLITE_CONSTRAINT_UNIQUE: {
+            f.kind = SqlFailure::Kind::Unique;
+            // "UNIQUE constraint failed: User.name, User.userId" or "... failed: index 'ux_...'"
+            const std::string_view msg = e.what();
+            const std::string_view marker = "constraint failed: ";
+            const size_t at = msg.find(marker);
+            if (at == std::string_view::npos) return f;
+            std::string_view rest = msg.substr(at + marker.size());
+            if (rest.starts_with("index '")) {
+                rest.remove_prefix(7);
+                f.index_name = std::string(rest.substr(0, rest.find('\'')));
+                return f;
+            }
+            while (!rest.empty()) {
+                const size_t comma = rest.find(", ");
+                std::string_view item = rest.substr(0, comma);
+                const size_t dot = item.find('.');
+                if (dot != std::string_view::npos) item.remove_prefix(dot + 1);
+                f.columns.emplace_back(item);
+                if (comma == std::string_view::npos) break;
+                rest.remove_prefix(comma + 2);
+            }
+            if (f.columns.size() == 1 && f.columns[0] == "id") f.primary_key = true;
+            return f;
+        }
+        case SQLITE_CONSTRAINT_FOREIGNKEY: f.kind = SqlFailure::Kind::ForeignKey; return f;
+        case SQLITE_CONSTRAINT_NOTNULL: f.kind = SqlFailure::Kind::NotNull; return f;
+        default: break;
+    }
+    switch (e.code & 0xff) {
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED: f.kind = SqlFailure::Kind::Busy; break;
+        case SQLITE_CANTOPEN:
+        case SQLITE_IOERR:
+        case SQLITE_FULL:
+        case SQLITE_NOTADB:
+        case SQLITE_CORRUPT: f.kind = SqlFailure::Kind::ConnectionLost; break;
+        default: break;
+    }
+    return f;
+}
+
+}  // namespace events

@@ -1,0 +1,39 @@
+// SQLite spelling of the SQL layer: `?` placeholders, COLLATE NOCASE for the
+// case-insensitive matching rule (ASCII case folding, which orders strings as
+// their lower-cased bytes: `a_b` < `ab` < `Abc`), LIKE ... ESCAPE for substrings,
+// booleans as 0/1, JSON as text.
+#pragma once
+
+#include "storage/sql/sql_dialect.h"
+
+namespace events {
+
+class SqliteDialect : public SqlDialect {
+public:
+    std::string_view name() const override { return "sqlite"; }
+    std::string placeholder(int n) const override;
+    std::string column_type(const Field& f) const override;
+    // IMMEDIATE takes the write lock up front, so a transaction never fails
+    // half-way with SQLITE_BUSY when it upgrades from read to write.
+    std::string begin_write_sql() const override { return "BEGIN IMMEDIATE"; }
+
+    std::string text_key(const std::string& column, bool case_sensitive) const override;
+    std::string text_param(const std::string& placeholder, bool case_sensitive) const override;
+    std::string contains_expr(const std::string& column, const std::string& placeholder,
+                              bool case_sensitive) const override;
+    std::string contains_pattern(std::string_view value, bool case_sensitive) const override;
+
+    SqlParam bind(const Field& f, const boost::json::value& v) const override;
+    boost::json::value decode(const Field& f, const SqlRow& row, int col) const override;
+
+    std::string index_key(const Field& f, bool case_sensitive) const override;
+
+    std::string table_exists_sql() const override;
+    std::string list_columns_sql() const override;
+    std::string list_indexes_sql() const override;
+    std::string list_foreign_keys_sql() const override;
+
+    SqlFailure classify(const SqlError& e) const override;
+};
+
+}  // namespace events

@@ -1,0 +1,50 @@
+// Connections to one SQLite file: any number of readers and ONE writer.
+//
+// In WAL mode readers see a consistent snapshot and never block each other or
+// the writer, so a reader is never made to wait: when no idle reader is at hand
+// a new connection is opened (at most `pool_size` idle ones are kept). Writers
+// queue on a mutex in front of the single write connection, which is cheaper and
+// fairer than letting them spin on SQLITE_BUSY.
+#pragma once
+
+#include "storage/sql/sql_connection.h"
+#include "storage/sqlite/sqlite_connection.h"
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace events {
+
+class SqlitePool : public SqlPool {
+public:
+    SqlitePool(std::string path, int pool_size);
+    ~SqlitePool() override;
+
+    void open() override;
+    void close() override;
+    ConnectionLease lease_read() override;
+    ConnectionLease lease_write() override;
+    boost::json::object db_info() const override;
+
+    // The journal mode the write connection reports ("wal" once open).
+    std::string journal_mode();
+
+private:
+    std::unique_ptr<SqliteConnection> connect() const;
+    void return_reader(SqlConnection* conn);
+
+    const std::string path_;
+    const size_t max_idle_readers_;
+
+    std::mutex write_mutex_;                  // held for the life of a write lease
+    std::unique_ptr<SqliteConnection> writer_;
+
+    std::mutex readers_mutex_;                // guards everything below
+    std::vector<std::unique_ptr<SqliteConnection>> idle_readers_;
+    std::vector<std::unique_ptr<SqliteConnection>> leased_readers_;
+    bool open_ = false;
+};
+
+}  // namespace events
