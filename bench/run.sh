@@ -171,8 +171,12 @@ pg_sql() { PGOPTIONS="-c client_min_messages=warning" psql -h 127.0.0.1 -p "$pg_
 # ---- baseline --------------------------------------------------------------------------------
 run_wrk() {  # run_wrk NAME URL SCRIPT -> prints the BENCH_JSON object (or "null")
   local name=$1 url=$2 script=$3 out=$logdir/$1.wrk.txt
+  # POSTed usernames are <nonce>t<thread>n<serial>; the serial restarts with every wrk
+  # process, so each scenario (post_create, mixed) needs its own nonce within the run.
+  local tag=0 i=1 s
+  for s in ${all_scenarios//,/ }; do [[ $s == "${name#*-}" ]] && tag=$i; i=$(( i + 1 )); done
   timeout $(( duration + 60 )) wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 10s \
-    -s "$BENCH/wrk/$script.lua" "$url" -- "$samples" "$nonce" "$threads" >"$out" 2>&1 || true
+    -s "$BENCH/wrk/$script.lua" "$url" -- "$samples" "${nonce}s$tag" "$threads" >"$out" 2>&1 || true
   local json
   json=$(sed -n 's/^BENCH_JSON //p' "$out" | tail -1)
   echo "${json:-null}"

@@ -1,1 +1,142 @@
-int main() { return 0; }
+// The `events` command line: serve (default), check, export, import.
+#include "app/application.h"
+#include "app/config.h"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+namespace {
+
+constexpr const char* kFooter = R"(
+Configuration, from lowest to highest precedence:
+  1. built-in defaults
+  2. the JSON config file given with --config: a flat object with the keys
+     project_name, database, db_uri, db_name, host, server_port, ui_port,
+     validation, case_sensitive, cascade_delete, log_level, admin_token,
+     schema_path, threads, pool_size, body_limit, read_timeout_s,
+     idle_timeout_s, cors_origins
+  3. environment variables: every key as EVENTS_<KEY in upper case>, e.g.
+     EVENTS_DATABASE, EVENTS_DB_URI, EVENTS_DB_NAME, EVENTS_SERVER_PORT,
+     EVENTS_LOG_LEVEL, EVENTS_ADMIN_TOKEN, EVENTS_CORS_ORIGINS
+  4. command-line flags
+
+Zero-config default: without a config file `events` serves the bundled sample
+schema, stores data in SQLite at ./events.db (in the working directory) and
+listens on 0.0.0.0:5500.
+
+Examples:
+  events
+  events serve --config sqlite.json --port 8080
+  EVENTS_DATABASE=postgresql EVENTS_DB_URI=postgresql://me:pw@localhost:5432 events
+  events check --schema schema.yaml
+  events export --config a.json > dump.jsonl
+  events import --config b.json < dump.jsonl
+)";
+
+// Flag values; unset ones leave the config as the file and environment made it.
+struct Flags {
+    std::string config_file;
+    std::optional<std::string> schema, host, database, db_uri, db_name, log_level;
+    std::optional<int> port, threads;
+    std::string transfer_file;
+};
+
+template <class T>
+void add_optional(CLI::App* app, const std::string& name, std::optional<T>& target, const std::string& help) {
+    app->add_option_function<T>(name, [&target](const T& v) { target = v; }, help);
+}
+
+void add_source_options(CLI::App* app, Flags& f) {
+    app->add_option("--config", f.config_file, "JSON config file (see below)")->check(CLI::ExistingFile);
+    add_optional(app, "--schema", f.schema, "Schema YAML file (default: the bundled sample schema)");
+    add_optional(app, "--database", f.database, "Storage backend: sqlite | postgresql");
+    add_optional(app, "--db-uri", f.db_uri, "SQLite file path or PostgreSQL URI (postgresql://user:pass@host:port)");
+    add_optional(app, "--db-name", f.db_name, "Database name (PostgreSQL)");
+    add_optional(app, "--log-level", f.log_level, "trace | debug | info | warning | error | critical | off");
+}
+
+void add_serve_options(CLI::App* app, Flags& f) {
+    add_source_options(app, f);
+    add_optional(app, "--port", f.port, "Listen port (default 5500; 0 picks a free port)");
+    add_optional(app, "--host", f.host, "Listen address (default 0.0.0.0)");
+    add_optional(app, "--threads", f.threads, "Worker threads (default max(4, 2 x cores))");
+}
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// defaults < config file < EVENTS_* environment < flags
+events::Config build_config(const Flags& f) {
+    events::Config c = f.config_file.empty() ? events::Config{} : events::Config::from_file(f.config_file);
+    c.apply_environment();
+    if (f.schema) c.schema_path = *f.schema;
+    if (f.database) {
+        c.database = lower(*f.database);
+        if (c.database == "postgres") c.database = "postgresql";
+    }
+    if (f.db_uri) c.db_uri = *f.db_uri;
+    if (f.db_name) c.db_name = *f.db_name;
+    if (f.log_level) c.log_level = *f.log_level;
+    if (f.host) c.host = *f.host;
+    if (f.port) c.server_port = *f.port;
+    if (f.threads) c.threads = *f.threads;
+    c.validate();
+    return c;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    events::init_logging();
+
+    CLI::App app{"events: a REST API server generated from a YAML schema, on SQLite or PostgreSQL.", "events"};
+    app.footer(kFooter);
+    app.require_subcommand(0, 1);
+    app.fallthrough(false);
+
+    Flags flags;
+    add_serve_options(&app, flags);
+
+    CLI::App* serve = app.add_subcommand("serve", "Run the REST API server (what `events` alone does)");
+    add_serve_options(serve, flags);
+
+    CLI::App* check = app.add_subcommand("check", "Validate a schema: prints \"OK: N entities\" (exit 0) or every problem (exit 1)");
+    std::string check_schema;
+    check->add_option("--schema", check_schema, "Schema YAML file (default: the bundled sample schema)");
+
+    CLI::App* exporter = app.add_subcommand("export", "Write every document as JSON Lines to stdout (or --file); parents first");
+    add_source_options(exporter, flags);
+    exporter->add_option("--file", flags.transfer_file, "Write to this file instead of stdout");
+
+    CLI::App* importer = app.add_subcommand("import", "Read JSON Lines written by `events export` from stdin (or --file)");
+    add_source_options(importer, flags);
+    importer->add_option("--file", flags.transfer_file, "Read this file instead of stdin");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+
+    if (check->parsed()) return events::check_schema(check_schema);
+
+    events::Config config;
+    try {
+        config = build_config(flags);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "events: %s\n", e.what());
+        return 1;
+    }
+    events::set_log_level(config.log_level);
+
+    if (exporter->parsed()) return events::export_data(config, flags.transfer_file);
+    if (importer->parsed()) return events::import_data(config, flags.transfer_file);
+    return events::serve(config);
+}

@@ -28,15 +28,17 @@ bool blank(const std::string& s) {
     return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); });
 }
 
-// The document as the driver stores it: `id` first, then the checked fields, with
-// absent timestamps filled the way the document service would fill them on create.
-Document stored_form(const Entity& e, std::string id, json::object checked) {
+// The document as the driver stores it: `id` first, then the checked fields. Timestamps
+// missing from the line are filled the way the document service fills them on create;
+// an explicit null is kept (an exported document whose updatedAt is null must come
+// back identical).
+Document stored_form(const Entity& e, const json::object& line_doc, std::string id, json::object checked) {
     Document doc;
     doc.reserve(checked.size() + 1);
     doc["id"] = std::move(id);
     for (auto& kv : checked) doc[kv.key()] = std::move(kv.value());
     for (const Field& f : e.fields) {
-        if (!(f.auto_generate || f.auto_update)) continue;
+        if (!(f.auto_generate || f.auto_update) || line_doc.contains(f.name)) continue;
         auto it = doc.find(f.name);
         if (it == doc.end() || !it->value().is_null()) continue;
         std::string now = now_datetime();
@@ -167,7 +169,7 @@ TransferStats import_documents(const Schema& schema, StorageDriver& driver, std:
             throw std::runtime_error(message);
         }
 
-        batch.push_back(PendingInsert{e, stored_form(*e, std::move(id_text), std::move(check.doc)), line_no});
+        batch.push_back(PendingInsert{e, stored_form(*e, body, std::move(id_text), std::move(check.doc)), line_no});
         if (batch.size() >= batch_limit) flush();
     }
     if (in.bad()) throw std::runtime_error("import: reading the input failed at line " + std::to_string(line_no));

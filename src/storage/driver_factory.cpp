@@ -3,8 +3,7 @@
 #include "storage/postgres/pg_dialect.h"
 #include "storage/postgres/pg_pool.h"
 #include "storage/sql/sql_driver.h"
-#include "storage/sqlite/sqlite_dialect.h"
-#include "storage/sqlite/sqlite_pool.h"
+#include "storage/sqlite/sqlite_driver.h"
 
 #include <algorithm>
 #include <cctype>
@@ -18,8 +17,7 @@ std::unique_ptr<StorageDriver> make_driver(std::string_view backend, const Schem
     std::string name(backend);
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
     if (name == "sqlite") {
-        return std::make_unique<SqlDriver>(schema, options, std::make_unique<SqliteDialect>(),
-                                           std::make_unique<SqlitePool>(options.uri, options.pool_size));
+        return std::make_unique<SqliteDriver>(schema, options);
     }
     if (name == "postgresql" || name == "postgres") {
         return std::make_unique<SqlDriver>(schema, options, std::make_unique<PgDialect>(),

@@ -160,7 +160,7 @@ TEST_P(Query, ViewExpansionOnLists) {
     for (const auto& doc : data(r).as_array())
         EXPECT_EQ(doc.at("account"), (json::object{{"exists", true}, {"name", "Acme Corporation"}, {"id", account_}}));
     // Case-insensitive names; spaces inside the list are fine; the entity name also works.
-    HttpResponse r2 = get("/api/user?VIEW=ACCOUNT(NAME, enabled)&pageSize=1");
+    HttpResponse r2 = get("/api/user?VIEW=" + url_encode("ACCOUNT(NAME, enabled)") + "&pageSize=1");
     ASSERT_TRUE(IsSuccess(r2)) << describe(r2);
     EXPECT_EQ(data(r2).at(0).at("account"), (json::object{{"exists", true}, {"name", "Acme Corporation"}, {"enabled", true}}));
     HttpResponse r3 = get("/api/user?view=");

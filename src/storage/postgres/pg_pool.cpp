@@ -141,18 +141,26 @@ void PgPool::give_back(SqlConnection* c) {
         } catch (const SqlError&) {
         }
     }
-    const bool keep = conn->healthy() && !conn->in_transaction();
-    std::unique_ptr<PgConnection> discard;
+    const bool dead = !conn->healthy();
+    const bool keep = !dead && !conn->in_transaction();
+    std::vector<std::unique_ptr<PgConnection>> discard;
     {
         std::lock_guard lock(mutex_);
         if (keep && open_) {
             idle_.push_back(std::move(conn));
         } else {
-            discard = std::move(conn);
+            discard.push_back(std::move(conn));
             --live_;
         }
+        // A dead session usually means they all died (restart, failover, mass
+        // termination): the idle ones go too, so a retry gets a fresh connection.
+        if (dead) {
+            live_ -= idle_.size();
+            for (auto& idle : idle_) discard.push_back(std::move(idle));
+            idle_.clear();
+        }
     }
-    returned_.notify_one();
+    returned_.notify_all();
 }
 
 boost::json::object PgPool::db_info() const {

@@ -239,12 +239,23 @@ bool SqlDriver::ping() {
 
 void SqlDriver::write(const std::function<void(WriteTxn&)>& work) {
     ConnectionLease lease = pool_->lease_write();
-    SqlConnection& c = *lease;
-    try {
-        c.exec(dialect_->begin_write_sql());
-    } catch (const SqlError& err) {
-        raise(err, nullptr);
+    // A pooled connection may have died while idle (server restart, terminated
+    // session). Nothing has run yet when BEGIN fails, so that is retried once on
+    // a fresh connection; a loss later in the transaction is not (503).
+    for (int attempt = 0;; ++attempt) {
+        try {
+            lease->exec(dialect_->begin_write_sql());
+            break;
+        } catch (const SqlError& err) {
+            if (attempt == 0 && dialect_->classify(err).kind == SqlFailure::Kind::ConnectionLost) {
+                lease.reset();
+                lease = pool_->lease_write();
+                continue;
+            }
+            raise(err, nullptr);
+        }
     }
+    SqlConnection& c = *lease;
     try {
         SqlWriteTxn txn(*this, c);
         work(txn);
@@ -265,10 +276,12 @@ void SqlDriver::write(const std::function<void(WriteTxn&)>& work) {
 
 // ---- reconciliation -------------------------------------------------------------
 
-void SqlDriver::create_schema_objects(SqlConnection& c, std::vector<const Entity*>* fk_mismatch) {
+std::set<const Entity*> SqlDriver::create_schema_objects(SqlConnection& c, std::vector<const Entity*>* fk_mismatch) {
+    std::set<const Entity*> created;
     for (const Entity* e : schema_.parents_first()) {
         if (query_names(c, dialect_->table_exists_sql(), e->name).empty()) {
             c.exec(builder_.create_table(*e));
+            created.insert(e);
             continue;
         }
         const std::vector<std::string> cols = query_names(c, dialect_->list_columns_sql(), e->name);
@@ -294,9 +307,11 @@ void SqlDriver::create_schema_objects(SqlConnection& c, std::vector<const Entity
             }
         }
     }
+    return created;
 }
 
-void SqlDriver::reconcile_indexes(SqlConnection& c, const Entity& e, std::vector<std::string>& problems) {
+void SqlDriver::reconcile_indexes(SqlConnection& c, const Entity& e, bool fresh_table,
+                                  std::vector<std::string>& problems) {
     const std::vector<IndexSpec> wanted = builder_.indexes(e);
     const std::vector<std::string> present = query_names(c, dialect_->list_indexes_sql(), e.name);
     std::set<std::string> wanted_names;
@@ -322,14 +337,16 @@ void SqlDriver::reconcile_indexes(SqlConnection& c, const Entity& e, std::vector
                     groups += to_json_text(dialect_->decode(*ix.fields[i], row, i));
                 }
                 if (n > 1) groups += ")";
-                groups += " x" + std::to_string(row.get_int64(n));
+                groups += " (" + std::to_string(row.get_int64(n)) + " documents)";
             });
             if (!groups.empty()) {
                 problems.push_back(e.name + " unique (" + join_names(ix.fields) + "): duplicate values " + groups);
                 continue;
             }
         }
-        spdlog::info("{}: creating index {}", dialect_->name(), ix.name);
+        // Creating the indexes of a brand-new table is routine; changing an existing one is news.
+        spdlog::log(fresh_table ? spdlog::level::debug : spdlog::level::info, "{}: creating index {}",
+                    dialect_->name(), ix.name);
         try {
             c.exec(builder_.create_index(e, ix));
         } catch (const SqlError& err) {
@@ -355,8 +372,8 @@ void SqlDriver::open() {
     try {
         c.exec(dialect_->begin_write_sql());
         try {
-            create_schema_objects(c, &fk_mismatch);
-            for (const Entity* e : schema_.parents_first()) reconcile_indexes(c, *e, problems);
+            const std::set<const Entity*> created = create_schema_objects(c, &fk_mismatch);
+            for (const Entity* e : schema_.parents_first()) reconcile_indexes(c, *e, created.count(e) > 0, problems);
             if (!problems.empty()) {
                 std::string msg =
                     "existing data violates unique constraints of the schema; remove the duplicates or the "
@@ -398,7 +415,7 @@ void SqlDriver::wipe() {
             for (auto it = order.rbegin(); it != order.rend(); ++it) c.exec(dialect_->drop_table_sql((*it)->name));
             create_schema_objects(c, nullptr);
             std::vector<std::string> problems;   // empty tables cannot hold duplicates
-            for (const Entity* e : order) reconcile_indexes(c, *e, problems);
+            for (const Entity* e : order) reconcile_indexes(c, *e, true, problems);
             c.exec("COMMIT");
         } catch (...) {
             try {

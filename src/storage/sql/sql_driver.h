@@ -9,6 +9,7 @@
 #include "storage/sql/sql_dialect.h"
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -51,15 +52,20 @@ protected:
     // outside any transaction on the write connection.
     virtual void repair_foreign_keys(SqlConnection& c, const std::vector<const Entity*>& entities);
 
+    // Creates the missing indexes of `e` and drops the managed ones the schema no
+    // longer declares; a unique index blocked by duplicates adds a line to `problems`.
+    void reconcile_indexes(SqlConnection& c, const Entity& e, bool fresh_table, std::vector<std::string>& problems);
+    // Column 0 of an introspection query that takes the table name.
+    std::vector<std::string> query_names(SqlConnection& c, const std::string& sql, const std::string& table) const;
+
     const Schema& schema_;
     DriverOptions options_;
 
 private:
     template <class Work>
     void with_read(const Entity* e, Work&& work);
-    void create_schema_objects(SqlConnection& c, std::vector<const Entity*>* fk_mismatch);
-    void reconcile_indexes(SqlConnection& c, const Entity& e, std::vector<std::string>& problems);
-    std::vector<std::string> query_names(SqlConnection& c, const std::string& sql, const std::string& table) const;
+    // Returns the entities whose tables it had to create.
+    std::set<const Entity*> create_schema_objects(SqlConnection& c, std::vector<const Entity*>* fk_mismatch);
     std::vector<std::string> unique_fields_of(const Entity& e, const SqlFailure& f) const;
 
     std::unique_ptr<SqlDialect> dialect_;

@@ -138,6 +138,11 @@ SqlFailure SqliteDialect::classify(const SqlError& e) const {
         case SQLITE_CONSTRAINT_NOTNULL: f.kind = SqlFailure::Kind::NotNull; return f;
         default: break;
     }
+    // RESTRICT actions fire as SQLITE_CONSTRAINT_TRIGGER, not _FOREIGNKEY.
+    if ((e.code & 0xff) == SQLITE_CONSTRAINT && std::string_view(e.what()).starts_with("FOREIGN KEY constraint failed")) {
+        f.kind = SqlFailure::Kind::ForeignKey;
+        return f;
+    }
     switch (e.code & 0xff) {
         case SQLITE_BUSY:
         case SQLITE_LOCKED: f.kind = SqlFailure::Kind::Busy; break;

@@ -155,8 +155,10 @@ TEST_F(TransferTest, ImportFillsAbsentTimestampsAndKeepsGivenOnes) {
         R"({"entity":"Account","doc":{"id":"ACC1","name":"Given Stamps","createdAt":"2020-01-02T03:04:05Z"}})"
         "\n\n"
         R"({"entity":"account","doc":{"id":"acc2","name":"No Stamps At All"}})"
+        "\n"
+        R"({"entity":"Account","doc":{"id":"acc3","name":"Explicit nulls","createdAt":null,"updatedAt":null}})"
         "\n");
-    EXPECT_EQ(import_documents(schema_, *b, in).documents, 2);
+    EXPECT_EQ(import_documents(schema_, *b, in).documents, 3);
 
     auto given = b->get(entity("Account"), "acc1");
     ASSERT_TRUE(given);
@@ -167,6 +169,10 @@ TEST_F(TransferTest, ImportFillsAbsentTimestampsAndKeepsGivenOnes) {
     ASSERT_TRUE(filled->at("createdAt").is_string());
     EXPECT_EQ(filled->at("createdAt").as_string().size(), 24u);   // YYYY-MM-DDTHH:MM:SS.mmmZ
     EXPECT_TRUE(filled->at("updatedAt").is_string());
+    auto nulls = b->get(entity("Account"), "acc3");   // an explicit null is data: kept
+    ASSERT_TRUE(nulls);
+    EXPECT_TRUE(nulls->at("createdAt").is_null());
+    EXPECT_TRUE(nulls->at("updatedAt").is_null());
 }
 
 TEST_F(TransferTest, InvalidDocumentFailsWithTheLineNumber) {

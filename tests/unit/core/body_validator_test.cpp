@@ -55,7 +55,8 @@ protected:
     // Checks `extra` merged into a valid minimal body.
     static BodyCheck check(const std::string& extra_json) {
         json::object body = json::parse(R"({"title": "abcd"})").as_object();
-        for (const auto& kv : json::parse(extra_json).as_object()) body[kv.key()] = kv.value();
+        const json::value extra = json::parse(extra_json);
+        for (const auto& kv : extra.as_object()) body[kv.key()] = kv.value();
         return check_body(item(), body);
     }
 

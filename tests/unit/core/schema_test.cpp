@@ -393,6 +393,7 @@ TEST(SchemaProblems, DuplicateNamesCaseInsensitively) {
     EXPECT_REPORTED(problems_of("_entities:\n  Thing: {fields: {a: {type: String}}}\n  THING: {fields: {a: {type: String}}}\n"),
                     "THING", "twice");
     EXPECT_REPORTED(problems_of(thing("      ID: {type: String}\n")), "Thing.ID", "implicit");
+    EXPECT_REPORTED(problems_of(thing("      name: {type: String}\n      name: {type: Integer}\n")), "Thing.name", "twice");
 }
 
 TEST(SchemaProblems, PatternProblems) {

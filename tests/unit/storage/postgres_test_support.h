@@ -7,6 +7,9 @@
 #include "storage/driver.h"
 #include "storage/postgres/pg_connection.h"
 #include "storage/postgres/pg_target.h"
+#include "tools/json_text.h"
+
+#include <boost/json/parse.hpp>
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -117,5 +120,18 @@ protected:
     std::vector<std::unique_ptr<Schema>> schemas_;
     std::vector<std::unique_ptr<StorageDriver>> drivers_;
 };
+
+
+inline Document doc(const char* json) { return boost::json::parse(json).as_object(); }
+
+inline std::vector<std::string> ids_of(const std::vector<Document>& docs) {
+    std::vector<std::string> out;
+    for (const Document& d : docs) out.emplace_back(d.at("id").as_string());
+    return out;
+}
+
+inline void insert(StorageDriver& d, const Entity& e, const Document& doc) {
+    d.write([&](WriteTxn& t) { t.insert(e, doc); });
+}
 
 }  // namespace events::pgtest

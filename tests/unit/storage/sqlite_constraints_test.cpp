@@ -89,8 +89,7 @@ TEST_F(SqliteConstraints, CaseSensitiveConfigAllowsCaseVariants) {
 }
 
 TEST_F(SqliteConstraints, CompositeUniqueNamesItsFieldsInSchemaOrder) {
-    // Drop the single-field constraint's effect by making usernames differ in the
-    // composite test: Profile has none, so use a dedicated schema.
+    // Declared out of schema order on purpose: the violation lists schema order.
     schema_ = std::make_unique<Schema>(Schema::load_text(R"(
 _entities:
   Seat:

@@ -1,0 +1,293 @@
+#include "app/application.h"
+
+#include "apis/api_router.h"
+#include "app/transfer.h"
+#include "core/document_service.h"
+#include "http/server.h"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+namespace events {
+
+namespace {
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::string trim(const std::string& s) {
+    size_t b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string::npos) return "";
+    size_t e = s.find_last_not_of(" \t\r\n");
+    return s.substr(b, e - b + 1);
+}
+
+void print_schema_error(const SchemaError& e) {
+    std::fprintf(stderr, "schema error:\n");
+    if (e.problems.empty()) std::fprintf(stderr, "  %s\n", e.what());
+    for (const auto& p : e.problems) std::fprintf(stderr, "  %s\n", p.c_str());
+}
+
+ReadValidation validation_mode(const std::string& v) {
+    if (v == "single") return ReadValidation::Single;
+    if (v == "multiple") return ReadValidation::Multiple;
+    return ReadValidation::Off;
+}
+
+// Progress on an interactive stderr only: a redirected stderr (a log file, a CI job)
+// gets just the summary line.
+class TransferReport {
+public:
+    TransferReport(const char* noun, const char* verb)
+        : noun_(noun), verb_(verb), interactive_(::isatty(STDERR_FILENO) == 1) {}
+
+    ProgressFn progress() {
+        return [this](const Entity& e, int64_t done) {
+            done_ = done;
+            if (interactive_) std::fprintf(stderr, "\r%s %lld documents (%s)...\033[K", verb_, static_cast<long long>(done), e.name.c_str());
+        };
+    }
+
+    void finish(int64_t documents, const std::string& where) {
+        end_line();
+        std::fprintf(stderr, "%s %lld documents %s in %.1f s\n", verb_, static_cast<long long>(documents),
+                     where.c_str(), seconds());
+    }
+
+    void fail(const std::string& message) {
+        end_line();
+        std::fprintf(stderr, "%s failed after %lld documents: %s\n", noun_, static_cast<long long>(done_),
+                     message.c_str());
+    }
+
+private:
+    void end_line() {
+        if (interactive_ && done_ > 0) std::fprintf(stderr, "\n");
+    }
+    double seconds() const {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    }
+
+    const char* noun_;
+    const char* verb_;
+    bool interactive_;
+    int64_t done_ = 0;
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+// Loads the schema and opens the storage for export/import; prints and returns
+// nullptr on failure.
+struct Storage {
+    std::unique_ptr<Schema> schema;
+    std::unique_ptr<StorageDriver> driver;
+};
+
+std::optional<Storage> open_for_transfer(const Config& config) {
+    try {
+        Storage s;
+        s.schema = std::make_unique<Schema>(load_schema(config));
+        s.driver = open_storage(config, *s.schema);
+        return s;
+    } catch (const SchemaError& e) {
+        print_schema_error(e);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "cannot open the %s database: %s\n", config.database.c_str(), e.what());
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+void init_logging() {
+    auto logger = spdlog::stderr_color_mt("events");
+    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
+    spdlog::set_default_logger(std::move(logger));
+}
+
+void set_log_level(const std::string& level) {
+    std::string name = lower(level);
+    if (name == "warning") name = "warn";
+    auto parsed = spdlog::level::from_str(name);
+    // from_str answers `off` for names it does not know; only "off" itself means off.
+    if (parsed == spdlog::level::off && name != "off") return;
+    spdlog::set_level(parsed);
+}
+
+int default_thread_count() {
+    int hw = static_cast<int>(std::thread::hardware_concurrency());
+    return std::max(4, 2 * hw);
+}
+
+std::vector<std::string> cors_origins_of(const Config& config) {
+    std::vector<std::string> origins = {"http://localhost:" + std::to_string(config.ui_port),
+                                        "http://localhost:" + std::to_string(config.server_port)};
+    size_t start = 0;
+    while (start <= config.cors_origins.size()) {
+        size_t comma = config.cors_origins.find(',', start);
+        if (comma == std::string::npos) comma = config.cors_origins.size();
+        std::string origin = trim(config.cors_origins.substr(start, comma - start));
+        if (!origin.empty() && std::find(origins.begin(), origins.end(), origin) == origins.end())
+            origins.push_back(origin);
+        start = comma + 1;
+    }
+    return origins;
+}
+
+Schema load_schema(const Config& config) {
+    return config.schema_path.empty() ? Schema::load_bundled() : Schema::load_file(config.schema_path);
+}
+
+std::unique_ptr<StorageDriver> open_storage(const Config& config, const Schema& schema) {
+    DriverOptions options;
+    options.uri = config.db_uri;
+    options.db_name = config.db_name;
+    options.case_sensitive = config.case_sensitive;
+    options.cascade_delete = config.cascade_delete;
+    options.pool_size = config.pool_size > 0 ? config.pool_size
+                                             : (config.threads > 0 ? config.threads : default_thread_count());
+    auto driver = make_driver(config.database, schema, options);
+    driver->open();
+    return driver;
+}
+
+int serve(const Config& config) {
+    set_log_level(config.log_level);
+
+    std::unique_ptr<Schema> schema;
+    try {
+        schema = std::make_unique<Schema>(load_schema(config));
+    } catch (const SchemaError& e) {
+        print_schema_error(e);
+        return 1;
+    }
+    spdlog::info("schema {}: {} entities", config.schema_path.empty() ? "(bundled sample)" : config.schema_path,
+                 schema->entities().size());
+
+    const int threads = config.threads > 0 ? config.threads : default_thread_count();
+    Config effective = config;
+    effective.threads = threads;
+
+    std::unique_ptr<StorageDriver> driver;
+    try {
+        driver = open_storage(effective, *schema);
+    } catch (const std::exception& e) {
+        // ReconcileError / StorageUnavailable carry the full explanation (e.g. the
+        // duplicate values blocking a new unique constraint).
+        std::fprintf(stderr, "cannot open the %s database %s:\n%s\n", config.database.c_str(),
+                     mask_uri_password(config.db_uri).c_str(), e.what());
+        return 1;
+    }
+    spdlog::info("database: {} {}", driver->backend_name(), mask_uri_password(config.db_uri));
+
+    ServiceOptions service_options;
+    service_options.validation = validation_mode(config.validation);
+    service_options.cascade_delete = config.cascade_delete;
+    DocumentService service(*schema, *driver, service_options);
+    ApiRouter router(effective, service);
+
+    ServerOptions server_options;
+    server_options.host = config.host;
+    server_options.port = config.server_port;
+    server_options.threads = threads;
+    server_options.body_limit = config.body_limit;
+    server_options.read_timeout_s = config.read_timeout_s;
+    server_options.idle_timeout_s = config.idle_timeout_s;
+    server_options.cors_origins = cors_origins_of(config);
+
+    HttpServer server(server_options, [&router](const HttpRequest& req) {
+        HttpResponse res = router.handle(req);
+        spdlog::debug("{} {} -> {}", req.method, req.path, res.status);
+        return res;
+    });
+    try {
+        server.start();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+        driver->close();
+        return 1;
+    }
+    spdlog::info("listening on {}:{} ({} threads)", config.host, server.bound_port(), threads);
+    server.run();
+    spdlog::info("shutting down");
+    driver->close();
+    spdlog::info("stopped");
+    return 0;
+}
+
+int export_data(const Config& config, const std::string& file) {
+    auto storage = open_for_transfer(config);
+    if (!storage) return 1;
+    TransferReport report("export", "exported");
+    try {
+        TransferStats stats;
+        if (file.empty()) {
+            std::ios::sync_with_stdio(false);
+            stats = export_documents(*storage->schema, *storage->driver, std::cout, report.progress());
+            std::cout.flush();
+            if (!std::cout) throw std::runtime_error("writing to stdout failed");
+        } else {
+            std::ofstream out(file, std::ios::binary | std::ios::trunc);
+            if (!out) throw std::runtime_error("cannot write " + file);
+            stats = export_documents(*storage->schema, *storage->driver, out, report.progress());
+            out.close();
+            if (!out) throw std::runtime_error("writing " + file + " failed");
+        }
+        report.finish(stats.documents, file.empty() ? "to stdout" : "to " + file);
+    } catch (const std::exception& e) {
+        report.fail(e.what());
+        storage->driver->close();
+        return 1;
+    }
+    storage->driver->close();
+    return 0;
+}
+
+int import_data(const Config& config, const std::string& file) {
+    auto storage = open_for_transfer(config);
+    if (!storage) return 1;
+    TransferReport report("import", "imported");
+    try {
+        TransferStats stats;
+        if (file.empty()) {
+            std::ios::sync_with_stdio(false);
+            stats = import_documents(*storage->schema, *storage->driver, std::cin, report.progress());
+        } else {
+            std::ifstream in(file, std::ios::binary);
+            if (!in) throw std::runtime_error("cannot read " + file);
+            stats = import_documents(*storage->schema, *storage->driver, in, report.progress());
+        }
+        report.finish(stats.documents, file.empty() ? "from stdin" : "from " + file);
+    } catch (const std::exception& e) {
+        // Batches committed before the failure stay (each batch is one transaction).
+        report.fail(e.what());
+        storage->driver->close();
+        return 1;
+    }
+    storage->driver->close();
+    return 0;
+}
+
+int check_schema(const std::string& schema_path) {
+    try {
+        Schema schema = schema_path.empty() ? Schema::load_bundled() : Schema::load_file(schema_path);
+        std::printf("OK: %zu entities\n", schema.entities().size());
+        return 0;
+    } catch (const SchemaError& e) {
+        for (const auto& p : e.problems) std::printf("%s\n", p.c_str());
+        if (e.problems.empty()) std::printf("%s\n", e.what());
+        return 1;
+    }
+}
+
+}  // namespace events

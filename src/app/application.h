@@ -1,0 +1,46 @@
+// The process-level wiring behind the `events` subcommands: schema, storage driver,
+// document service, API router and HTTP server, in start-up order.
+//
+// Every entry point returns the process exit code and prints its own diagnostics
+// (to stderr), so main() only parses the command line.
+#pragma once
+
+#include "app/config.h"
+#include "core/schema.h"
+#include "storage/driver.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace events {
+
+// Logs go to stderr (stdout carries `events export` data). Call once, early; the level
+// may be changed later with set_log_level().
+void init_logging();
+// "debug", "info", "warning", ... (case-insensitive); unknown names leave the level as is.
+void set_log_level(const std::string& level);
+
+// Worker threads when the config says 0: max(4, 2 x hardware threads).
+int default_thread_count();
+// The origins allowed by CORS: http://localhost:<ui_port>, http://localhost:<server_port>,
+// then the comma-separated config `cors_origins`.
+std::vector<std::string> cors_origins_of(const Config& config);
+
+// config.schema_path, or the bundled sample schema when it is empty. Throws SchemaError.
+Schema load_schema(const Config& config);
+// make_driver + open() with the config's options. Throws what they throw.
+std::unique_ptr<StorageDriver> open_storage(const Config& config, const Schema& schema);
+
+// `events serve`: runs until SIGINT/SIGTERM. 0 after a clean shutdown; 1 when the
+// schema, the database or the listening socket cannot be set up.
+int serve(const Config& config);
+// `events export` / `events import`: JSON Lines (app/transfer.h) to/from `file`, or
+// stdout/stdin when `file` is empty. A summary line on stderr; progress only when
+// stderr is a terminal.
+int export_data(const Config& config, const std::string& file);
+int import_data(const Config& config, const std::string& file);
+// `events check`: "OK: N entities" (0) or every problem of the schema (1).
+int check_schema(const std::string& schema_path);
+
+}  // namespace events

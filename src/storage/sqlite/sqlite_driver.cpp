@@ -1,0 +1,65 @@
+#include "storage/sqlite/sqlite_driver.h"
+
+#include "storage/sqlite/sqlite_dialect.h"
+#include "storage/sqlite/sqlite_pool.h"
+
+#include <spdlog/spdlog.h>
+
+#include <unordered_set>
+
+namespace events {
+
+SqliteDriver::SqliteDriver(const Schema& schema, const DriverOptions& options)
+    : SqlDriver(schema, options, std::make_unique<SqliteDialect>(),
+                std::make_unique<SqlitePool>(options.uri, options.pool_size)) {}
+
+void SqliteDriver::rebuild_table(SqlConnection& c, const Entity& e) {
+    const SqlDialect& d = dialect();
+    const std::string temp = e.name + "__rebuild";
+    c.exec(d.drop_table_sql(temp));
+    c.exec(builder().create_table(e, temp));
+
+    // Keep every column of the old table, including ones the schema no longer has.
+    std::vector<std::pair<std::string, std::string>> old_columns;   // name, declared type
+    c.query("SELECT name, type FROM pragma_table_info(?)", {SqlParam(e.name)}, [&](const SqlRow& row) {
+        old_columns.emplace_back(std::string(row.get_text(0)), std::string(row.get_text(1)));
+    });
+    std::unordered_set<std::string> known{"id"};
+    for (const Field& f : e.fields) known.insert(f.name);
+    std::string columns;
+    for (const auto& [name, type] : old_columns) {
+        if (!known.count(name)) c.exec("ALTER TABLE " + d.quote(temp) + " ADD COLUMN " + d.quote(name) + " " + type);
+        if (!columns.empty()) columns += ", ";
+        columns += d.quote(name);
+    }
+    c.exec("INSERT INTO " + d.quote(temp) + " (" + columns + ") SELECT " + columns + " FROM " + d.quote(e.name));
+    c.exec("DROP TABLE " + d.quote(e.name));
+    c.exec("ALTER TABLE " + d.quote(temp) + " RENAME TO " + d.quote(e.name));
+    std::vector<std::string> problems;   // the copied rows already satisfied every index
+    reconcile_indexes(c, e, /*fresh_table=*/true, problems);
+}
+
+void SqliteDriver::repair_foreign_keys(SqlConnection& c, const std::vector<const Entity*>& entities) {
+    // foreign_keys can only be switched outside a transaction.
+    c.exec("PRAGMA foreign_keys = OFF");
+    for (const Entity* e : entities) {
+        try {
+            c.exec("BEGIN IMMEDIATE");
+            try {
+                rebuild_table(c, *e);
+                c.exec("COMMIT");
+            } catch (...) {
+                c.exec("ROLLBACK");
+                throw;
+            }
+            spdlog::info("sqlite: rebuilt table {} with ON DELETE actions for cascade_delete={}", e->name,
+                         options_.cascade_delete);
+        } catch (const SqlError& err) {
+            spdlog::warn("sqlite: table {} keeps its old ON DELETE actions (cascade_delete={} wants others): {}",
+                         e->name, options_.cascade_delete, err.what());
+        }
+    }
+    c.exec("PRAGMA foreign_keys = ON");
+}
+
+}  // namespace events

@@ -1,0 +1,26 @@
+// The SQLite driver: the generic SQL driver plus what only SQLite needs, the
+// table rebuild that changes foreign-key ON DELETE actions (SQLite has no
+// ALTER TABLE for constraints).
+#pragma once
+
+#include "storage/sql/sql_driver.h"
+
+namespace events {
+
+class SqliteDriver : public SqlDriver {
+public:
+    // `options.uri` is the database file path.
+    SqliteDriver(const Schema& schema, const DriverOptions& options);
+
+protected:
+    // Rebuilds each table (create new, copy, drop, rename, re-index) in one
+    // transaction with foreign_keys off, as https://sqlite.org/lang_altertable.html
+    // prescribes. A table whose rows do not fit the new definition (e.g. NULLs in a
+    // required column added later) is left as it was, with a warning.
+    void repair_foreign_keys(SqlConnection& c, const std::vector<const Entity*>& entities) override;
+
+private:
+    void rebuild_table(SqlConnection& c, const Entity& e);
+};
+
+}  // namespace events

@@ -1,0 +1,158 @@
+// Connection loss and outages on PostgreSQL: terminated backends are replaced
+// transparently, an unreachable server gives StorageUnavailable (503) and a
+// false ping, and the pool recovers by itself when the server is back.
+#include "postgres_test_proxy.h"
+#include "postgres_test_support.h"
+
+#include <thread>
+
+namespace events {
+namespace {
+
+using namespace pgtest;
+
+constexpr const char* kSchema = R"(
+_entities:
+  Owner:
+    fields:
+      name: {type: String, required: true}
+    unique:
+    - [name]
+)";
+
+class PostgresConnection : public PgFixture {
+protected:
+    const Entity& owner() { return *schemas_.back()->find("Owner"); }
+
+    // Terminates every session of the test database except the admin's own;
+    // with `wait` each termination is complete when this returns.
+    int64_t terminate_sessions(bool wait) {
+        auto admin = connect_to("postgres");
+        int64_t n = 0;
+        admin->query(std::string("SELECT count(*) FROM (SELECT pg_terminate_backend(pid") + (wait ? ", 10000" : "") +
+                         ") FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()) t",
+                     {SqlParam(database_)}, [&](const SqlRow& row) { n = row.get_int64(0); });
+        return n;
+    }
+
+    ListQuery all() {
+        ListQuery q;
+        q.sort.push_back({owner().find_field("id"), false});
+        q.limit = 1000;
+        return q;
+    }
+};
+
+TEST_F(PostgresConnection, TerminatedSessionsAreReplacedTransparently) {
+    StorageDriver& d = open(kSchema);
+    insert(d, owner(), doc(R"({"id":"o1","name":"one"})"));
+    ASSERT_GE(terminate_sessions(true), 1);
+    EXPECT_TRUE(d.get(owner(), "o1"));   // a dead idle connection is replaced
+    insert(d, owner(), doc(R"({"id":"o2","name":"two"})"));
+    ASSERT_GE(terminate_sessions(true), 1);
+    insert(d, owner(), doc(R"({"id":"o3","name":"three"})"));   // so is the one a write picks
+    EXPECT_TRUE(d.ping());
+    EXPECT_EQ(d.list(owner(), all()).total, 3);
+}
+
+TEST_F(PostgresConnection, OperationsRightAfterTerminationSucceed) {
+    // Without waiting, a session may still look alive when it is leased and die
+    // under the first statement: the driver retries on a fresh connection.
+    DriverOptions o = options();
+    o.pool_size = 3;
+    StorageDriver& d = open(kSchema, o);
+    for (int round = 0; round < 6; ++round) {
+        terminate_sessions(false);
+        if (round % 2 == 0)
+            EXPECT_NO_THROW(EXPECT_TRUE(d.get(owner(), "none") == std::nullopt)) << "round " << round;
+        else
+            EXPECT_NO_THROW(insert(d, owner(), doc(("{\"id\":\"r" + std::to_string(round) + "\",\"name\":\"n" +
+                                                    std::to_string(round) + "\"}")
+                                                       .c_str())))
+                << "round " << round;
+    }
+    EXPECT_EQ(d.list(owner(), all()).total, 3);
+}
+
+TEST_F(PostgresConnection, LossInsideATransactionIsUnavailableAndRolledBack) {
+    StorageDriver& d = open(kSchema);
+    EXPECT_THROW(d.write([&](WriteTxn& t) {
+        t.insert(owner(), doc(R"({"id":"o1","name":"one"})"));
+        terminate_sessions(true);
+        t.insert(owner(), doc(R"({"id":"o2","name":"two"})"));
+    }),
+                 StorageUnavailable);
+    EXPECT_FALSE(d.get(owner(), "o1"));   // never committed
+    insert(d, owner(), doc(R"({"id":"o1","name":"one"})"));
+    EXPECT_TRUE(d.get(owner(), "o1"));
+}
+
+TEST_F(PostgresConnection, UnreachableServerIsUnavailableUntilItReturns) {
+    PgTarget target(server_uri(), "postgres");
+    std::string host, port = "5432", user, password;
+    for (const auto& [k, v] : target.params_for("postgres")) {
+        if (k == "host") host = v;
+        if (k == "port") port = v;
+        if (k == "user") user = v;
+        if (k == "password") password = v;
+    }
+    if (host.empty() || host.starts_with("/")) GTEST_SKIP() << "the outage test needs a TCP server address";
+    TcpProxy proxy(host, port);
+    proxy.start();
+    const std::string uri = "postgresql://" + user + (password.empty() ? "" : ":" + password) + "@127.0.0.1:" +
+                            std::to_string(proxy.port());
+    DriverOptions o = options(uri);
+    StorageDriver& d = open(kSchema, o);
+    insert(d, owner(), doc(R"({"id":"o1","name":"one"})"));
+    EXPECT_TRUE(d.ping());
+
+    proxy.stop();   // the server goes away; every open connection is cut
+    EXPECT_FALSE(d.ping());
+    EXPECT_THROW(d.get(owner(), "o1"), StorageUnavailable);
+    EXPECT_THROW(d.list(owner(), all()), StorageUnavailable);
+    EXPECT_THROW(insert(d, owner(), doc(R"({"id":"o2","name":"two"})")), StorageUnavailable);
+    EXPECT_THROW(d.entity_counts(), StorageUnavailable);
+    StorageDriver& late = make(kSchema, o);
+    EXPECT_THROW(late.open(), StorageUnavailable);
+
+    proxy.start();   // back on the same address
+    EXPECT_TRUE(d.ping());
+    EXPECT_TRUE(d.get(owner(), "o1"));
+    insert(d, owner(), doc(R"({"id":"o2","name":"two"})"));
+    EXPECT_EQ(d.list(owner(), all()).total, 2);
+    close_all();
+    proxy.stop();
+}
+
+TEST_F(PostgresConnection, MoreWorkersThanConnectionsWaitTheirTurn) {
+    DriverOptions o = options();
+    o.pool_size = 2;
+    StorageDriver& d = open(kSchema, o);
+    constexpr int kThreads = 6, kPerThread = 15;
+    std::atomic<int> failures{0};
+    std::vector<std::thread> workers;
+    for (int t = 0; t < kThreads; ++t) {
+        workers.emplace_back([&, t] {
+            for (int i = 0; i < kPerThread; ++i) {
+                const std::string id = "w" + std::to_string(t) + "_" + std::to_string(i);
+                try {
+                    insert(d, owner(), doc(("{\"id\":\"" + id + "\",\"name\":\"" + id + "\"}").c_str()));
+                    if (!d.get(owner(), id)) ++failures;
+                } catch (const std::exception&) {
+                    ++failures;
+                }
+            }
+        });
+    }
+    for (auto& w : workers) w.join();
+    EXPECT_EQ(failures.load(), 0);
+    EXPECT_EQ(d.list(owner(), all()).total, kThreads * kPerThread);
+    auto c = db();
+    // Never more sessions than the pool allows (plus this one).
+    EXPECT_LE(std::stoi(column_texts(*c, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+                            .at(0)),
+              3);
+}
+
+}  // namespace
+}  // namespace events
