@@ -91,6 +91,7 @@ def main(records_path, md_path, json_path):
                 "vm_hwm_kib": rec.get("vm_hwm_kib"),
                 "server_alive": rec.get("server_alive", True),
                 "loadavg": rec.get("loadavg"),
+                "drain_s": rec.get("drain_s", 0),
             }
             size_rows[name] = row
             rows.append(row)
@@ -98,7 +99,7 @@ def main(records_path, md_path, json_path):
             if row["size"] == size and not row.get("failed"):
                 t = target_for(row["scenario"], row, size_rows, sizes.get(size, {}))
                 if t:
-                    row["target"], row["target_met"] = t[1], bool(t[0])
+                    row["target"], row["target_met"] = t[1], bool(t[0]) and row["requests"] > 0
 
     summaries = []
     for size in order:
@@ -134,6 +135,10 @@ def main(records_path, md_path, json_path):
             md.append(f"| {row['size']} | {row['scenario']} | wrk failed | | | | | | | | | |")
             continue
         lat = row["latency_ms"]
+        if row["requests"] == 0:
+            md.append(f"| {row['size']} | {row['scenario']} | **no request completed** | | | | | | "
+                      f"{row['socket_errors']} | {fmt_num(row['loadavg'])} | {row.get('target', '')} | **NO** |")
+            continue
         ratio = f"{row['ratio'] * 100:.1f}%" if row["ratio"] is not None else ("100%" if row["scenario"] == "baseline" else "-")
         met = "-"
         if "target_met" in row:
@@ -150,6 +155,9 @@ def main(records_path, md_path, json_path):
         if exhausted:
             notes.append(f"{row['size']} {row['scenario']}: {exhausted} of {row['requests']} requests reused an "
                          f"already deleted id (the dump has too few UserEvents for this duration); those answer 200 `data: {{}}`.")
+        if row["drain_s"] and row["drain_s"] >= 2:
+            notes.append(f"{row['size']} {row['scenario']}: after the run the server needed {row['drain_s']} s to finish "
+                         f"the requests wrk had abandoned (each scenario starts only once it answers again within 100 ms).")
         if not row["server_alive"]:
             notes.append(f"{row['size']} {row['scenario']}: **the server died during this scenario**.")
     md.append("")

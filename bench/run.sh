@@ -198,6 +198,19 @@ alive() { [[ -r /proc/$1/status ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1
 
 emit() { echo "$1" >>"$records"; }
 
+# When wrk stops, the requests it had in flight are abandoned, but the server still
+# answers them; after a slow scenario that backlog would eat into the next measurement.
+# Wait (up to 120 s) until a cheap real request answers within 100 ms; prints the seconds.
+wait_idle() {  # wait_idle URL
+  local start=$SECONDS t
+  while (( SECONDS - start < 120 )); do
+    t=$(curl -s -o /dev/null -m 60 -w '%{time_total}' "$1" || echo 99)
+    awk -v t="$t" 'BEGIN { exit !(t < 0.1) }' && break
+    sleep 0.2
+  done
+  echo $(( SECONDS - start ))
+}
+
 emit "$(python3 - "$stamp" "$backend" "$duration" "$connections" "$threads" "$sizes" "$ROOT" "$pg_kind" <<'EOF'
 import json, os, subprocess, sys
 stamp, backend, duration, conns, threads, sizes, root, pg_kind = sys.argv[1:]
@@ -313,6 +326,7 @@ EOF
                       "deep_page /api/user?page=$(( users / 25 < 2000 ? (users / 25 > 0 ? users / 25 : 1) : 2000 ))&pageSize=25" \
                       "userevent_list /api/userevent?pageSize=1"; do
                probe ${p%% *} "${p#* }"; done | paste -sd, -)
+    wait_idle "http://127.0.0.1:$port/api/user/$sample_id" >/dev/null
     emit "{\"type\":\"probes\",\"size\":\"$size\",\"probes\":[$probes]}"
 
     for scenario in ${scenarios//,/ }; do
@@ -325,7 +339,9 @@ EOF
       load=$(loadavg)
       result=$(run_wrk "$size-$scenario" "http://127.0.0.1:$port" "$scenario")
       is_alive=true; alive "$server_pid" || is_alive=false
-      emit "{\"type\":\"scenario\",\"size\":\"$size\",\"scenario\":\"$scenario\",\"loadavg\":$load,\"wrk\":$result,\"vm_hwm_kib\":$(vm_kib "$server_pid" VmHWM),\"vm_rss_kib\":$(vm_kib "$server_pid" VmRSS),\"server_alive\":$is_alive}"
+      drain_s=0
+      $is_alive && drain_s=$(wait_idle "http://127.0.0.1:$port/api/user/$sample_id")
+      emit "{\"type\":\"scenario\",\"size\":\"$size\",\"scenario\":\"$scenario\",\"loadavg\":$load,\"wrk\":$result,\"vm_hwm_kib\":$(vm_kib "$server_pid" VmHWM),\"vm_rss_kib\":$(vm_kib "$server_pid" VmRSS),\"server_alive\":$is_alive,\"drain_s\":$drain_s}"
     done
   fi
   hwm=$(vm_kib "$server_pid" VmHWM)
