@@ -54,8 +54,6 @@ std::string error_envelope(const char* type, const std::string& message) {
 // reset that destroys the response before the client reads it.
 constexpr auto kLingerTime = std::chrono::seconds(2);
 
-}  // namespace
-
 class Session;
 
 // Server state shared by the acceptor and every session.
@@ -84,15 +82,17 @@ struct ServerCore {
 
     ServerOptions options;
     RequestHandler handler;
-    net::io_context ioc;
-    tcp::acceptor acceptor;
-    net::signal_set signals;
+    // Before the io_context: handlers it destroys may still end sessions, which
+    // unregister themselves here.
+    std::mutex sessions_mutex;
+    std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
     std::atomic<bool> stopping{false};
     bool started = false;
     int port = 0;
 
-    std::mutex sessions_mutex;
-    std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+    net::io_context ioc;
+    tcp::acceptor acceptor;
+    net::signal_set signals;
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -320,10 +320,6 @@ private:
     std::array<char, 4096> scratch_{};
 };
 
-struct HttpServer::Impl : ServerCore {
-    using ServerCore::ServerCore;
-};
-
 void ServerCore::accept() {
     acceptor.async_accept(net::make_strand(ioc), beast::bind_front_handler(&ServerCore::on_accept, this));
 }
@@ -361,6 +357,12 @@ void ServerCore::remove(Session* s) {
     std::lock_guard lock(sessions_mutex);
     sessions.erase(s);
 }
+
+}  // namespace
+
+struct HttpServer::Impl : ServerCore {
+    using ServerCore::ServerCore;
+};
 
 HttpServer::HttpServer(ServerOptions options, RequestHandler handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}

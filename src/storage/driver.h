@@ -30,8 +30,8 @@ struct Capabilities {
     bool native_foreign_keys = false; // the backend rejects a write whose FK target is missing
 };
 
-// A write broke a unique constraint. `fields` are the constraint's fields in schema
-// order; {"id"} when the primary key collided.
+// A write broke a unique constraint. `fields` are the constraint's fields in the
+// order the schema declares them; {"id"} when the primary key collided.
 struct UniqueViolation : std::runtime_error {
     const Entity* entity;
     std::vector<std::string> fields;

@@ -4,8 +4,9 @@
 // for one to come back.
 //
 // Dead connections (terminated backend, restarted server) are dropped when they
-// come back or when they are found dead on the shelf, and new ones are opened on
-// demand, so the pool recovers by itself once the server answers again.
+// are found dead on the shelf or come back broken (which also clears the shelf:
+// sessions tend to die together), and new ones are opened on demand, so the
+// pool recovers by itself once the server answers again.
 #pragma once
 
 #include "storage/postgres/pg_connection.h"

@@ -25,11 +25,6 @@ std::string join_names(const std::vector<const Field*>& fields) {
     return out;
 }
 
-size_t position_of(const Entity& e, std::string_view name) {
-    for (size_t i = 0; i < e.fields.size(); ++i)
-        if (e.fields[i].name == name) return i;
-    return e.fields.size();
-}
 
 }  // namespace
 
@@ -63,12 +58,8 @@ std::vector<std::string> SqlDriver::unique_fields_of(const Entity& e, const SqlF
     if (!f.index_name.empty()) {
         for (const IndexSpec& ix : builder_.indexes(e)) {
             if (ix.kind != IndexSpec::Kind::Unique || ix.name != f.index_name) continue;
-            std::vector<const Field*> fields = ix.fields;
-            std::sort(fields.begin(), fields.end(), [&](const Field* a, const Field* b) {
-                return position_of(e, a->name) < position_of(e, b->name);
-            });
             std::vector<std::string> names;
-            for (const Field* x : fields) names.push_back(x->name);
+            for (const Field* x : ix.fields) names.push_back(x->name);
             return names;
         }
     }
@@ -80,12 +71,11 @@ std::vector<std::string> SqlDriver::unique_fields_of(const Entity& e, const SqlF
         std::set<std::string> names;
         for (const Field* x : u) names.insert(x->name);
         if (names == reported) {
-            cols.assign(names.begin(), names.end());
-            break;
+            std::vector<std::string> declared;
+            for (const Field* x : u) declared.push_back(x->name);
+            return declared;
         }
     }
-    std::sort(cols.begin(), cols.end(),
-              [&](const std::string& a, const std::string& b) { return position_of(e, a) < position_of(e, b); });
     return cols;
 }
 

@@ -4,6 +4,8 @@
 #include "postgres_test_proxy.h"
 #include "postgres_test_support.h"
 
+#include <fmt/format.h>
+
 #include <thread>
 
 namespace events {
@@ -42,6 +44,30 @@ protected:
         return q;
     }
 };
+
+TEST(PostgresSession, PreparesEachStatementOnceAndPassesValuesVerbatim) {
+    EVENTS_SKIP_WITHOUT_PG();
+    auto c = connect_to("postgres");
+    const std::string tricky = "it's a \"quote\", a \\ backslash, $1, %_ and ünïcode " + std::string(100000, 'x');
+    for (int i = 0; i < 3; ++i) {
+        std::string echoed;
+        c->query("SELECT $1::text", {SqlParam(tricky)}, [&](const SqlRow& row) { echoed = row.get_text(0); });
+        EXPECT_EQ(echoed, tricky);
+    }
+    EXPECT_EQ(column_texts(*c, "SELECT count(*)::text FROM pg_prepared_statements WHERE statement = 'SELECT $1::text'"),
+              std::vector<std::string>{"1"});
+    // The session speaks UTC and ISO dates whatever the server's defaults are.
+    EXPECT_EQ(column_texts(*c, "SELECT '2025-11-12T20:11:17.123Z'::timestamptz::text"),
+              std::vector<std::string>{"2025-11-12 20:11:17.123+00"});
+    // PostgreSQL text cannot hold NUL: refused, never silently cut short.
+    try {
+        c->execute("SELECT $1::text", {SqlParam(std::string("a\0b", 3))});
+        FAIL() << "expected SqlError";
+    } catch (const SqlError& e) {
+        EXPECT_EQ(e.state, "22021");
+    }
+    EXPECT_TRUE(c->healthy());
+}
 
 TEST_F(PostgresConnection, TerminatedSessionsAreReplacedTransparently) {
     StorageDriver& d = open(kSchema);
@@ -134,7 +160,7 @@ TEST_F(PostgresConnection, MoreWorkersThanConnectionsWaitTheirTurn) {
     for (int t = 0; t < kThreads; ++t) {
         workers.emplace_back([&, t] {
             for (int i = 0; i < kPerThread; ++i) {
-                const std::string id = "w" + std::to_string(t) + "_" + std::to_string(i);
+                const std::string id = fmt::format("w{}_{}", t, i);
                 try {
                     insert(d, owner(), doc(("{\"id\":\"" + id + "\",\"name\":\"" + id + "\"}").c_str()));
                     if (!d.get(owner(), id)) ++failures;

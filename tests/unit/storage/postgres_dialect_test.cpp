@@ -23,8 +23,8 @@ private:
 
 Field field_of(FieldType t) {
     Field f;
-    f.name = "f";
-    f.lower = "f";
+    f.name.assign(1, 'f');   // (not `= "f"`: GCC 12 warns falsely about that assignment here)
+    f.lower = f.name;
     f.type = t;
     return f;
 }

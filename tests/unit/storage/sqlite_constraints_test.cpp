@@ -88,8 +88,9 @@ TEST_F(SqliteConstraints, CaseSensitiveConfigAllowsCaseVariants) {
     EXPECT_EQ(violation("User", R"({"id":"u3","username":"Bob","accountId":"a1"})"), V{"username"});
 }
 
-TEST_F(SqliteConstraints, CompositeUniqueNamesItsFieldsInSchemaOrder) {
-    // Declared out of schema order on purpose: the violation lists schema order.
+TEST_F(SqliteConstraints, CompositeUniqueNamesItsFieldsInDeclaredOrder) {
+    // Declared out of schema order on purpose: the violation lists the declared order,
+    // so the message names the constraint's first field (`hall already exists`).
     schema_ = std::make_unique<Schema>(Schema::load_text(R"(
 _entities:
   Seat:
@@ -103,7 +104,7 @@ _entities:
     add("Seat", R"({"id":"s1","row":"A","num":1,"hall":"Main"})");
     add("Seat", R"({"id":"s2","row":"A","num":2,"hall":"Main"})");
     add("Seat", R"({"id":"s3","row":"A","num":1,"hall":"Side"})");
-    EXPECT_EQ(violation("Seat", R"({"id":"s4","row":"a","num":1,"hall":"MAIN"})"), (V{"row", "num", "hall"}));
+    EXPECT_EQ(violation("Seat", R"({"id":"s4","row":"a","num":1,"hall":"MAIN"})"), (V{"hall", "row", "num"}));
 }
 
 TEST_F(SqliteConstraints, NullsDoNotCollide) {
