@@ -163,7 +163,7 @@ SqlStatement SqlBuilder::select_by_ids(const Entity& e, const std::vector<std::s
     return st;
 }
 
-std::string SqlBuilder::condition(SqlStatement& st, const FilterCondition& c) const {
+std::string SqlBuilder::condition(SqlStatement& st, const Entity& e, const FilterCondition& c) const {
     const Field& f = *c.field;
     const std::string column = col(f);
     if (c.value.is_null()) {
@@ -175,7 +175,12 @@ std::string SqlBuilder::condition(SqlStatement& st, const FilterCondition& c) co
         if (c.op == FilterOp::Contains) {
             const boost::json::string* s = c.value.if_string();
             const std::string text = s ? std::string(*s) : std::string();
-            return d_.contains_expr(column, ph(st, d_.contains_pattern(text, case_sensitive_)), case_sensitive_);
+            // The index narrows the rows; the pattern test below keeps the result exact.
+            std::string candidates;
+            if (std::optional<SqlParam> search = d_.substring_index_param(f, text))
+                candidates = d_.substring_candidates(e, f, ph(st, std::move(*search)));
+            std::string test = d_.contains_expr(column, ph(st, d_.contains_pattern(text, case_sensitive_)), case_sensitive_);
+            return candidates.empty() ? test : "(" + candidates + " AND " + test + ")";
         }
         return d_.text_key(column, case_sensitive_) + comparison(c.op) +
                d_.text_param(ph(st, d_.bind(f, c.value)), case_sensitive_);
@@ -187,33 +192,59 @@ std::string SqlBuilder::condition(SqlStatement& st, const FilterCondition& c) co
 void SqlBuilder::append_where(SqlStatement& st, const Entity& e, const std::vector<FilterCondition>& filters) const {
     for (size_t i = 0; i < filters.size(); ++i) {
         st.sql += i ? " AND " : " WHERE ";
-        st.sql += condition(st, filters[i]);
+        st.sql += condition(st, e, filters[i]);
     }
+}
+
+std::string SqlBuilder::order_by(const ListQuery& q) const {
+    if (q.sort.empty()) return d_.order_term(d_.quote("id"), false);
+    std::string out;
+    for (size_t i = 0; i < q.sort.size(); ++i) {
+        const Field& f = *q.sort[i].field;
+        if (i) out += ", ";
+        const std::string expr = (f.is_text() && !f.is_id()) ? d_.text_key(col(f), case_sensitive_) : col(f);
+        out += d_.order_term(expr, q.sort[i].descending);
+    }
+    return out;
 }
 
 SqlStatement SqlBuilder::list(const Entity& e, const ListQuery& q) const {
     SqlStatement st;
+    const std::string order = order_by(q);
+    const int64_t limit = q.limit >= 0 ? q.limit : std::numeric_limits<int64_t>::max();
+    const int64_t offset = q.offset > 0 ? q.offset : int64_t{0};
+    const std::string locator = d_.row_locator();
+    if (!locator.empty() && offset > 0) {
+        // Deferred fetch: the rows skipped by OFFSET are walked by the inner query,
+        // which needs only the locator (index-only when an index serves the order);
+        // full rows are read for the page alone. Same filter, same order: same page.
+        st.sql = "SELECT " + select_columns(e) + " FROM " + d_.quote(e.name) + " WHERE " + locator + " IN (SELECT " +
+                 locator + " FROM " + d_.quote(e.name);
+        append_where(st, e, q.filters);
+        st.sql += " ORDER BY " + order;
+        const std::string limit_ph = ph(st, limit);
+        const std::string offset_ph = ph(st, offset);
+        st.sql += " " + d_.limit_offset(limit_ph, offset_ph) + ") ORDER BY " + order;
+        return st;
+    }
     st.sql = "SELECT " + select_columns(e) + " FROM " + d_.quote(e.name);
     append_where(st, e, q.filters);
-    st.sql += " ORDER BY ";
-    if (q.sort.empty()) {
-        st.sql += d_.order_term(d_.quote("id"), false);
-    } else {
-        for (size_t i = 0; i < q.sort.size(); ++i) {
-            const Field& f = *q.sort[i].field;
-            if (i) st.sql += ", ";
-            const std::string expr = (f.is_text() && !f.is_id()) ? d_.text_key(col(f), case_sensitive_) : col(f);
-            st.sql += d_.order_term(expr, q.sort[i].descending);
-        }
-    }
-    const int64_t limit = q.limit >= 0 ? q.limit : std::numeric_limits<int64_t>::max();
+    st.sql += " ORDER BY " + order;
     const std::string limit_ph = ph(st, limit);
-    const std::string offset_ph = ph(st, q.offset > 0 ? q.offset : int64_t{0});
+    const std::string offset_ph = ph(st, offset);
     st.sql += " " + d_.limit_offset(limit_ph, offset_ph);
     return st;
 }
 
 SqlStatement SqlBuilder::count(const Entity& e, const ListQuery& q) const {
+    if (q.filters.empty()) {
+        std::string kept = d_.row_count_sql();
+        if (!kept.empty()) return {std::move(kept), {SqlParam(e.name)}};
+    }
+    return count_scan(e, q);
+}
+
+SqlStatement SqlBuilder::count_scan(const Entity& e, const ListQuery& q) const {
     SqlStatement st;
     st.sql = "SELECT count(*) FROM " + d_.quote(e.name);
     append_where(st, e, q.filters);

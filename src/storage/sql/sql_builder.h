@@ -62,7 +62,10 @@ public:
     SqlStatement exists_by_id(const Entity& e, std::string_view id) const;
     SqlStatement select_by_ids(const Entity& e, const std::vector<std::string>& ids) const;
     SqlStatement list(const Entity& e, const ListQuery& q) const;
+    // Total for a list: the backend's kept row count when there is no filter and the
+    // dialect keeps one (it may then yield no row: fall back to count_scan()).
     SqlStatement count(const Entity& e, const ListQuery& q) const;
+    SqlStatement count_scan(const Entity& e, const ListQuery& q) const;
     SqlStatement count_all(const Entity& e) const;
     SqlStatement ids_where(const Entity& e, const Field& f, std::string_view value, int64_t limit) const;
     SqlStatement count_where(const Entity& e, const Field& f, std::string_view value) const;
@@ -80,7 +83,8 @@ private:
     std::string ph(SqlStatement& st, SqlParam p) const;
     std::string col(const Field& f) const { return d_.quote(f.name); }
     void append_where(SqlStatement& st, const Entity& e, const std::vector<FilterCondition>& filters) const;
-    std::string condition(SqlStatement& st, const FilterCondition& c) const;
+    std::string condition(SqlStatement& st, const Entity& e, const FilterCondition& c) const;
+    std::string order_by(const ListQuery& q) const;
     std::string index_name(std::string_view prefix, const Entity& e, const std::vector<const Field*>& fields,
                            bool matching_rule_applies) const;
 

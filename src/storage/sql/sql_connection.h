@@ -108,6 +108,9 @@ public:
     virtual ConnectionLease lease_read() = 0;
     // A connection for a write transaction. SQLite serialises writers here.
     virtual ConnectionLease lease_write() = 0;
+    // True when writes are serialised through one connection (SQLite): the driver
+    // then groups concurrent writes into one transaction (group commit).
+    virtual bool single_writer() const { return false; }
     // `db_info` of /api/db/report: where the data lives, without secrets.
     virtual boost::json::object db_info() const = 0;
 };

@@ -13,6 +13,8 @@
 
 #include <boost/json/value.hpp>
 
+#include <optional>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,6 +64,31 @@ public:
     virtual std::string order_term(const std::string& expr, bool descending) const;
     // LIMIT/OFFSET clause for the given placeholders.
     virtual std::string limit_offset(const std::string& limit_ph, const std::string& offset_ph) const;
+
+    // ---- optional accelerators (the defaults: none) -----------------------------
+    // Column naming a row cheaply (SQLite: "rowid"). When set, a page with an offset
+    // first selects only this column in an inner query (index-only when an index
+    // covers the order), then fetches the page's rows. "" = plain LIMIT/OFFSET.
+    virtual std::string row_locator() const { return {}; }
+    // Parameter for substring_candidates(), or nullopt when the backend keeps no
+    // substring index usable for this field and value (the plain test is used).
+    virtual std::optional<SqlParam> substring_index_param(const Field& f, std::string_view value) const {
+        (void)f;
+        (void)value;
+        return std::nullopt;
+    }
+    // Condition selecting a superset of the rows of `e` whose `f` contains the value
+    // bound to `placeholder`; always ANDed with contains_expr(), which stays exact.
+    virtual std::string substring_candidates(const Entity& e, const Field& f, const std::string& placeholder) const {
+        (void)e;
+        (void)f;
+        (void)placeholder;
+        return {};
+    }
+    // Query for the exact row count of a table kept by the backend in the same
+    // transactions as the rows (one row, one integer column; the table name is its
+    // only parameter). "" = count the rows.
+    virtual std::string row_count_sql() const { return {}; }
 
     // ---- values ---------------------------------------------------------------
     // Parameter for a canonical value (value_format.h) of field `f`.

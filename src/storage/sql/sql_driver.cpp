@@ -6,6 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <exception>
 #include <set>
 #include <unordered_set>
 
@@ -161,6 +163,10 @@ ListPage SqlDriver::list(const Entity& e, const ListQuery& q) {
         if (q.with_total) {
             const SqlStatement ct = builder_.count(e, q);
             c.query(ct.sql, ct.params, [&](const SqlRow& row) { page.total = row.get_int64(0); });
+            if (page.total < 0) {   // no kept count for this table (yet): count the rows
+                const SqlStatement scan = builder_.count_scan(e, q);
+                c.query(scan.sql, scan.params, [&](const SqlRow& row) { page.total = row.get_int64(0); });
+            }
         }
     });
     return page;
@@ -227,7 +233,26 @@ bool SqlDriver::ping() {
 
 // ---- writes ---------------------------------------------------------------------
 
+namespace {
+constexpr size_t kMaxGroupedWrites = 64;   // works per group-commit transaction
+}  // namespace
+
+// A write waiting in the group-commit queue; lives on its caller's stack.
+struct SqlDriver::PendingWrite {
+    const std::function<void(WriteTxn&)>* work;
+    std::exception_ptr error;   // the work's own failure, or the batch's commit failure
+    bool done = false;
+    std::condition_variable cv;
+};
+
 void SqlDriver::write(const std::function<void(WriteTxn&)>& work) {
+    if (pool_->single_writer())
+        write_grouped(work);
+    else
+        write_alone(work);
+}
+
+ConnectionLease SqlDriver::begin_write() {
     ConnectionLease lease = pool_->lease_write();
     // A pooled connection may have died while idle (server restart, terminated
     // session). Nothing has run yet when BEGIN fails, so that is retried once on
@@ -235,7 +260,7 @@ void SqlDriver::write(const std::function<void(WriteTxn&)>& work) {
     for (int attempt = 0;; ++attempt) {
         try {
             lease->exec(dialect_->begin_write_sql());
-            break;
+            return lease;
         } catch (const SqlError& err) {
             if (attempt == 0 && dialect_->classify(err).kind == SqlFailure::Kind::ConnectionLost) {
                 lease.reset();
@@ -245,6 +270,10 @@ void SqlDriver::write(const std::function<void(WriteTxn&)>& work) {
             raise(err, nullptr);
         }
     }
+}
+
+void SqlDriver::write_alone(const std::function<void(WriteTxn&)>& work) {
+    ConnectionLease lease = begin_write();
     SqlConnection& c = *lease;
     try {
         SqlWriteTxn txn(*this, c);
@@ -261,6 +290,102 @@ void SqlDriver::write(const std::function<void(WriteTxn&)>& work) {
             // The backend may already have ended the transaction (e.g. after a lost connection).
         }
         throw;
+    }
+}
+
+// LevelDB-style group commit. Writers queue up; the one at the front (the
+// leader) runs the works queued behind it, each inside its own SAVEPOINT, in ONE
+// transaction with one COMMIT, then hands each follower its own outcome. With a
+// single write connection this turns N commits (and N lock hand-overs) into one,
+// while every work stays atomic on its own: a failing work is rolled back to its
+// savepoint and only its caller sees the exception.
+void SqlDriver::write_grouped(const std::function<void(WriteTxn&)>& work) {
+    PendingWrite self;
+    self.work = &work;
+    std::unique_lock lock(writers_mutex_);
+    writers_.push_back(&self);
+    while (!self.done && writers_.front() != &self) self.cv.wait(lock);
+    if (self.done) {
+        if (self.error) std::rethrow_exception(self.error);
+        return;
+    }
+    std::vector<PendingWrite*> batch;
+    for (PendingWrite* w : writers_) {
+        if (batch.size() == kMaxGroupedWrites) break;
+        batch.push_back(w);
+    }
+    lock.unlock();
+    run_batch(batch);
+    lock.lock();
+    for (PendingWrite* w : batch) {
+        writers_.pop_front();   // the batch is the front of the queue: only the leader pops
+        if (w != &self) {
+            w->done = true;
+            w->cv.notify_one();
+        }
+    }
+    if (!writers_.empty()) writers_.front()->cv.notify_one();   // the next leader
+    lock.unlock();
+    if (self.error) std::rethrow_exception(self.error);
+}
+
+void SqlDriver::run_batch(const std::vector<PendingWrite*>& batch) {
+    ConnectionLease lease;
+    try {
+        lease = begin_write();
+    } catch (...) {
+        for (PendingWrite* w : batch) w->error = std::current_exception();
+        return;
+    }
+    SqlConnection& c = *lease;
+    SqlWriteTxn txn(*this, c);
+    const bool alone = batch.size() == 1;
+    try {
+        for (PendingWrite* w : batch) {
+            if (alone) {   // no savepoint needed: the transaction is the work's own
+                try {
+                    (*w->work)(txn);
+                } catch (...) {
+                    w->error = std::current_exception();
+                }
+                continue;
+            }
+            c.execute("SAVEPOINT grouped_write", {});
+            try {
+                (*w->work)(txn);
+            } catch (...) {
+                w->error = std::current_exception();
+            }
+            // Outside the work's try: a savepoint that cannot be rolled back or released
+            // (the backend ended the transaction) fails the whole batch below.
+            if (w->error) c.execute("ROLLBACK TO grouped_write", {});
+            c.execute("RELEASE grouped_write", {});
+        }
+        if (alone && batch.front()->error) {
+            c.exec("ROLLBACK");
+            return;
+        }
+        c.exec("COMMIT");
+    } catch (...) {
+        std::exception_ptr failure = std::current_exception();
+        try {
+            std::rethrow_exception(failure);
+        } catch (const SqlError& err) {
+            try {
+                raise(err, nullptr);
+            } catch (...) {
+                failure = std::current_exception();
+            }
+        } catch (...) {
+        }
+        try {
+            c.exec("ROLLBACK");
+        } catch (...) {
+            // The backend may already have ended the transaction.
+        }
+        // Nothing of the batch was committed: the works that had succeeded fail too.
+        for (PendingWrite* w : batch)
+            if (!w->error) w->error = failure;
     }
 }
 
@@ -346,6 +471,10 @@ void SqlDriver::reconcile_indexes(SqlConnection& c, const Entity& e, bool fresh_
     }
 }
 
+void SqlDriver::reconcile_extras(SqlConnection&, const Entity&) {}
+
+void SqlDriver::drop_extras(SqlConnection&, const Entity&) {}
+
 void SqlDriver::repair_foreign_keys(SqlConnection&, const std::vector<const Entity*>& entities) {
     for (const Entity* e : entities)
         spdlog::warn("{}: table {} has foreign-key ON DELETE actions that differ from cascade_delete={}; "
@@ -364,6 +493,8 @@ void SqlDriver::open() {
         try {
             const std::set<const Entity*> created = create_schema_objects(c, &fk_mismatch);
             for (const Entity* e : schema_.parents_first()) reconcile_indexes(c, *e, created.count(e) > 0, problems);
+            if (problems.empty())
+                for (const Entity* e : schema_.parents_first()) reconcile_extras(c, *e);
             if (!problems.empty()) {
                 std::string msg =
                     "existing data violates unique constraints of the schema; remove the duplicates or the "
@@ -402,10 +533,14 @@ void SqlDriver::wipe() {
         c.exec(dialect_->begin_write_sql());
         try {
             std::vector<const Entity*> order = schema_.parents_first();
-            for (auto it = order.rbegin(); it != order.rend(); ++it) c.exec(dialect_->drop_table_sql((*it)->name));
+            for (auto it = order.rbegin(); it != order.rend(); ++it) {
+                drop_extras(c, **it);
+                c.exec(dialect_->drop_table_sql((*it)->name));
+            }
             create_schema_objects(c, nullptr);
             std::vector<std::string> problems;   // empty tables cannot hold duplicates
             for (const Entity* e : order) reconcile_indexes(c, *e, true, problems);
+            for (const Entity* e : order) reconcile_extras(c, *e);
             c.exec("COMMIT");
         } catch (...) {
             try {

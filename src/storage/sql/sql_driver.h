@@ -8,7 +8,9 @@
 #include "storage/sql/sql_connection.h"
 #include "storage/sql/sql_dialect.h"
 
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -52,6 +54,13 @@ protected:
     // outside any transaction on the write connection.
     virtual void repair_foreign_keys(SqlConnection& c, const std::vector<const Entity*>& entities);
 
+    // Backend-specific objects kept beside a table (search indexes, row counters):
+    // called for every entity inside the reconciliation and wipe transactions, after
+    // the table's indexes. The default has none.
+    virtual void reconcile_extras(SqlConnection& c, const Entity& e);
+    // Called by wipe() before it drops the table of `e`.
+    virtual void drop_extras(SqlConnection& c, const Entity& e);
+
     // Creates the missing indexes of `e` and drops the managed ones the schema no
     // longer declares; a unique index blocked by duplicates adds a line to `problems`.
     void reconcile_indexes(SqlConnection& c, const Entity& e, bool fresh_table, std::vector<std::string>& problems);
@@ -62,6 +71,14 @@ protected:
     DriverOptions options_;
 
 private:
+    struct PendingWrite;
+    // One transaction for one work (backends with concurrent writers).
+    void write_alone(const std::function<void(WriteTxn&)>& work);
+    // Group commit for a single-writer pool: see write().
+    void write_grouped(const std::function<void(WriteTxn&)>& work);
+    void run_batch(const std::vector<PendingWrite*>& batch);
+    ConnectionLease begin_write();
+
     template <class Work>
     void with_read(const Entity* e, Work&& work);
     // Returns the entities whose tables it had to create.
@@ -72,6 +89,10 @@ private:
     std::unique_ptr<SqlPool> pool_;
     SqlBuilder builder_;
     bool open_ = false;
+
+    std::mutex writers_mutex_;                 // guards writers_
+    std::deque<PendingWrite*> writers_;        // front = the leader running a batch
+
 };
 
 }  // namespace events

@@ -1,5 +1,7 @@
 #include "storage/sqlite/sqlite_dialect.h"
 
+#include "storage/sqlite/sqlite_row_counts.h"
+#include "storage/sqlite/sqlite_text_index.h"
 #include "tools/json_text.h"
 
 #include <boost/json/parse.hpp>
@@ -42,6 +44,19 @@ std::string SqliteDialect::contains_pattern(std::string_view value, bool case_se
     out += '%';
     return out;
 }
+
+std::optional<SqlParam> SqliteDialect::substring_index_param(const Field& f, std::string_view value) const {
+    std::optional<std::string> match = sqlite_text_index::match_expression(f, value);
+    if (!match) return std::nullopt;
+    return SqlParam(std::move(*match));
+}
+
+std::string SqliteDialect::substring_candidates(const Entity& e, const Field&, const std::string& placeholder) const {
+    const std::string fts = quote(sqlite_text_index::table_name(e));
+    return "rowid IN (SELECT rowid FROM " + fts + " WHERE " + fts + " MATCH " + placeholder + ")";
+}
+
+std::string SqliteDialect::row_count_sql() const { return sqlite_row_counts::count_sql(*this); }
 
 SqlParam SqliteDialect::bind(const Field& f, const boost::json::value& v) const {
     if (v.is_null()) return {};

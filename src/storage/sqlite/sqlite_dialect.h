@@ -23,6 +23,13 @@ public:
                               bool case_sensitive) const override;
     std::string contains_pattern(std::string_view value, bool case_sensitive) const override;
 
+    // Deep pages select rowids first; substring filters use the trigram index of
+    // sqlite_text_index.h; unfiltered totals read sqlite_row_counts.h.
+    std::string row_locator() const override { return "rowid"; }
+    std::optional<SqlParam> substring_index_param(const Field& f, std::string_view value) const override;
+    std::string substring_candidates(const Entity& e, const Field& f, const std::string& placeholder) const override;
+    std::string row_count_sql() const override;
+
     SqlParam bind(const Field& f, const boost::json::value& v) const override;
     boost::json::value decode(const Field& f, const SqlRow& row, int col) const override;
 

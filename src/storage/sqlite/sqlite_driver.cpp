@@ -2,6 +2,8 @@
 
 #include "storage/sqlite/sqlite_dialect.h"
 #include "storage/sqlite/sqlite_pool.h"
+#include "storage/sqlite/sqlite_row_counts.h"
+#include "storage/sqlite/sqlite_text_index.h"
 
 #include <spdlog/spdlog.h>
 
@@ -37,6 +39,44 @@ void SqliteDriver::rebuild_table(SqlConnection& c, const Entity& e) {
     c.exec("ALTER TABLE " + d.quote(temp) + " RENAME TO " + d.quote(e.name));
     std::vector<std::string> problems;   // the copied rows already satisfied every index
     reconcile_indexes(c, e, /*fresh_table=*/true, problems);
+    // The old table's triggers went with it and the copy has new rowids.
+    reconcile_extras(c, e);
+}
+
+void SqliteDriver::drop_extras(SqlConnection& c, const Entity& e) {
+    const SqlDialect& d = dialect();
+    // Triggers on the table go with it; the FTS table does not.
+    c.exec("DROP TABLE IF EXISTS " + d.quote(sqlite_text_index::table_name(e)));
+}
+
+void SqliteDriver::reconcile_extras(SqlConnection& c, const Entity& e) {
+    const SqlDialect& d = dialect();
+    for (const std::string& sql : sqlite_row_counts::reconcile_statements(d, e)) c.exec(sql);
+
+    const std::vector<std::string> wanted = sqlite_text_index::create_statements(d, e, options_.case_sensitive);
+    std::vector<std::string> names = sqlite_text_index::trigger_names(e);
+    names.insert(names.begin(), sqlite_text_index::table_name(e));
+    std::vector<std::string> present;
+    for (const std::string& name : names) {
+        std::string sql;
+        c.query("SELECT sql FROM sqlite_master WHERE name = ?", {SqlParam(name)},
+                [&](const SqlRow& row) { sql = std::string(row.get_text(0)); });
+        present.push_back(std::move(sql));
+    }
+    if (present == wanted) return;
+    const bool had_index = !present.front().empty();
+    for (size_t i = names.size(); i-- > 1;) c.exec("DROP TRIGGER IF EXISTS " + d.quote(names[i]));
+    c.exec("DROP TABLE IF EXISTS " + d.quote(names.front()));
+    if (wanted.empty()) {
+        if (had_index) spdlog::info("sqlite: dropped the substring index of {} (no text fields)", e.name);
+        return;
+    }
+    for (const std::string& sql : wanted) c.exec(sql);
+    // Back-fill from the table (external content: the index reads the rows itself).
+    const std::string fts = d.quote(names.front());
+    c.exec("INSERT INTO " + fts + " (" + fts + ") VALUES ('rebuild')");
+    spdlog::log(had_index ? spdlog::level::info : spdlog::level::debug, "sqlite: {} the substring index of {}",
+                had_index ? "rebuilt" : "created", e.name);
 }
 
 void SqliteDriver::repair_foreign_keys(SqlConnection& c, const std::vector<const Entity*>& entities) {

@@ -18,6 +18,11 @@ protected:
     // prescribes. A table whose rows do not fit the new definition (e.g. NULLs in a
     // required column added later) is left as it was, with a warning.
     void repair_foreign_keys(SqlConnection& c, const std::vector<const Entity*>& entities) override;
+    // The trigram substring index (sqlite_text_index.h) and the kept row count
+    // (sqlite_row_counts.h) of each table: created, back-filled, or rebuilt when
+    // the indexed fields or the tokenizer changed.
+    void reconcile_extras(SqlConnection& c, const Entity& e) override;
+    void drop_extras(SqlConnection& c, const Entity& e) override;
 
 private:
     void rebuild_table(SqlConnection& c, const Entity& e);

@@ -26,6 +26,7 @@ public:
     void close() override;
     ConnectionLease lease_read() override;
     ConnectionLease lease_write() override;
+    bool single_writer() const override { return true; }
     boost::json::object db_info() const override;
 
     // The journal mode the write connection reports ("wal" once open).

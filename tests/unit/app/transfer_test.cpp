@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <sstream>
 
@@ -140,6 +142,40 @@ TEST_F(TransferTest, ExportThenImportReproducesEveryDocument) {
     ASSERT_EQ(before.size(), 2108u);
     EXPECT_EQ(before, after);
     EXPECT_EQ(json::value(a->entity_counts()), json::value(b->entity_counts()));
+}
+
+// The move a user makes when outgrowing one machine: SQLite -> PostgreSQL -> SQLite,
+// every document compared. Needs a real PostgreSQL (EVENTS_TEST_PG_URI); skipped otherwise.
+TEST_F(TransferTest, SqliteToPostgresqlToSqliteKeepsEveryDocument) {
+    const char* pg_uri = std::getenv("EVENTS_TEST_PG_URI");
+    if (!pg_uri || !*pg_uri) GTEST_SKIP() << "EVENTS_TEST_PG_URI is not set: no PostgreSQL server to move data to";
+
+    auto a = open("a.db");
+    populate(schema_, *a);
+
+    DriverOptions pg_options;
+    pg_options.uri = pg_uri;
+    pg_options.db_name = "transfer_" + std::to_string(::getpid()) + "_" + std::to_string(std::time(nullptr));
+    pg_options.pool_size = 2;
+    auto pg = make_driver("postgresql", schema_, pg_options);
+    pg->open();
+
+    std::stringstream first;
+    export_documents(schema_, *a, first);
+    std::stringstream into_pg(first.str());
+    EXPECT_EQ(import_documents(schema_, *pg, into_pg, {}, 500).documents, 2108);
+    EXPECT_EQ(dump(*a), dump(*pg));
+
+    std::stringstream second;
+    export_documents(schema_, *pg, second);
+    EXPECT_EQ(second.str(), first.str());   // the same lines, byte for byte
+
+    auto c = open("c.db");
+    std::stringstream into_c(second.str());
+    EXPECT_EQ(import_documents(schema_, *c, into_c, {}, 500).documents, 2108);
+    EXPECT_EQ(dump(*a), dump(*c));
+    pg->wipe();
+    pg->close();
 }
 
 TEST_F(TransferTest, ExportOfAnEmptyDatabaseIsEmpty) {

@@ -44,12 +44,15 @@ TEST_F(SqlBuilderTest, FilterValuesAreParametersNeverSqlText) {
     const SqlStatement st = builder_.list(odd(), q);
     EXPECT_EQ(st.sql.find("OR 1=1"), std::string::npos) << st.sql;
     EXPECT_EQ(st.sql,
-              "SELECT \"id\", \"label\", \"color\", \"n\" FROM \"Odd\" WHERE \"label\" LIKE ? ESCAPE '\\' AND "
+              "SELECT \"id\", \"label\", \"color\", \"n\" FROM \"Odd\" WHERE (rowid IN (SELECT rowid FROM "
+              "\"_fts_Odd\" WHERE \"_fts_Odd\" MATCH ?) AND \"label\" LIKE ? ESCAPE '\\') AND "
               "\"color\" = ? AND \"label\" COLLATE NOCASE >= ? ORDER BY \"label\" COLLATE NOCASE DESC NULLS "
               "LAST, \"id\" ASC NULLS LAST LIMIT ? OFFSET ?");
-    ASSERT_EQ(st.params.size(), 5u);
-    EXPECT_EQ(std::get<std::string>(st.params[0]), "%" + evil + "%");
-    EXPECT_EQ(std::get<std::string>(st.params[1]), evil);
+    ASSERT_EQ(st.params.size(), 6u);
+    // The trigram-index candidates (SQLite): the value is a quoted FTS5 phrase, still a parameter.
+    EXPECT_EQ(std::get<std::string>(st.params[0]), "\"label\" : \"" + evil + "\"");
+    EXPECT_EQ(std::get<std::string>(st.params[1]), "%" + evil + "%");
+    EXPECT_EQ(std::get<std::string>(st.params[2]), evil);
 }
 
 TEST_F(SqlBuilderTest, ContainsPatternEscapesEveryWildcard) {

@@ -1,0 +1,102 @@
+#include "storage/sqlite/sqlite_text_index.h"
+
+namespace events::sqlite_text_index {
+
+namespace {
+
+// A string literal of the FTS5 query language: double quotes, embedded ones doubled.
+std::string fts_string(std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
+// An SQL string literal (for the table name inside the fts5 options).
+std::string sql_string(std::string_view s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'') out += '\'';
+        out += c;
+    }
+    out += '\'';
+    return out;
+}
+
+size_t utf8_chars(std::string_view s) {
+    size_t n = 0;
+    for (unsigned char c : s)
+        if ((c & 0xC0) != 0x80) ++n;
+    return n;
+}
+
+}  // namespace
+
+bool covers(const Field& f) {
+    if (!f.is_text() || f.is_id()) return false;
+    const boost::json::value* ui = f.metadata.if_contains("ui");
+    if (ui && ui->is_object()) {
+        const boost::json::value* display = ui->as_object().if_contains("display");
+        if (display && display->is_string() && display->get_string() == "secret") return false;
+    }
+    return true;
+}
+
+std::vector<const Field*> indexed_fields(const Entity& e) {
+    std::vector<const Field*> out;
+    for (const Field& f : e.fields)
+        if (covers(f)) out.push_back(&f);
+    return out;
+}
+
+std::string table_name(const Entity& e) { return "_fts_" + e.name; }
+
+std::vector<std::string> trigger_names(const Entity& e) {
+    const std::string t = table_name(e);
+    return {t + "_ai", t + "_ad", t + "_au"};
+}
+
+std::vector<std::string> create_statements(const SqlDialect& d, const Entity& e, bool case_sensitive) {
+    const std::vector<const Field*> fields = indexed_fields(e);
+    if (fields.empty()) return {};
+    const std::string fts = d.quote(table_name(e));
+    const std::string table = d.quote(e.name);
+    std::string columns, new_values, old_values, changed;
+    for (const Field* f : fields) {
+        const std::string c = d.quote(f->name);
+        if (!columns.empty()) {
+            columns += ", ";
+            new_values += ", ";
+            old_values += ", ";
+            changed += " OR ";
+        }
+        columns += c;
+        new_values += "new." + c;
+        old_values += "old." + c;
+        changed += "old." + c + " IS NOT new." + c;
+    }
+    const std::string insert_new =
+        "INSERT INTO " + fts + " (rowid, " + columns + ") VALUES (new.rowid, " + new_values + "); ";
+    const std::string delete_old = "INSERT INTO " + fts + " (" + fts + ", rowid, " + columns +
+                                   ") VALUES ('delete', old.rowid, " + old_values + "); ";
+    const std::vector<std::string> triggers = trigger_names(e);
+    return {
+        "CREATE VIRTUAL TABLE " + fts + " USING fts5(" + columns + ", content=" + sql_string(e.name) +
+            ", content_rowid='rowid', tokenize='trigram case_sensitive " + (case_sensitive ? "1" : "0") + "')",
+        "CREATE TRIGGER " + d.quote(triggers[0]) + " AFTER INSERT ON " + table + " BEGIN " + insert_new + "END",
+        "CREATE TRIGGER " + d.quote(triggers[1]) + " AFTER DELETE ON " + table + " BEGIN " + delete_old + "END",
+        // Only when an indexed column changed: most updates leave the text alone.
+        "CREATE TRIGGER " + d.quote(triggers[2]) + " AFTER UPDATE ON " + table + " WHEN " + changed + " BEGIN " +
+            delete_old + insert_new + "END",
+    };
+}
+
+std::optional<std::string> match_expression(const Field& f, std::string_view value) {
+    if (!covers(f) || utf8_chars(value) < kMinChars) return std::nullopt;
+    return fts_string(f.name) + " : " + fts_string(value);
+}
+
+}  // namespace events::sqlite_text_index
