@@ -5,6 +5,8 @@
 #   eval "$(scripts/pg-test-cluster.sh start)"   # exports EVENTS_TEST_PG_URI, EVENTS_PG_TEST_DIR
 #   scripts/pg-test-cluster.sh env               # prints the exports of the running cluster
 #   scripts/pg-test-cluster.sh stop              # stops it and removes its directory
+#   scripts/pg-test-cluster.sh pause             # stops the server, keeping data and port (outage tests)
+#   scripts/pg-test-cluster.sh resume            # starts it again on the same port
 #
 # The cluster directory is taken from EVENTS_PG_TEST_DIR when set; otherwise `start`
 # creates one and records it in $STATE_FILE so that `env` and `stop` find it.
@@ -46,6 +48,13 @@ print_env() {
     echo "export EVENTS_PG_TEST_DIR=$dir"
 }
 
+# Starts the server of the cluster in `$1` on port `$2`; fails when it cannot.
+run_server() {
+    as_pg "$PG_BIN/pg_ctl" -D "$1/data" -l "$1/server.log" -w -t 60 start -o \
+        "-h 127.0.0.1 -p $2 -k $1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+        >/dev/null 2>&1
+}
+
 start() {
     [[ -x $PG_BIN/initdb ]] || die "PostgreSQL 15 binaries not found in $PG_BIN (scripts/install-deps.sh installs them)"
     local dir
@@ -70,9 +79,7 @@ start() {
     for attempt in 1 2 3 4 5 6 7 8; do
         port=$((20000 + RANDOM % 30000))
         port_is_free "$port" || continue
-        if as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start -o \
-            "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
-            >/dev/null 2>&1; then
+        if run_server "$dir" "$port"; then
             echo "$port" >"$dir/port"
             [[ -z ${EVENTS_PG_TEST_DIR:-} ]] && echo "$dir" >"$STATE_FILE"
             log "running on 127.0.0.1:$port (data in $dir)"
@@ -100,13 +107,35 @@ stop() {
     log "stopped and removed $dir"
 }
 
+# A database outage without losing the cluster: `pause` shuts the server down (fast:
+# sessions are terminated, as in a real restart), `resume` brings it back on its port.
+pause() {
+    local dir
+    dir=$(cluster_dir)
+    [[ -n $dir && -f $dir/port ]] || die "no cluster to pause"
+    [[ -f $dir/data/postmaster.pid ]] || { log "already paused"; return; }
+    as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null 2>&1 || die "pg_ctl stop failed"
+    log "paused $dir"
+}
+
+resume() {
+    local dir
+    dir=$(cluster_dir)
+    [[ -n $dir && -f $dir/port ]] || die "no cluster to resume"
+    [[ -f $dir/data/postmaster.pid ]] && { log "already running"; return; }
+    run_server "$dir" "$(cat "$dir/port")" || { tail -n 20 "$dir/server.log" >&2; die "could not resume PostgreSQL"; }
+    log "resumed on 127.0.0.1:$(cat "$dir/port")"
+}
+
 case ${1:-} in
     start) start ;;
     stop) stop ;;
+    pause) pause ;;
+    resume) resume ;;
     env)
         dir=$(cluster_dir)
         [[ -n $dir ]] || die "no cluster running"
         print_env "$dir"
         ;;
-    *) echo "usage: $0 start|stop|env" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|pause|resume|env" >&2; exit 2 ;;
 esac

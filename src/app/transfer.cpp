@@ -47,31 +47,51 @@ Document stored_form(const Entity& e, const json::object& line_doc, std::string 
     return doc;
 }
 
-struct PendingInsert {
+// Consecutive documents of one entity: one multi-row insert.
+struct Run {
     const Entity* entity;
-    Document doc;
-    int64_t line;
+    std::vector<Document> docs;
+    std::vector<int64_t> lines;   // the input line of each document
 };
 
-void insert_batch(StorageDriver& driver, std::vector<PendingInsert>& batch) {
-    if (batch.empty()) return;
+// Inserts document by document, so that a failure names its line.
+void insert_one_by_one(StorageDriver& driver, const std::vector<Run>& batch) {
     driver.write([&](WriteTxn& txn) {
-        for (const auto& item : batch) {
-            const std::string where =
-                line_prefix(item.line) + item.entity->name + " " + std::string(item.doc.at("id").as_string()) + ": ";
-            try {
-                txn.insert(*item.entity, item.doc);
-            } catch (const UniqueViolation& u) {
-                std::string fields;
-                for (const auto& f : u.fields) fields += (fields.empty() ? "" : ", ") + f;
-                throw std::runtime_error(where + (u.fields == std::vector<std::string>{"id"}
-                                                      ? std::string("id already exists")
-                                                      : "unique constraint (" + fields + ") violated"));
-            } catch (const ForeignKeyViolation& f) {
-                throw std::runtime_error(where + "foreign key violation: " + f.what());
+        for (const Run& run : batch) {
+            for (size_t i = 0; i < run.docs.size(); ++i) {
+                const Document& doc = run.docs[i];
+                const std::string where =
+                    line_prefix(run.lines[i]) + run.entity->name + " " + std::string(doc.at("id").as_string()) + ": ";
+                try {
+                    txn.insert(*run.entity, doc);
+                } catch (const UniqueViolation& u) {
+                    std::string fields;
+                    for (const auto& f : u.fields) fields += (fields.empty() ? "" : ", ") + f;
+                    throw std::runtime_error(where + (u.fields == std::vector<std::string>{"id"}
+                                                          ? std::string("id already exists")
+                                                          : "unique constraint (" + fields + ") violated"));
+                } catch (const ForeignKeyViolation& f) {
+                    throw std::runtime_error(where + "foreign key violation: " + f.what());
+                }
             }
         }
     });
+}
+
+// One transaction per batch, one multi-row insert per run. A constraint failure does
+// not tell which document caused it; the transaction has been rolled back, so the
+// batch is inserted again one document at a time to name the line.
+void insert_batch(StorageDriver& driver, std::vector<Run>& batch) {
+    if (batch.empty()) return;
+    try {
+        driver.write([&](WriteTxn& txn) {
+            for (const Run& run : batch) txn.insert_many(*run.entity, run.docs);
+        });
+    } catch (const UniqueViolation&) {
+        insert_one_by_one(driver, batch);
+    } catch (const ForeignKeyViolation&) {
+        insert_one_by_one(driver, batch);
+    }
     batch.clear();
 }
 
@@ -117,17 +137,17 @@ TransferStats import_documents(const Schema& schema, StorageDriver& driver, std:
                                const ProgressFn& progress, int batch_size) {
     TransferStats stats;
     const size_t batch_limit = static_cast<size_t>(std::max(1, batch_size));
-    std::vector<PendingInsert> batch;
-    batch.reserve(batch_limit);
+    std::vector<Run> batch;
+    size_t batched = 0;   // documents in `batch`
     std::string line;
     int64_t line_no = 0;
 
     auto flush = [&] {
         if (batch.empty()) return;
         const Entity* last_entity = batch.back().entity;
-        int64_t n = static_cast<int64_t>(batch.size());
         insert_batch(driver, batch);
-        stats.documents += n;
+        stats.documents += static_cast<int64_t>(batched);
+        batched = 0;
         if (progress) progress(*last_entity, stats.documents);
     };
 
@@ -169,8 +189,10 @@ TransferStats import_documents(const Schema& schema, StorageDriver& driver, std:
             throw std::runtime_error(message);
         }
 
-        batch.push_back(PendingInsert{e, stored_form(*e, body, std::move(id_text), std::move(check.doc)), line_no});
-        if (batch.size() >= batch_limit) flush();
+        if (batch.empty() || batch.back().entity != e) batch.push_back(Run{e, {}, {}});
+        batch.back().docs.push_back(stored_form(*e, body, std::move(id_text), std::move(check.doc)));
+        batch.back().lines.push_back(line_no);
+        if (++batched >= batch_limit) flush();
     }
     if (in.bad()) throw std::runtime_error("import: reading the input failed at line " + std::to_string(line_no));
     flush();

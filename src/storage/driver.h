@@ -75,6 +75,11 @@ public:
     virtual bool exists(const Entity& e, std::string_view id) = 0;
     // Throws UniqueViolation (fields {"id"} for an existing id) / ForeignKeyViolation.
     virtual void insert(const Entity& e, const Document& doc) = 0;
+    // Inserts many documents of `e` (bulk loads). Fails like insert(), but without
+    // telling which document failed. The default inserts them one by one.
+    virtual void insert_many(const Entity& e, const std::vector<Document>& docs) {
+        for (const Document& doc : docs) insert(e, doc);
+    }
     // Full replacement of the stored document with doc["id"]; false when absent.
     virtual bool update(const Entity& e, const Document& doc) = 0;
     // Deletes one document. With native cascades the backend also applies the

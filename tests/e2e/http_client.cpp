@@ -37,10 +37,10 @@ public:
     Socket(const Socket&) = delete;
     Socket& operator=(const Socket&) = delete;
 
-    bool connect_to(const std::string& host, int port, std::string& error) {
+    bool connect_to(const std::string& host, int port, int timeout_s, std::string& error) {
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
         if (fd_ < 0) { error = std::strerror(errno); return false; }
-        timeval tv{60, 0};   // a hung server fails the test instead of hanging it
+        timeval tv{timeout_s, 0};   // a hung server fails the test instead of hanging it
         ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
         int one = 1;
@@ -177,7 +177,7 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
 
     Socket sock;
     HttpResponse r;
-    if (!sock.connect_to(host_, port_, r.error)) return r;
+    if (!sock.connect_to(host_, port_, timeout_s_, r.error)) return r;
     if (!sock.send_all(req, r.error)) {
         // The server may answer (413) and close before reading everything we sent.
         HttpResponse early = read_response(sock, false);
@@ -199,7 +199,7 @@ HttpResponse HttpClient::patch(const std::string& target, const boost::json::val
 HttpResponse HttpClient::raw(const std::string& bytes) const {
     Socket sock;
     HttpResponse r;
-    if (!sock.connect_to(host_, port_, r.error)) return r;
+    if (!sock.connect_to(host_, port_, timeout_s_, r.error)) return r;
     if (!sock.send_all(bytes, r.error)) {
         HttpResponse early = read_response(sock, false);
         return early.status ? early : r;

@@ -36,10 +36,13 @@ public:
     HttpResponse raw(const std::string& bytes) const;
 
     int port() const { return port_; }
+    // How long a request may wait for each read/write before it fails with status 0.
+    void set_timeout(int seconds) { timeout_s_ = seconds; }
 
 private:
     int port_;
     std::string host_;
+    int timeout_s_ = 60;
 };
 
 // Percent-encodes everything but unreserved characters (for query values).

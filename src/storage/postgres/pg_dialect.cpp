@@ -64,29 +64,6 @@ std::string PgDialect::contains_pattern(std::string_view value, bool) const {
 // Parameters go out as text and the server parses them into the column's type,
 // so doubles keep every digit on their way into NUMERIC.
 
-SqlParam PgDialect::bind(const Field& f, const boost::json::value& v) const {
-    if (v.is_null()) return {};
-    switch (f.type) {
-        case FieldType::Boolean:
-            if (v.is_bool()) return v.get_bool();
-            break;
-        case FieldType::Integer:
-            if (v.is_int64()) return v.get_int64();
-            if (v.is_uint64()) return static_cast<int64_t>(v.get_uint64());
-            if (v.is_double()) return static_cast<int64_t>(v.get_double());
-            break;
-        case FieldType::Number:
-        case FieldType::Currency:
-            if (v.is_number()) return v.to_number<double>();
-            break;
-        case FieldType::Json:
-        case FieldType::StringArray: return to_json_text(v);
-        default: break;
-    }
-    if (v.is_string()) return std::string(v.get_string());
-    return to_json_text(v);
-}
-
 std::string pg_timestamp_to_canonical(std::string_view t) {
     auto digit = [&](size_t i) { return i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])); };
     if (t.size() >= 19 && digit(0) && t[4] == '-' && t[7] == '-' && t[10] == ' ' && t[13] == ':' && t[16] == ':') {

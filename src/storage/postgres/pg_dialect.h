@@ -18,6 +18,7 @@ public:
     std::string_view name() const override { return "postgresql"; }
     std::string placeholder(int n) const override;
     size_t max_identifier_length() const override { return 63; }   // NAMEDATALEN - 1
+    size_t max_parameters() const override { return 65535; }        // the protocol's 16-bit count
     std::string column_type(const Field& f) const override;
 
     std::string text_key(const std::string& column, bool case_sensitive) const override;
@@ -26,7 +27,6 @@ public:
                               bool case_sensitive) const override;
     std::string contains_pattern(std::string_view value, bool case_sensitive) const override;
 
-    SqlParam bind(const Field& f, const boost::json::value& v) const override;
     boost::json::value decode(const Field& f, const SqlRow& row, int col) const override;
 
     std::string index_key(const Field& f, bool case_sensitive) const override;

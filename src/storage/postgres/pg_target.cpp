@@ -11,6 +11,7 @@ namespace {
 
 constexpr const char* kDefaultDatabase = "events";
 constexpr const char* kConnectTimeoutSeconds = "5";
+constexpr const char* kTcpUserTimeoutMs = "15000";
 
 }  // namespace
 
@@ -35,6 +36,10 @@ PgTarget::PgTarget(const std::string& uri, const std::string& db_name) {
     }
     // A server that does not answer should turn into a 503 quickly, not hang a request.
     if (value_of("connect_timeout").empty()) params_.emplace_back("connect_timeout", kConnectTimeoutSeconds);
+    // Likewise a server that vanishes mid-statement (host down, network cut): without
+    // this a request waits out TCP's retransmissions (~15 min). Only unacknowledged
+    // data counts, so a long-running query is not cut short.
+    if (value_of("tcp_user_timeout").empty()) params_.emplace_back("tcp_user_timeout", kTcpUserTimeoutMs);
     if (value_of("application_name").empty()) params_.emplace_back("fallback_application_name", "events");
     database_ = !db_name.empty() ? db_name : !uri_database.empty() ? uri_database : kDefaultDatabase;
 }

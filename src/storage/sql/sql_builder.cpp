@@ -290,6 +290,28 @@ SqlStatement SqlBuilder::insert(const Entity& e, const boost::json::object& doc)
     return st;
 }
 
+SqlStatement SqlBuilder::insert_rows(const Entity& e, const std::vector<boost::json::object>& docs, size_t first,
+                                     size_t count) const {
+    const std::vector<const Field*> fields = data_fields(e);
+    SqlStatement st;
+    st.params.reserve(count * (fields.size() + 1));
+    st.sql = "INSERT INTO " + d_.quote(e.name) + " (" + d_.quote("id");
+    for (const Field* f : fields) st.sql += ", " + col(*f);
+    st.sql += ") VALUES ";
+    for (size_t i = first; i < first + count; ++i) {
+        const boost::json::object& doc = docs[i];
+        const boost::json::value* id = doc.if_contains("id");
+        st.sql += i == first ? "(" : ", (";
+        st.sql += ph(st, (id && id->is_string()) ? SqlParam(std::string(id->get_string())) : SqlParam());
+        for (const Field* f : fields) {
+            const boost::json::value* v = doc.if_contains(f->name);
+            st.sql += ", " + ph(st, v ? d_.bind(*f, *v) : SqlParam());
+        }
+        st.sql += ")";
+    }
+    return st;
+}
+
 SqlStatement SqlBuilder::update(const Entity& e, const boost::json::object& doc) const {
     SqlStatement st;
     st.sql = "UPDATE " + d_.quote(e.name) + " SET ";

@@ -72,6 +72,10 @@ public:
 
     // ---- writes ---------------------------------------------------------------
     SqlStatement insert(const Entity& e, const boost::json::object& doc) const;
+    // One multi-row INSERT of docs[first, first + count); the caller keeps
+    // count * (1 + data_fields(e).size()) within the dialect's max_parameters().
+    SqlStatement insert_rows(const Entity& e, const std::vector<boost::json::object>& docs, size_t first,
+                             size_t count) const;
     SqlStatement update(const Entity& e, const boost::json::object& doc) const;
     SqlStatement remove(const Entity& e, std::string_view id) const;
     SqlStatement clear_where(const Entity& e, const Field& f, std::string_view value) const;

@@ -1,5 +1,7 @@
 #include "storage/sql/sql_dialect.h"
 
+#include "tools/json_text.h"
+
 namespace events {
 
 std::string SqlDialect::quote(std::string_view identifier) const {
@@ -10,6 +12,29 @@ std::string SqlDialect::quote(std::string_view identifier) const {
     }
     out += '"';
     return out;
+}
+
+SqlParam SqlDialect::bind(const Field& f, const boost::json::value& v) const {
+    if (v.is_null()) return {};
+    switch (f.type) {
+        case FieldType::Boolean:
+            if (v.is_bool()) return bind_bool(v.get_bool());
+            break;
+        case FieldType::Integer:
+            if (v.is_int64()) return v.get_int64();
+            if (v.is_uint64()) return static_cast<int64_t>(v.get_uint64());
+            if (v.is_double()) return static_cast<int64_t>(v.get_double());
+            break;
+        case FieldType::Number:
+        case FieldType::Currency:
+            if (v.is_number()) return v.to_number<double>();
+            break;
+        case FieldType::Json:
+        case FieldType::StringArray: return to_json_text(v);
+        default: break;
+    }
+    if (v.is_string()) return std::string(v.get_string());
+    return to_json_text(v);
 }
 
 std::string SqlDialect::order_term(const std::string& expr, bool descending) const {

@@ -43,6 +43,9 @@ public:
     virtual std::string placeholder(int n) const = 0;
     // Longest identifier the backend keeps (0 = unlimited); longer index names are shortened.
     virtual size_t max_identifier_length() const { return 0; }
+    // Most parameters one statement may bind; multi-row inserts are cut to fit.
+    // The default, SQLite's historic limit, is safe for any backend.
+    virtual size_t max_parameters() const { return 999; }
     // Column type for a field ("TEXT", "INTEGER", ...).
     virtual std::string column_type(const Field& f) const = 0;
     // Transaction control for write().
@@ -92,7 +95,10 @@ public:
 
     // ---- values ---------------------------------------------------------------
     // Parameter for a canonical value (value_format.h) of field `f`.
-    virtual SqlParam bind(const Field& f, const boost::json::value& v) const = 0;
+    // The default covers every backend that takes typed parameters; a backend only
+    // says how it stores booleans.
+    virtual SqlParam bind(const Field& f, const boost::json::value& v) const;
+    virtual SqlParam bind_bool(bool b) const { return b; }
     // Canonical value of a result cell of field `f`.
     virtual boost::json::value decode(const Field& f, const SqlRow& row, int col) const = 0;
 

@@ -222,9 +222,10 @@ boost::json::object SqlDriver::report_details() {
 
 bool SqlDriver::ping() {
     try {
-        ConnectionLease lease = pool_->lease_read();
+        // Through with_read: a pooled session that died since its last use is
+        // replaced, so health reports the database, not one stale connection.
         bool answered = false;
-        lease->query("SELECT 1", {}, [&](const SqlRow&) { answered = true; });
+        with_read(nullptr, [&](SqlConnection& c) { c.query("SELECT 1", {}, [&](const SqlRow&) { answered = true; }); });
         return answered;
     } catch (...) {
         return false;

@@ -2,7 +2,15 @@
 
 #include "storage/sql/sql_driver.h"
 
+#include <algorithm>
+
 namespace events {
+
+namespace {
+// Rows per multi-row INSERT, below the parameter limit too: past a few hundred rows
+// a larger statement saves nothing and only costs parse/plan time and memory.
+constexpr size_t kMaxRowsPerInsert = 1000;
+}  // namespace
 
 std::optional<Document> SqlWriteTxn::get(const Entity& e, std::string_view id) {
     try {
@@ -29,6 +37,21 @@ void SqlWriteTxn::insert(const Entity& e, const Document& doc) {
         conn_.execute(st.sql, st.params);
     } catch (const SqlError& err) {
         driver_.raise(err, &e);
+    }
+}
+
+void SqlWriteTxn::insert_many(const Entity& e, const std::vector<Document>& docs) {
+    const size_t params_per_row = 1 + SqlBuilder::data_fields(e).size();
+    const size_t rows_per_statement =
+        std::clamp<size_t>(driver_.dialect().max_parameters() / params_per_row, 1, kMaxRowsPerInsert);
+    for (size_t first = 0; first < docs.size(); first += rows_per_statement) {
+        const SqlStatement st =
+            driver_.builder().insert_rows(e, docs, first, std::min(rows_per_statement, docs.size() - first));
+        try {
+            conn_.execute(st.sql, st.params);
+        } catch (const SqlError& err) {
+            driver_.raise(err, &e);
+        }
     }
 }
 

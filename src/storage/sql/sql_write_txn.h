@@ -15,6 +15,8 @@ public:
     std::optional<Document> get(const Entity& e, std::string_view id) override;
     bool exists(const Entity& e, std::string_view id) override;
     void insert(const Entity& e, const Document& doc) override;
+    // Multi-row INSERTs, each as large as the dialect's parameter limit allows.
+    void insert_many(const Entity& e, const std::vector<Document>& docs) override;
     bool update(const Entity& e, const Document& doc) override;
     bool remove(const Entity& e, std::string_view id) override;
     std::vector<std::string> ids_where(const Entity& e, const Field& field, std::string_view value,

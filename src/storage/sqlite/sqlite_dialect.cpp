@@ -58,29 +58,6 @@ std::string SqliteDialect::substring_candidates(const Entity& e, const Field&, c
 
 std::string SqliteDialect::row_count_sql() const { return sqlite_row_counts::count_sql(*this); }
 
-SqlParam SqliteDialect::bind(const Field& f, const boost::json::value& v) const {
-    if (v.is_null()) return {};
-    switch (f.type) {
-        case FieldType::Boolean:
-            if (v.is_bool()) return int64_t{v.get_bool() ? 1 : 0};
-            break;
-        case FieldType::Integer:
-            if (v.is_int64()) return v.get_int64();
-            if (v.is_uint64()) return static_cast<int64_t>(v.get_uint64());
-            if (v.is_double()) return static_cast<int64_t>(v.get_double());
-            break;
-        case FieldType::Number:
-        case FieldType::Currency:
-            if (v.is_number()) return v.to_number<double>();
-            break;
-        case FieldType::Json:
-        case FieldType::StringArray: return to_json_text(v);
-        default: break;
-    }
-    if (v.is_string()) return std::string(v.get_string());
-    return to_json_text(v);
-}
-
 boost::json::value SqliteDialect::decode(const Field& f, const SqlRow& row, int col) const {
     if (row.is_null(col)) return nullptr;
     switch (f.type) {

@@ -12,6 +12,7 @@ class SqliteDialect : public SqlDialect {
 public:
     std::string_view name() const override { return "sqlite"; }
     std::string placeholder(int n) const override;
+    size_t max_parameters() const override { return 32766; }   // SQLITE_MAX_VARIABLE_NUMBER since 3.32
     std::string column_type(const Field& f) const override;
     // IMMEDIATE takes the write lock up front, so a transaction never fails
     // half-way with SQLITE_BUSY when it upgrades from read to write.
@@ -30,7 +31,8 @@ public:
     std::string substring_candidates(const Entity& e, const Field& f, const std::string& placeholder) const override;
     std::string row_count_sql() const override;
 
-    SqlParam bind(const Field& f, const boost::json::value& v) const override;
+    // SQLite has no boolean type: 1/0 in an INTEGER column.
+    SqlParam bind_bool(bool b) const override { return int64_t{b ? 1 : 0}; }
     boost::json::value decode(const Field& f, const SqlRow& row, int col) const override;
 
     std::string index_key(const Field& f, bool case_sensitive) const override;

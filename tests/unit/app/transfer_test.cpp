@@ -269,5 +269,59 @@ TEST_F(TransferTest, MissingParentFailsTheImport) {
     EXPECT_FALSE(b->get(entity("Profile"), "p1"));
 }
 
+// Batches are inserted as multi-row INSERTs; a failure inside one still names the line of
+// the offending document, and nothing of its batch is kept.
+TEST_F(TransferTest, DuplicateInsideABulkBatchFailsWithItsLineNumber) {
+    auto b = open("b.db");
+    std::string input;
+    for (int i = 0; i < 50; ++i)
+        input += R"({"entity":"Account","doc":{"id":"acct)" + std::to_string(i) + R"(","name":"Account )" +
+                 std::to_string(i) + R"("}})" + "\n";
+    input += R"({"entity":"Account","doc":{"id":"acct7","name":"Again seven"}})" "\n";   // line 51
+    std::stringstream in(input);
+    try {
+        import_documents(schema_, *b, in, {}, 1000);
+        FAIL() << "expected an error";
+    } catch (const std::runtime_error& e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find("line 51: Account acct7: id already exists"), std::string::npos) << message;
+    }
+    EXPECT_EQ(b->entity_counts().at("Account").as_int64(), 0);
+}
+
+TEST_F(TransferTest, UniqueFieldViolationInABulkBatchNamesLineAndFields) {
+    auto b = open("b.db");
+    std::string input = R"({"entity":"Account","doc":{"id":"a1","name":"Acme Corporation"}})" "\n";
+    for (int i = 0; i < 3; ++i) {
+        const std::string n = std::to_string(i);
+        const std::string username = i == 2 ? "USER0" : "user" + n;   // usernames are unique, case-insensitively
+        input += R"({"entity":"User","doc":{"id":"u)" + n + R"(","username":")" + username + R"(","email":"user)" + n +
+                 R"(@example.com","password":"secret123","firstName":"Ann","lastName":"Bee","gender":"male",)"
+                 R"("dob":"1990-01-01","isAccountOwner":false,"netWorth":1,"accountId":"a1"}})" "\n";
+    }
+    std::stringstream in(input);
+    try {
+        import_documents(schema_, *b, in);
+        FAIL() << "expected an error";
+    } catch (const std::runtime_error& e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find("line 4: User u2: unique constraint (username"), std::string::npos) << message;
+    }
+    EXPECT_EQ(b->entity_counts().at("User").as_int64(), 0);
+}
+
+TEST_F(TransferTest, ParentsAndChildrenInOneBatchAreImported) {
+    auto a = open("a.db");
+    populate(schema_, *a);
+    std::stringstream lines;
+    const TransferStats exported = export_documents(schema_, *a, lines);
+    auto b = open("b.db");
+    // One batch holds every entity: each run of one entity is one multi-row insert,
+    // parents before children.
+    const TransferStats imported = import_documents(schema_, *b, lines, {}, 100000);
+    EXPECT_EQ(imported.documents, exported.documents);
+    EXPECT_EQ(dump(*a), dump(*b));
+}
+
 }  // namespace
 }  // namespace events
