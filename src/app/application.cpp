@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <thread>
 
@@ -225,57 +226,58 @@ int serve(const Config& config) {
     return 0;
 }
 
-int export_data(const Config& config, const std::string& file) {
+namespace {
+
+// Opens the storage, runs one transfer with progress reporting, closes the storage.
+// Exit code 1 on any failure (batches an import committed before it stay).
+int run_transfer(const Config& config, const char* verb, const char* past,
+                 const std::function<std::pair<int64_t, std::string>(StorageDriver&, const Schema&, TransferReport&)>& body) {
     auto storage = open_for_transfer(config);
     if (!storage) return 1;
-    TransferReport report("export", "exported");
+    TransferReport report(verb, past);
+    int status = 0;
     try {
-        TransferStats stats;
-        if (file.empty()) {
-            std::ios::sync_with_stdio(false);
-            stats = export_documents(*storage->schema, *storage->driver, std::cout, report.progress());
-            std::cout.flush();
-            if (!std::cout) throw std::runtime_error("writing to stdout failed");
-        } else {
-            std::ofstream out(file, std::ios::binary | std::ios::trunc);
-            if (!out) throw std::runtime_error("cannot write " + file);
-            stats = export_documents(*storage->schema, *storage->driver, out, report.progress());
-            out.close();
-            if (!out) throw std::runtime_error("writing " + file + " failed");
-        }
-        report.finish(stats.documents, file.empty() ? "to stdout" : "to " + file);
+        auto [documents, where] = body(*storage->driver, *storage->schema, report);
+        report.finish(documents, where);
     } catch (const std::exception& e) {
         report.fail(e.what());
-        storage->driver->close();
-        return 1;
+        status = 1;
     }
     storage->driver->close();
-    return 0;
+    return status;
+}
+
+}  // namespace
+
+int export_data(const Config& config, const std::string& file) {
+    return run_transfer(config, "export", "exported", [&](StorageDriver& driver, const Schema& schema, TransferReport& report) {
+        if (file.empty()) {
+            std::ios::sync_with_stdio(false);
+            TransferStats stats = export_documents(schema, driver, std::cout, report.progress());
+            std::cout.flush();
+            if (!std::cout) throw std::runtime_error("writing to stdout failed");
+            return std::make_pair(stats.documents, std::string("to stdout"));
+        }
+        std::ofstream out(file, std::ios::binary | std::ios::trunc);
+        if (!out) throw std::runtime_error("cannot write " + file);
+        TransferStats stats = export_documents(schema, driver, out, report.progress());
+        out.close();
+        if (!out) throw std::runtime_error("writing " + file + " failed");
+        return std::make_pair(stats.documents, "to " + file);
+    });
 }
 
 int import_data(const Config& config, const std::string& file) {
-    auto storage = open_for_transfer(config);
-    if (!storage) return 1;
-    TransferReport report("import", "imported");
-    try {
-        TransferStats stats;
+    return run_transfer(config, "import", "imported", [&](StorageDriver& driver, const Schema& schema, TransferReport& report) {
         if (file.empty()) {
             std::ios::sync_with_stdio(false);
-            stats = import_documents(*storage->schema, *storage->driver, std::cin, report.progress());
-        } else {
-            std::ifstream in(file, std::ios::binary);
-            if (!in) throw std::runtime_error("cannot read " + file);
-            stats = import_documents(*storage->schema, *storage->driver, in, report.progress());
+            return std::make_pair(import_documents(schema, driver, std::cin, report.progress()).documents,
+                                  std::string("from stdin"));
         }
-        report.finish(stats.documents, file.empty() ? "from stdin" : "from " + file);
-    } catch (const std::exception& e) {
-        // Batches committed before the failure stay (each batch is one transaction).
-        report.fail(e.what());
-        storage->driver->close();
-        return 1;
-    }
-    storage->driver->close();
-    return 0;
+        std::ifstream in(file, std::ios::binary);
+        if (!in) throw std::runtime_error("cannot read " + file);
+        return std::make_pair(import_documents(schema, driver, in, report.progress()).documents, "from " + file);
+    });
 }
 
 int check_schema(const std::string& schema_path) {

@@ -1,18 +1,11 @@
 #include "storage/sql/sql_dialect.h"
 
 #include "tools/json_text.h"
+#include "tools/quoting.h"
 
 namespace events {
 
-std::string SqlDialect::quote(std::string_view identifier) const {
-    std::string out = "\"";
-    for (char c : identifier) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    out += '"';
-    return out;
-}
+std::string SqlDialect::quote(std::string_view identifier) const { return quote_doubling(identifier, '"'); }
 
 SqlParam SqlDialect::bind(const Field& f, const boost::json::value& v) const {
     if (v.is_null()) return {};

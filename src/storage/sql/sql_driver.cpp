@@ -172,16 +172,18 @@ ListPage SqlDriver::list(const Entity& e, const ListQuery& q) {
     return page;
 }
 
+int64_t SqlDriver::count_all(SqlConnection& c, const Entity& e) const {
+    const SqlStatement st = builder_.count_all(e);
+    int64_t n = 0;
+    c.query(st.sql, st.params, [&](const SqlRow& row) { n = row.get_int64(0); });
+    return n;
+}
+
 boost::json::object SqlDriver::entity_counts() {
     boost::json::object out;
     with_read(nullptr, [&](SqlConnection& c) {
         out.clear();
-        for (const auto& e : schema_.entities()) {
-            const SqlStatement st = builder_.count_all(*e);
-            int64_t n = 0;
-            c.query(st.sql, st.params, [&](const SqlRow& row) { n = row.get_int64(0); });
-            out[e->name] = n;
-        }
+        for (const auto& e : schema_.entities()) out[e->name] = count_all(c, *e);
     });
     return out;
 }
@@ -198,9 +200,7 @@ boost::json::object SqlDriver::report_details() {
     with_read(nullptr, [&](SqlConnection& c) {
         details.clear();
         for (const auto& e : schema_.entities()) {
-            const SqlStatement st = builder_.count_all(*e);
-            int64_t n = 0;
-            c.query(st.sql, st.params, [&](const SqlRow& row) { n = row.get_int64(0); });
+            const int64_t n = count_all(c, *e);
             boost::json::array indexes;
             for (const std::string& name : query_names(c, dialect_->list_indexes_sql(), e->name))
                 indexes.emplace_back(name);

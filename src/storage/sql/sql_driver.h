@@ -66,6 +66,7 @@ protected:
     void reconcile_indexes(SqlConnection& c, const Entity& e, bool fresh_table, std::vector<std::string>& problems);
     // Column 0 of an introspection query that takes the table name.
     std::vector<std::string> query_names(SqlConnection& c, const std::string& sql, const std::string& table) const;
+    int64_t count_all(SqlConnection& c, const Entity& e) const;
 
     const Schema& schema_;
     DriverOptions options_;

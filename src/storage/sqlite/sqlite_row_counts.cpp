@@ -1,18 +1,12 @@
 #include "storage/sqlite/sqlite_row_counts.h"
 
+#include "tools/quoting.h"
+
 namespace events::sqlite_row_counts {
 
 namespace {
 
-std::string sql_string(std::string_view s) {
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\'') out += '\'';
-        out += c;
-    }
-    out += '\'';
-    return out;
-}
+std::string sql_string(std::string_view s) { return quote_doubling(s, '\''); }
 
 }  // namespace
 

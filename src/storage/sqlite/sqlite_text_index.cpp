@@ -1,30 +1,16 @@
 #include "storage/sqlite/sqlite_text_index.h"
 
+#include "tools/quoting.h"
+
 namespace events::sqlite_text_index {
 
 namespace {
 
 // A string literal of the FTS5 query language: double quotes, embedded ones doubled.
-std::string fts_string(std::string_view s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    out += '"';
-    return out;
-}
+std::string fts_string(std::string_view s) { return quote_doubling(s, '"'); }
 
 // An SQL string literal (for the table name inside the fts5 options).
-std::string sql_string(std::string_view s) {
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\'') out += '\'';
-        out += c;
-    }
-    out += '\'';
-    return out;
-}
+std::string sql_string(std::string_view s) { return quote_doubling(s, '\''); }
 
 size_t utf8_chars(std::string_view s) {
     size_t n = 0;
