@@ -214,12 +214,10 @@ SqlStatement SqlBuilder::list(const Entity& e, const ListQuery& q) const {
     const int64_t limit = q.limit >= 0 ? q.limit : std::numeric_limits<int64_t>::max();
     const int64_t offset = q.offset > 0 ? q.offset : int64_t{0};
     const std::string locator = d_.row_locator();
-    // Deferred fetch: the rows skipped by OFFSET, or sorted on a field other than
-    // id, are walked by the inner query, which needs only the locator and the sort
-    // keys (index-only when an index serves the order); full rows are read for the
-    // page alone. Same filter, same order: same page.
-    const bool sorts_beyond_id = q.sort.size() > 1 || (q.sort.size() == 1 && !q.sort.front().field->is_id());
-    if (!locator.empty() && (offset > 0 || sorts_beyond_id)) {
+    if (!locator.empty() && offset > 0) {
+        // Deferred fetch: the rows skipped by OFFSET are walked by the inner query,
+        // which needs only the locator (index-only when an index serves the order);
+        // full rows are read for the page alone. Same filter, same order: same page.
         st.sql = "SELECT " + select_columns(e) + " FROM " + d_.quote(e.name) + " WHERE " + locator + " IN (SELECT " +
                  locator + " FROM " + d_.quote(e.name);
         append_where(st, e, q.filters);
