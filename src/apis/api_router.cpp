@@ -35,6 +35,15 @@ bool valid_utf8(std::string_view s) {
     return true;
 }
 
+// Compares a presented credential with the expected one in time that does not
+// depend on where they first differ.
+bool same_secret(std::string_view presented, std::string_view expected) {
+    unsigned char diff = presented.size() == expected.size() ? 0 : 1;
+    for (size_t i = 0; i < presented.size(); ++i)
+        diff |= static_cast<unsigned char>(presented[i] ^ expected[i % (expected.empty() ? 1 : expected.size())]);
+    return diff == 0 && !expected.empty();
+}
+
 HttpResponse json_response(int status, const json::value& body) {
     HttpResponse r;
     r.status = status;
@@ -188,7 +197,7 @@ HttpResponse ApiRouter::admin(const HttpRequest& req, const std::string& action)
     if (req.method != "POST") throw ApiError::method_not_allowed(fmt::format("Method {} not allowed on {}", req.method, req.path));
     if (config_.admin_token.empty())
         return plain_status(403, "error", "Database init is disabled: no admin_token is configured");
-    if (req.authorization != "Bearer " + config_.admin_token)
+    if (!same_secret(req.authorization, "Bearer " + config_.admin_token))
         return plain_status(401, "error", "Invalid or missing admin token");
     boost::system::error_code ec;
     json::value body = json::parse(req.body, ec);
