@@ -51,13 +51,7 @@ std::string PgDialect::contains_expr(const std::string& column, const std::strin
 }
 
 std::string PgDialect::contains_pattern(std::string_view value, bool) const {
-    std::string out = "%";
-    for (char c : value) {
-        if (c == '%' || c == '_' || c == '\\') out += '\\';
-        out += c;
-    }
-    out += '%';
-    return out;
+    return like_substring(value);
 }
 
 // ---- values -------------------------------------------------------------------------

@@ -96,6 +96,15 @@ private:
     std::function<void(SqlConnection*)> release_;
 };
 
+// Ends the open transaction without letting a second failure hide the first one:
+// the backend may already have ended it (a lost connection, a failed COMMIT).
+inline void rollback_quietly(SqlConnection& c) noexcept {
+    try {
+        c.exec("ROLLBACK");
+    } catch (...) {
+    }
+}
+
 class SqlPool {
 public:
     virtual ~SqlPool() = default;

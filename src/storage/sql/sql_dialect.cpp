@@ -7,6 +7,17 @@ namespace events {
 
 std::string SqlDialect::quote(std::string_view identifier) const { return quote_doubling(identifier, '"'); }
 
+std::string SqlDialect::like_substring(std::string_view value) {
+    std::string out = "%";
+    out.reserve(value.size() + 2);
+    for (char c : value) {
+        if (c == '%' || c == '_' || c == '\\') out += '\\';
+        out += c;
+    }
+    out += '%';
+    return out;
+}
+
 SqlParam SqlDialect::bind(const Field& f, const boost::json::value& v) const {
     if (v.is_null()) return {};
     switch (f.type) {

@@ -63,6 +63,8 @@ public:
     // The parameter text for contains_expr(): the user's value with every wildcard
     // of the backend's pattern language escaped (never spliced into SQL).
     virtual std::string contains_pattern(std::string_view value, bool case_sensitive) const = 0;
+    // `%value%` with `%`, `_` and `\` escaped, for `LIKE ... ESCAPE '\'`.
+    static std::string like_substring(std::string_view value);
     // One ORDER BY term with NULLs last in both directions.
     virtual std::string order_term(const std::string& expr, bool descending) const;
     // LIMIT/OFFSET clause for the given placeholders.

@@ -285,11 +285,7 @@ void SqlDriver::write_alone(const std::function<void(WriteTxn&)>& work) {
             raise(err, nullptr);
         }
     } catch (...) {
-        try {
-            c.exec("ROLLBACK");
-        } catch (...) {
-            // The backend may already have ended the transaction (e.g. after a lost connection).
-        }
+        rollback_quietly(c);
         throw;
     }
 }
@@ -379,11 +375,7 @@ void SqlDriver::run_batch(const std::vector<PendingWrite*>& batch) {
             }
         } catch (...) {
         }
-        try {
-            c.exec("ROLLBACK");
-        } catch (...) {
-            // The backend may already have ended the transaction.
-        }
+        rollback_quietly(c);
         // Nothing of the batch was committed: the works that had succeeded fail too.
         for (PendingWrite* w : batch)
             if (!w->error) w->error = failure;
@@ -505,10 +497,7 @@ void SqlDriver::open() {
             }
             c.exec("COMMIT");
         } catch (...) {
-            try {
-                c.exec("ROLLBACK");
-            } catch (...) {
-            }
+            rollback_quietly(c);
             throw;
         }
         if (!fk_mismatch.empty()) repair_foreign_keys(c, fk_mismatch);
@@ -544,10 +533,7 @@ void SqlDriver::wipe() {
             for (const Entity* e : order) reconcile_extras(c, *e);
             c.exec("COMMIT");
         } catch (...) {
-            try {
-                c.exec("ROLLBACK");
-            } catch (...) {
-            }
+            rollback_quietly(c);
             throw;
         }
     } catch (const SqlError& err) {

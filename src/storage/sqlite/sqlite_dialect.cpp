@@ -36,13 +36,7 @@ std::string SqliteDialect::contains_expr(const std::string& column, const std::s
 
 std::string SqliteDialect::contains_pattern(std::string_view value, bool case_sensitive) const {
     if (case_sensitive) return std::string(value);
-    std::string out = "%";
-    for (char c : value) {
-        if (c == '%' || c == '_' || c == '\\') out += '\\';
-        out += c;
-    }
-    out += '%';
-    return out;
+    return like_substring(value);
 }
 
 std::optional<SqlParam> SqliteDialect::substring_index_param(const Field& f, std::string_view value) const {

@@ -89,7 +89,7 @@ void SqliteDriver::repair_foreign_keys(SqlConnection& c, const std::vector<const
                 rebuild_table(c, *e);
                 c.exec("COMMIT");
             } catch (...) {
-                c.exec("ROLLBACK");
+                rollback_quietly(c);
                 throw;
             }
             spdlog::info("sqlite: rebuilt table {} with ON DELETE actions for cascade_delete={}", e->name,
