@@ -18,7 +18,7 @@ Configuration, from lowest to highest precedence:
   2. the JSON config file given with --config: a flat object with the keys
      project_name, database, db_uri, db_name, host, server_port, ui_port,
      validation, case_sensitive, cascade_delete, log_level, admin_token,
-     schema_path, threads, pool_size, body_limit, read_timeout_s,
+     schema_path, threads, write_threads, pool_size, body_limit, read_timeout_s,
      idle_timeout_s, cors_origins
   3. environment variables: every key as EVENTS_<KEY in upper case>, e.g.
      EVENTS_DATABASE, EVENTS_DB_URI, EVENTS_DB_NAME, EVENTS_SERVER_PORT,

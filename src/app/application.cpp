@@ -201,6 +201,7 @@ int serve(const Config& config) {
     server_options.host = config.host;
     server_options.port = config.server_port;
     server_options.threads = threads;
+    server_options.write_threads = config.write_threads;
     server_options.body_limit = config.body_limit;
     server_options.read_timeout_s = config.read_timeout_s;
     server_options.idle_timeout_s = config.idle_timeout_s;

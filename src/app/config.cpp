@@ -91,6 +91,7 @@ const Key kKeys[] = {
     {"admin_token", &Config::admin_token},
     {"schema_path", &Config::schema_path},
     {"threads", &Config::threads},
+    {"write_threads", &Config::write_threads},
     {"pool_size", &Config::pool_size},
     {"body_limit", &Config::body_limit},
     {"read_timeout_s", &Config::read_timeout_s},
@@ -226,6 +227,7 @@ void Config::validate() const {
                 "log_level must be one of trace, debug, info, warning, error, critical, off; got \"" + log_level +
                     "\"");
     check_range(threads >= 0, "threads must be >= 0, got " + std::to_string(threads));
+    check_range(write_threads > 0, "write_threads must be > 0, got " + std::to_string(write_threads));
     check_range(pool_size >= 0, "pool_size must be >= 0, got " + std::to_string(pool_size));
     check_range(body_limit > 0, "body_limit must be > 0, got " + std::to_string(body_limit));
     check_range(read_timeout_s > 0, "read_timeout_s must be > 0, got " + std::to_string(read_timeout_s));

@@ -25,6 +25,7 @@ struct Config {
     std::string admin_token;                  // empty: POST /api/db/init is refused
     std::string schema_path;                  // empty: the bundled sample schema
     int threads = 0;                          // 0: a sensible default from the core count
+    int write_threads = 64;                   // threads for POST/PUT/PATCH/DELETE (they wait on the writer)
     int pool_size = 0;                        // 0: a sensible default
     int64_t body_limit = 1 << 20;             // bytes; larger bodies get 413
     int read_timeout_s = 30;                  // reading one request

@@ -2,8 +2,13 @@
 // threads, a strand per connection, one Session object per connection.
 //
 // Session states: idle (waiting for the first byte of the next request) -> reading
-// (header, then body) -> handling (the synchronous RequestHandler runs on the io
-// thread) -> writing -> idle again, or closed. The split between idle and reading is
+// (header, then body) -> handling -> writing -> idle again, or closed. A request
+// that only reads runs its synchronous RequestHandler on the io thread; one that
+// changes data (POST, PUT, PATCH, DELETE) runs on the separate write pool and the
+// session resumes on its strand when it is done. Writes wait for the database's
+// single writer (and, on SQLite, for a group commit); parking them on the write
+// pool keeps the io threads free for reads, and lets many writes queue up at once
+// so that one commit serves them all. The split between idle and reading is
 // what lets two timeouts apply (idle_timeout_s vs read_timeout_s) and lets a graceful
 // shutdown close idle keep-alive connections while in-flight requests finish.
 #include "http/server.h"
@@ -16,6 +21,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -63,7 +69,8 @@ struct ServerCore {
           handler(std::move(h)),
           ioc(std::max(1, options.threads)),
           acceptor(net::make_strand(ioc)),
-          signals(acceptor.get_executor()) {}
+          signals(acceptor.get_executor()),
+          write_pool(static_cast<std::size_t>(std::max(1, options.write_threads))) {}
 
     void accept();
     void on_accept(beast::error_code ec, tcp::socket socket);
@@ -93,7 +100,15 @@ struct ServerCore {
     net::io_context ioc;
     tcp::acceptor acceptor;
     net::signal_set signals;
+    // Declared last, so destroyed (joined) first: its tasks hold sessions, which
+    // hold sockets of the io_context.
+    net::thread_pool write_pool;
 };
+
+bool changes_data(http::verb method) {
+    return method == http::verb::post || method == http::verb::put || method == http::verb::patch ||
+           method == http::verb::delete_;
+}
 
 class Session : public std::enable_shared_from_this<Session> {
 public:
@@ -230,17 +245,31 @@ private:
         request.authorization = std::string(req[http::field::authorization]);
         request.body = std::move(parser_->get().body());
 
-        HttpResponse out;
+        if (!changes_data(req.method())) return respond(call_handler(request));
+        // The work guard keeps the io_context running while the write is away.
+        net::post(server_.write_pool, [self = shared_from_this(), request = std::move(request),
+                                       work = net::make_work_guard(stream_.get_executor())]() mutable {
+            HttpResponse out = self->call_handler(request);
+            net::post(work.get_executor(), [self, out = std::move(out)]() mutable { self->respond(std::move(out)); });
+        });
+    }
+
+    HttpResponse call_handler(const HttpRequest& request) const {
         try {
-            out = server_.handler(request);
+            return server_.handler(request);
         } catch (const std::exception& e) {
             std::fprintf(stderr, "events: request handler failed on %s %s: %s\n", request.method.c_str(),
                          request.path.c_str(), e.what());
-            out = HttpResponse{500, "application/json", error_envelope("internal_error", "Internal server error"), {}};
         } catch (...) {
-            out = HttpResponse{500, "application/json", error_envelope("internal_error", "Internal server error"), {}};
         }
+        return HttpResponse{500, "application/json", error_envelope("internal_error", "Internal server error"), {}};
+    }
 
+    // Frames the handler's answer for the request still held by the parser.
+    void respond(HttpResponse&& out) {
+        const auto& req = parser_->get();
+        std::string origin(req[http::field::origin]);
+        const bool keep_alive = req.keep_alive();
         Response res{static_cast<http::status>(out.status), req.version()};
         if (!out.content_type.empty()) res.set(http::field::content_type, out.content_type);
         for (auto& [name, value] : out.headers) res.insert(name, value);

@@ -15,7 +15,8 @@ namespace events {
 struct ServerOptions {
     std::string host = "0.0.0.0";
     int port = 5500;                 // 0: pick a free port (see bound_port())
-    int threads = 4;
+    int threads = 4;                 // io threads: read, parse, answer reads, write
+    int write_threads = 64;          // run the requests that change data (see server.cpp)
     int64_t body_limit = 1 << 20;
     int read_timeout_s = 30;
     int idle_timeout_s = 60;

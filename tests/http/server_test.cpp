@@ -442,6 +442,69 @@ TEST(HttpServer, StopLetsTheInFlightRequestFinishAndClosesIdleConnections) {
     EXPECT_TRUE(ec) << "the listener must be closed after stop()";
 }
 
+std::string post(const std::string& target, const std::string& body) {
+    return "POST " + target + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\n\r\n" + body;
+}
+
+// Requests that change data run on the write pool: with ONE io thread, a write
+// that is still waiting (for the database writer, say) must not hold up a read.
+TEST(HttpServer, AWaitingWriteDoesNotHoldUpReads) {
+    ServerOptions o = test_options();
+    o.threads = 1;
+    o.write_threads = 4;
+    std::promise<void> entered;
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    RunningServer s(o, [&](const HttpRequest& req) {
+        if (req.method == "POST") {
+            entered.set_value();
+            released.wait();
+        }
+        return echo(req);
+    });
+    Client writer(s.port());
+    writer.send_raw(post("/write", "{}"));
+    entered.get_future().wait();
+
+    Client reader(s.port());
+    auto read = reader.request(get("/read"));   // answered while the write still waits
+    EXPECT_EQ(read.result_int(), 200);
+    EXPECT_EQ(read.body().substr(0, 9), "GET /read");
+
+    release.set_value();
+    auto written = writer.read();
+    EXPECT_EQ(written.result_int(), 200);
+    EXPECT_EQ(written.body().substr(0, 11), "POST /write");
+    EXPECT_NE(written.body().find("body={}"), std::string::npos);
+    // The connection goes on as usual after a write.
+    EXPECT_EQ(writer.request(get("/after")).body().substr(0, 10), "GET /after");
+}
+
+TEST(HttpServer, StopLetsAnInFlightWriteFinish) {
+    std::promise<void> entered;
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    RunningServer s(test_options(), [&](const HttpRequest& req) {
+        if (req.method == "DELETE") {
+            entered.set_value();
+            released.wait();
+        }
+        return echo(req);
+    });
+    Client busy(s.port());
+    busy.send_raw("DELETE /thing HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    entered.get_future().wait();
+    std::thread stopper([&] { s.shut_down(); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));   // let stop() begin
+    release.set_value();
+    auto res = busy.read();
+    EXPECT_EQ(res.result_int(), 200);
+    EXPECT_EQ(res.body().substr(0, 13), "DELETE /thing");
+    EXPECT_FALSE(res.keep_alive());
+    stopper.join();
+}
+
 TEST(HttpServer, StopBeforeRunMakesRunReturn) {
     ServerOptions o = test_options();
     o.host = "127.0.0.1";

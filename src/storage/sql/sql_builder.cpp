@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <limits>
+#include <type_traits>
+#include <variant>
 
 namespace events {
 
@@ -234,6 +236,44 @@ SqlStatement SqlBuilder::list(const Entity& e, const ListQuery& q) const {
     const std::string offset_ph = ph(st, offset);
     st.sql += " " + d_.limit_offset(limit_ph, offset_ph);
     return st;
+}
+
+bool SqlBuilder::id_ordered(const ListQuery& q) { return q.sort.empty() || q.sort.front().field->is_id(); }
+
+SqlStatement SqlBuilder::list_from_anchor(const Entity& e, const ListQuery& q, std::string_view anchor_id,
+                                          int64_t skip) const {
+    const bool descending = !q.sort.empty() && q.sort.front().descending;
+    SqlStatement st;
+    st.sql = "SELECT " + select_columns(e) + " FROM " + d_.quote(e.name);
+    append_where(st, e, q.filters);
+    st.sql += q.filters.empty() ? " WHERE " : " AND ";
+    st.sql += d_.quote("id") + (descending ? " <= " : " >= ") + ph(st, std::string(anchor_id));
+    st.sql += " ORDER BY " + order_by(q);
+    const std::string limit_ph = ph(st, q.limit >= 0 ? q.limit : std::numeric_limits<int64_t>::max());
+    st.sql += " " + d_.limit_offset(limit_ph, ph(st, skip));
+    return st;
+}
+
+std::string SqlBuilder::list_shape(const Entity& e, const ListQuery& q) const {
+    SqlStatement st = count_scan(e, q);
+    std::string key = std::move(st.sql);
+    key += " ORDER BY " + order_by(q);
+    // Parameters by type and value; the separators cannot be confused with a value
+    // because every text value is preceded by its length.
+    for (const SqlParam& p : st.params) {
+        key += '\x1f';
+        std::visit(
+            [&](const auto& v) {
+                using T = std::decay_t<decltype(v)>;
+                if constexpr (std::is_same_v<T, std::monostate>) key += 'N';
+                else if constexpr (std::is_same_v<T, std::string>) key += 'S' + std::to_string(v.size()) + ':' + v;
+                else if constexpr (std::is_same_v<T, bool>) key += v ? "T" : "F";
+                else if constexpr (std::is_same_v<T, double>) key += fmt::format("D{}", v);
+                else key += 'I' + std::to_string(v);
+            },
+            p);
+    }
+    return key;
 }
 
 SqlStatement SqlBuilder::count(const Entity& e, const ListQuery& q) const {

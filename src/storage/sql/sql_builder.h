@@ -62,6 +62,14 @@ public:
     SqlStatement exists_by_id(const Entity& e, std::string_view id) const;
     SqlStatement select_by_ids(const Entity& e, const std::vector<std::string>& ids) const;
     SqlStatement list(const Entity& e, const ListQuery& q) const;
+    // Lists ordered by id can start at a known row (page_anchors.h).
+    static bool id_ordered(const ListQuery& q);
+    // The page of an id-ordered list that starts `skip` rows after the row with id
+    // `anchor_id` (which has the filters, order and limit of `q`; its offset is ignored).
+    SqlStatement list_from_anchor(const Entity& e, const ListQuery& q, std::string_view anchor_id, int64_t skip) const;
+    // A key naming the rows and order of a list (entity, filters with their values,
+    // direction), without page or page size.
+    std::string list_shape(const Entity& e, const ListQuery& q) const;
     // Total for a list: the backend's kept row count when there is no filter and the
     // dialect keeps one (it may then yield no row: fall back to count_scan()).
     SqlStatement count(const Entity& e, const ListQuery& q) const;

@@ -5,10 +5,13 @@
 // their SQL text, so an implementation may cache prepared statements keyed by it.
 #pragma once
 
+#include "storage/sql/page_anchors.h"
+
 #include <boost/json/object.hpp>
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -60,6 +63,18 @@ public:
     virtual void query(const std::string& sql, const std::vector<SqlParam>& params, const SqlRowCallback& on_row) = 0;
     // False once the connection is known to be unusable (the pool then discards it).
     virtual bool healthy() const { return true; }
+
+    // Runs `work` inside one read snapshot and passes it the snapshot's data version:
+    // two snapshots of this connection with the same version see the same committed
+    // data. A backend that cannot tell runs `work` as is, with nullopt.
+    virtual void read_snapshot(const std::function<void(std::optional<int64_t> version)>& work) {
+        work(std::nullopt);
+    }
+    // Deep-page anchors found on this connection (page_anchors.h).
+    PageAnchors& page_anchors() { return page_anchors_; }
+
+private:
+    PageAnchors page_anchors_;
 };
 
 // A connection borrowed from a pool; returns it on destruction.

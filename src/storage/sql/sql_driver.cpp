@@ -17,6 +17,9 @@ namespace {
 
 constexpr size_t kIdsPerQuery = 500;      // keeps IN (...) lists far below parameter limits
 constexpr int64_t kDuplicatesShown = 20;  // duplicate groups listed per constraint
+// From this offset on, id-ordered pages are located through page anchors when the
+// backend can tell data versions apart (page_anchors.h); shallower pages are cheap.
+constexpr int64_t kAnchoredOffset = 500;
 
 std::string join_names(const std::vector<const Field*>& fields) {
     std::string out;
@@ -156,20 +159,37 @@ std::vector<Document> SqlDriver::get_many(const Entity& e, const std::vector<std
 ListPage SqlDriver::list(const Entity& e, const ListQuery& q) {
     ListPage page;
     with_read(&e, [&](SqlConnection& c) {
-        page.docs.clear();
-        const SqlStatement st = builder_.list(e, q);
-        c.query(st.sql, st.params, [&](const SqlRow& row) { page.docs.push_back(decode_row(e, row)); });
-        page.total = -1;
-        if (q.with_total) {
-            const SqlStatement ct = builder_.count(e, q);
-            c.query(ct.sql, ct.params, [&](const SqlRow& row) { page.total = row.get_int64(0); });
-            if (page.total < 0) {   // no kept count for this table (yet): count the rows
-                const SqlStatement scan = builder_.count_scan(e, q);
-                c.query(scan.sql, scan.params, [&](const SqlRow& row) { page.total = row.get_int64(0); });
-            }
-        }
+        if (q.offset >= kAnchoredOffset && SqlBuilder::id_ordered(q))
+            c.read_snapshot([&](std::optional<int64_t> version) { list_page(c, e, q, version, page); });
+        else
+            list_page(c, e, q, std::nullopt, page);
     });
     return page;
+}
+
+void SqlDriver::list_page(SqlConnection& c, const Entity& e, const ListQuery& q, std::optional<int64_t> version,
+                          ListPage& page) const {
+    page.docs.clear();
+    std::string shape;
+    std::optional<PageAnchors::Anchor> anchor;
+    if (version) {
+        shape = builder_.list_shape(e, q);
+        anchor = c.page_anchors().find(*version, shape, q.offset);
+    }
+    const SqlStatement st =
+        anchor ? builder_.list_from_anchor(e, q, anchor->id, q.offset - anchor->offset) : builder_.list(e, q);
+    c.query(st.sql, st.params, [&](const SqlRow& row) { page.docs.push_back(decode_row(e, row)); });
+    if (version && !page.docs.empty() && page.docs.front()["id"].is_string())
+        c.page_anchors().remember(*version, shape, q.offset, std::string(page.docs.front()["id"].get_string()));
+    page.total = -1;
+    if (q.with_total) {
+        const SqlStatement ct = builder_.count(e, q);
+        c.query(ct.sql, ct.params, [&](const SqlRow& row) { page.total = row.get_int64(0); });
+        if (page.total < 0) {   // no kept count for this table (yet): count the rows
+            const SqlStatement scan = builder_.count_scan(e, q);
+            c.query(scan.sql, scan.params, [&](const SqlRow& row) { page.total = row.get_int64(0); });
+        }
+    }
 }
 
 int64_t SqlDriver::count_all(SqlConnection& c, const Entity& e) const {

@@ -11,6 +11,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -82,6 +83,9 @@ private:
 
     template <class Work>
     void with_read(const Entity* e, Work&& work);
+    // One list page and its total on `c`; with a data version, through page anchors.
+    void list_page(SqlConnection& c, const Entity& e, const ListQuery& q, std::optional<int64_t> version,
+                   ListPage& page) const;
     // Returns the entities whose tables it had to create.
     std::set<const Entity*> create_schema_objects(SqlConnection& c, std::vector<const Entity*>* fk_mismatch);
     std::vector<std::string> unique_fields_of(const Entity& e, const SqlFailure& f) const;

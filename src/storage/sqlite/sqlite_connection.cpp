@@ -168,6 +168,19 @@ void SqliteConnection::query(const std::string& sql, const std::vector<SqlParam>
     if (rc != SQLITE_DONE) fail("");
 }
 
+void SqliteConnection::read_snapshot(const std::function<void(std::optional<int64_t> version)>& work) {
+    exec("BEGIN");
+    try {
+        int64_t version = 0;
+        query("PRAGMA data_version", {}, [&](const SqlRow& row) { version = row.get_int64(0); });
+        work(version);
+    } catch (...) {
+        rollback_quietly(*this);
+        throw;
+    }
+    exec("COMMIT");
+}
+
 std::string SqliteConnection::query_text(const std::string& sql) {
     std::string out;
     query(sql, {}, [&](const SqlRow& row) {

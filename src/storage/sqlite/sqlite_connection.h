@@ -27,6 +27,10 @@ public:
     int64_t execute(const std::string& sql, const std::vector<SqlParam>& params) override;
     void query(const std::string& sql, const std::vector<SqlParam>& params, const SqlRowCallback& on_row) override;
 
+    // BEGIN (deferred), then PRAGMA data_version, which opens the snapshot: the
+    // version changes whenever another connection (or process) committed.
+    void read_snapshot(const std::function<void(std::optional<int64_t> version)>& work) override;
+
     // Text of the first column of the first row (e.g. `PRAGMA journal_mode`).
     std::string query_text(const std::string& sql);
 

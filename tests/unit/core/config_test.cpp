@@ -88,7 +88,7 @@ TEST_F(ConfigTest, FileSetsEveryKind) {
         "db_name": "demo", "host": "127.0.0.1", "server_port": 8080, "ui_port": 4300,
         "validation": "Multiple", "case_sensitive": true, "cascade_delete": false,
         "elasticsearch_strict_consistency": false, "log_level": "debug", "admin_token": "tok",
-        "schema_path": "s.yaml", "threads": 4, "pool_size": 8, "body_limit": 5000000000,
+        "schema_path": "s.yaml", "threads": 4, "write_threads": 16, "pool_size": 8, "body_limit": 5000000000,
         "read_timeout_s": 5, "idle_timeout_s": 7, "cors_origins": "http://a,http://b"
     })"));
     EXPECT_EQ(c.project_name, "Demo");
@@ -106,6 +106,7 @@ TEST_F(ConfigTest, FileSetsEveryKind) {
     EXPECT_EQ(c.admin_token, "tok");
     EXPECT_EQ(c.schema_path, "s.yaml");
     EXPECT_EQ(c.threads, 4);
+    EXPECT_EQ(c.write_threads, 16);
     EXPECT_EQ(c.pool_size, 8);
     EXPECT_EQ(c.body_limit, 5000000000);
     EXPECT_EQ(c.read_timeout_s, 5);
@@ -234,6 +235,7 @@ TEST_F(ConfigTest, ValidateChecksRanges) {
     invalid([](Config& c) { c.server_port = -1; });
     invalid([](Config& c) { c.validation = "both"; });
     invalid([](Config& c) { c.threads = -1; });
+    invalid([](Config& c) { c.write_threads = 0; });
     invalid([](Config& c) { c.body_limit = 0; });
     invalid([](Config& c) { c.database = "mongodb"; });
     invalid([](Config& c) { c.database = "mysql"; });
@@ -258,10 +260,10 @@ TEST_F(ConfigTest, RedactedJsonShowsEveryKeyWithSecretsMasked) {
     boost::json::object o = c.redacted_json();
     for (const char* key : {"project_name", "database", "db_uri", "db_name", "host", "server_port", "ui_port",
                             "validation", "case_sensitive", "cascade_delete", "elasticsearch_strict_consistency",
-                            "log_level", "admin_token", "schema_path", "threads", "pool_size", "body_limit",
+                            "log_level", "admin_token", "schema_path", "threads", "write_threads", "pool_size", "body_limit",
                             "read_timeout_s", "idle_timeout_s", "cors_origins"})
         EXPECT_TRUE(o.contains(key)) << key;
-    EXPECT_EQ(o.size(), 20u);
+    EXPECT_EQ(o.size(), 21u);
     EXPECT_EQ(o.at("db_uri"), "postgresql://events:***@db.example:5432/events");
     EXPECT_EQ(o.at("admin_token"), "***");
     EXPECT_EQ(o.at("server_port"), 5500);
