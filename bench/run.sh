@@ -3,7 +3,7 @@
 #
 #   bench/run.sh [--sizes 10k,100k,1m] [--duration 10] [--connections 64] [--threads 2]
 #                [--backend sqlite|postgresql] [--scenarios a,b,...] [--build-dir DIR]
-#                [--events-bin PATH]
+#                [--events-bin PATH] [--schema FILE]
 #
 # For each size: generate (or reuse) the deterministic dump, load it with `events import`
 # into a fresh database, start `events serve`, measure the baseline server and then every
@@ -21,6 +21,7 @@ threads=2
 backend=sqlite
 build_dir=$ROOT/build
 events_bin=
+schema=
 all_scenarios=get_by_id,list_filter_sort,list_substring,list_view,page1,deep_page,put_update,post_create,mixed,delete
 scenarios=$all_scenarios
 
@@ -36,6 +37,7 @@ while [[ $# -gt 0 ]]; do
     --scenarios) scenarios=$2; shift 2 ;;
     --build-dir) build_dir=$(realpath -m "$2"); shift 2 ;;
     --events-bin) events_bin=$(realpath "$2"); shift 2 ;;
+    --schema) schema=$(realpath "$2"); shift 2 ;;
     -h|--help) usage 0 ;;
     *) echo "unknown argument: $1" >&2; usage 2 ;;
   esac
@@ -211,9 +213,9 @@ wait_idle() {  # wait_idle URL
   echo $(( SECONDS - start ))
 }
 
-emit "$(python3 - "$stamp" "$backend" "$duration" "$connections" "$threads" "$sizes" "$ROOT" "$pg_kind" <<'EOF'
+emit "$(python3 - "$stamp" "$backend" "$duration" "$connections" "$threads" "$sizes" "$ROOT" "$pg_kind" "$schema" <<'EOF'
 import json, os, subprocess, sys
-stamp, backend, duration, conns, threads, sizes, root, pg_kind = sys.argv[1:]
+stamp, backend, duration, conns, threads, sizes, root, pg_kind, schema = sys.argv[1:]
 def sh(cmd):
     try: return subprocess.run(cmd, shell=True, capture_output=True, text=True, cwd=root).stdout.strip()
     except Exception: return ""
@@ -222,7 +224,7 @@ print(json.dumps({"type": "run", "stamp": stamp, "backend": backend, "duration_s
                   "connections": int(conns), "threads": int(threads), "sizes": sizes,
                   "commit": sh("git rev-parse --short HEAD"), "dirty": bool(sh("git status --porcelain -- src")),
                   "cpu": cpu, "cores": os.cpu_count(), "wrk": sh("wrk -v 2>&1 | head -1"),
-                  "postgresql_cluster": pg_kind or None}))
+                  "postgresql_cluster": pg_kind or None, "schema": schema or None}))
 EOF
 )"
 
@@ -278,7 +280,7 @@ for size in ${sizes//,/ }; do
   fi
   cat >"$config" <<EOF
 {"project_name": "bench", "database": "$backend", "db_uri": "$db_uri", "db_name": "$db_name",
- "host": "127.0.0.1", "server_port": $port, "log_level": "warning"}
+ "host": "127.0.0.1", "server_port": $port, "log_level": "warning"${schema:+, \"schema_path\": \"$schema\"}}
 EOF
   db_bytes() {
     if [[ $backend == sqlite ]]; then file_bytes "$db" "$db-wal"

@@ -181,6 +181,26 @@ void SqliteConnection::read_snapshot(const std::function<void(std::optional<int6
     exec("COMMIT");
 }
 
+void SqliteConnection::on_commit(std::function<void(int wal_pages)> on_commit) {
+    on_commit_ = std::move(on_commit);
+    if (!on_commit_) {
+        sqlite3_wal_hook(db_, nullptr, nullptr);
+        return;
+    }
+    sqlite3_wal_hook(
+        db_,
+        [](void* self, sqlite3*, const char*, int pages) {
+            static_cast<SqliteConnection*>(self)->on_commit_(pages);
+            return SQLITE_OK;
+        },
+        this);
+}
+
+void SqliteConnection::checkpoint_passive() {
+    if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) != SQLITE_OK)
+        fail("checkpoint");
+}
+
 std::string SqliteConnection::query_text(const std::string& sql) {
     std::string out;
     query(sql, {}, [&](const SqlRow& row) {

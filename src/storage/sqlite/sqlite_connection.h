@@ -6,6 +6,7 @@
 
 #include "storage/sql/sql_connection.h"
 
+#include <functional>
 #include <string>
 #include <unordered_map>
 
@@ -31,6 +32,12 @@ public:
     // version changes whenever another connection (or process) committed.
     void read_snapshot(const std::function<void(std::optional<int64_t> version)>& work) override;
 
+    // Calls `on_commit(wal_pages)` after every commit of this connection instead of
+    // running SQLite's automatic checkpoint (see sqlite_checkpointer.h).
+    void on_commit(std::function<void(int wal_pages)> on_commit);
+    // A PASSIVE checkpoint of the whole WAL: copies what no reader still needs.
+    void checkpoint_passive();
+
     // Text of the first column of the first row (e.g. `PRAGMA journal_mode`).
     std::string query_text(const std::string& sql);
 
@@ -48,6 +55,7 @@ private:
     };
 
     sqlite3* db_ = nullptr;
+    std::function<void(int)> on_commit_;
     std::unordered_map<std::string, CachedStatement> cache_;
 };
 

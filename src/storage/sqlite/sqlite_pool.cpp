@@ -40,15 +40,15 @@ void SqlitePool::open() {
         throw StorageUnavailable(e.what());
     }
     if (mode != "wal") spdlog::warn("sqlite: {} could not switch to WAL (journal_mode={})", path_, mode);
+    // Checkpoints run on their own thread and connection (sqlite_checkpointer.h). Writes
+    // touch the same hot pages (index leaves, counters) over and over, so a long interval
+    // copies far fewer pages per checkpoint (the WAL grows to ~40 MiB).
     try {
-        // A checkpoint copies every page written since the last one back into the
-        // database and syncs it, inside the commit that crosses the threshold. Writes
-        // touch the same hot pages (index leaves, counters) over and over, so a longer
-        // interval copies far fewer pages per commit (the WAL grows to ~40 MiB).
-        writer->exec("PRAGMA wal_autocheckpoint = 10000");
+        checkpointer_ = std::make_unique<SqliteCheckpointer>(path_, kCheckpointPages);
     } catch (const SqlError& e) {
         throw StorageUnavailable(e.what());
     }
+    writer->on_commit([cp = checkpointer_.get()](int wal_pages) { cp->wal_grew(wal_pages); });
     writer_ = std::move(writer);
     std::lock_guard lock(readers_mutex_);
     open_ = true;
@@ -63,6 +63,8 @@ void SqlitePool::close() {
         idle_readers_.clear();   // leased readers are closed when they come back
     }
     if (writer_) {
+        writer_->on_commit(nullptr);
+        checkpointer_.reset();   // after a running checkpoint finished
         try {
             writer_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
         } catch (const SqlError& e) {

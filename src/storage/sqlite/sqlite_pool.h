@@ -8,6 +8,7 @@
 #pragma once
 
 #include "storage/sql/sql_connection.h"
+#include "storage/sqlite/sqlite_checkpointer.h"
 #include "storage/sqlite/sqlite_connection.h"
 
 #include <memory>
@@ -36,11 +37,14 @@ private:
     std::unique_ptr<SqliteConnection> connect() const;
     void return_reader(SqlConnection* conn);
 
+    static constexpr int kCheckpointPages = 10000;   // WAL pages (4 KiB) before a background checkpoint
+
     const std::string path_;
     const size_t max_idle_readers_;
 
     std::mutex write_mutex_;                  // held for the life of a write lease
     std::unique_ptr<SqliteConnection> writer_;
+    std::unique_ptr<SqliteCheckpointer> checkpointer_;   // set while open
 
     std::mutex readers_mutex_;                // guards everything below
     std::vector<std::unique_ptr<SqliteConnection>> idle_readers_;

@@ -1,0 +1,49 @@
+// Moves WAL checkpoints off the write path.
+//
+// With wal_autocheckpoint, the commit that pushes the WAL past the threshold copies
+// every page written since the last checkpoint back into the database file and syncs
+// it - all while holding the single write connection, so every queued write waits
+// (100+ ms on a 1.5 GB database). Instead the writer only reports the WAL size after
+// each commit (sqlite3_wal_hook); past `threshold_pages` this thread runs a PASSIVE
+// checkpoint on its own connection, concurrently with further writes and reads.
+// PASSIVE never blocks anyone: frames a reader still needs are left for the next round.
+#pragma once
+
+#include "storage/sqlite/sqlite_connection.h"
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace events {
+
+class SqliteCheckpointer {
+public:
+    // Opens its own connection to `path` and starts the thread.
+    SqliteCheckpointer(const std::string& path, int threshold_pages);
+    // Stops the thread (a running checkpoint finishes first).
+    ~SqliteCheckpointer();
+    SqliteCheckpointer(const SqliteCheckpointer&) = delete;
+    SqliteCheckpointer& operator=(const SqliteCheckpointer&) = delete;
+
+    // Called by the writer after each commit with the number of pages in the WAL.
+    void wal_grew(int wal_pages);
+    // Checkpoints run so far (for tests and the log).
+    int64_t checkpoints() const;
+
+private:
+    void run();
+
+    const int threshold_pages_;
+    std::unique_ptr<SqliteConnection> conn_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    bool wanted_ = false;
+    bool stopping_ = false;
+    int64_t checkpoints_ = 0;
+    std::thread thread_;
+};
+
+}  // namespace events
