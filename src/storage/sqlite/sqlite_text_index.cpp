@@ -2,6 +2,8 @@
 
 #include "tools/quoting.h"
 
+#include <algorithm>
+
 namespace events::sqlite_text_index {
 
 namespace {
@@ -12,11 +14,12 @@ std::string fts_string(std::string_view s) { return quote_doubling(s, '"'); }
 // An SQL string literal (for the table name inside the fts5 options).
 std::string sql_string(std::string_view s) { return quote_doubling(s, '\''); }
 
-size_t utf8_chars(std::string_view s) {
-    size_t n = 0;
-    for (unsigned char c : s)
-        if ((c & 0xC0) != 0x80) ++n;
-    return n;
+// Byte offsets where the UTF-8 characters of `s` start.
+std::vector<size_t> char_starts(std::string_view s) {
+    std::vector<size_t> out;
+    for (size_t i = 0; i < s.size(); ++i)
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) out.push_back(i);
+    return out;
 }
 
 }  // namespace
@@ -71,7 +74,8 @@ std::vector<std::string> create_statements(const SqlDialect& d, const Entity& e,
     const std::vector<std::string> triggers = trigger_names(e);
     return {
         "CREATE VIRTUAL TABLE " + fts + " USING fts5(" + columns + ", content=" + sql_string(e.name) +
-            ", content_rowid='rowid', tokenize='trigram case_sensitive " + (case_sensitive ? "1" : "0") + "')",
+            ", content_rowid='rowid', tokenize='trigram case_sensitive " + (case_sensitive ? "1" : "0") +
+            "', detail=column)",
         "CREATE TRIGGER " + d.quote(triggers[0]) + " AFTER INSERT ON " + table + " BEGIN " + insert_new + "END",
         "CREATE TRIGGER " + d.quote(triggers[1]) + " AFTER DELETE ON " + table + " BEGIN " + delete_old + "END",
         // Only when an indexed column changed: most updates leave the text alone.
@@ -81,8 +85,22 @@ std::vector<std::string> create_statements(const SqlDialect& d, const Entity& e,
 }
 
 std::optional<std::string> match_expression(const Field& f, std::string_view value) {
-    if (!covers(f) || utf8_chars(value) < kMinChars) return std::nullopt;
-    return fts_string(f.name) + " : " + fts_string(value);
+    const std::vector<size_t> starts = char_starts(value);
+    if (!covers(f) || starts.size() < kMinChars) return std::nullopt;
+    // Every trigram of the value must occur in the column; where they occur is left
+    // to the exact test (the index keeps no positions: detail=column).
+    std::vector<std::string_view> trigrams;
+    for (size_t i = 0; i + kMinChars <= starts.size() && trigrams.size() < kMaxTrigrams; ++i) {
+        const size_t end = i + kMinChars < starts.size() ? starts[i + kMinChars] : value.size();
+        const std::string_view t = value.substr(starts[i], end - starts[i]);
+        if (std::find(trigrams.begin(), trigrams.end(), t) == trigrams.end()) trigrams.push_back(t);
+    }
+    std::string terms;
+    for (std::string_view t : trigrams) {
+        if (!terms.empty()) terms += " AND ";
+        terms += fts_string(t);
+    }
+    return fts_string(f.name) + " : (" + terms + ")";
 }
 
 }  // namespace events::sqlite_text_index

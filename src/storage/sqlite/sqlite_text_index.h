@@ -1,6 +1,9 @@
 // The substring index of an SQLite table: an external-content FTS5 table with the
 // trigram tokenizer over the entity's plain text fields, kept in step with the
 // table by triggers (https://sqlite.org/fts5.html#external_content_tables).
+// It keeps which column holds a trigram but not where (detail=column): roughly half
+// the index to write on every insert, and a substring is looked up as "all of its
+// trigrams in that column".
 //
 // It only narrows a substring filter to candidate rows; the exact LIKE/instr test
 // still decides, so results never depend on how the tokenizer folds case. Fields
@@ -19,6 +22,8 @@ namespace events::sqlite_text_index {
 
 // Trigrams need at least this many characters; shorter values use the plain test.
 constexpr size_t kMinChars = 3;
+// Longer values are narrowed by their first 16 distinct trigrams (then tested exactly).
+constexpr size_t kMaxTrigrams = 16;
 
 bool covers(const Field& f);
 std::vector<const Field*> indexed_fields(const Entity& e);

@@ -2,6 +2,7 @@
 // only as parameters, wildcards are escaped, identifiers are quoted.
 #include "storage/sql/sql_builder.h"
 #include "storage/sqlite/sqlite_dialect.h"
+#include "storage/sqlite/sqlite_text_index.h"
 
 #include <gtest/gtest.h>
 
@@ -49,10 +50,28 @@ TEST_F(SqlBuilderTest, FilterValuesAreParametersNeverSqlText) {
               "\"color\" = ? AND \"label\" COLLATE NOCASE >= ? ORDER BY \"label\" COLLATE NOCASE DESC NULLS "
               "LAST, \"id\" ASC NULLS LAST LIMIT ? OFFSET ?");
     ASSERT_EQ(st.params.size(), 6u);
-    // The trigram-index candidates (SQLite): the value is a quoted FTS5 phrase, still a parameter.
-    EXPECT_EQ(std::get<std::string>(st.params[0]), "\"label\" : \"" + evil + "\"");
+    // The trigram-index candidates (SQLite): every trigram of the value a quoted FTS5
+    // string (quotes doubled), the whole expression still a parameter.
+    EXPECT_EQ(std::get<std::string>(st.params[0]),
+              R"("label" : ("x' " AND "' O" AND " OR" AND "OR " AND "R 1" AND " 1=" AND "1=1" AND "=1 " AND "1 -" AND " --"))");
     EXPECT_EQ(std::get<std::string>(st.params[1]), "%" + evil + "%");
     EXPECT_EQ(std::get<std::string>(st.params[2]), evil);
+}
+
+TEST_F(SqlBuilderTest, TrigramMatchTakesCharactersNotBytesAndDropsRepeats) {
+    using sqlite_text_index::match_expression;
+    EXPECT_FALSE(match_expression(*f("label"), "ab"));
+    EXPECT_FALSE(match_expression(*f("label"), "éü"));        // two characters, four bytes
+    EXPECT_EQ(*match_expression(*f("label"), "éüx"), R"("label" : ("éüx"))");
+    EXPECT_EQ(*match_expression(*f("label"), "aaaa"), R"("label" : ("aaa"))");
+    EXPECT_EQ(*match_expression(*f("label"), R"(a"b")"), R"("label" : ("a""b" AND """b"""))");
+    EXPECT_FALSE(match_expression(*f("color"), "abc"));       // enums are not indexed
+    // Long values: at most kMaxTrigrams terms.
+    const std::string long_value = "abcdefghijklmnopqrstuvwxyz";
+    const std::string m = *match_expression(*f("label"), long_value);
+    size_t terms = 1;
+    for (size_t at = m.find(" AND "); at != std::string::npos; at = m.find(" AND ", at + 1)) ++terms;
+    EXPECT_EQ(terms, sqlite_text_index::kMaxTrigrams);
 }
 
 TEST_F(SqlBuilderTest, ContainsPatternEscapesEveryWildcard) {
