@@ -4,8 +4,10 @@
 
 namespace events {
 
-SqliteCheckpointer::SqliteCheckpointer(const std::string& path, int threshold_pages)
-    : threshold_pages_(threshold_pages), conn_(std::make_unique<SqliteConnection>(path)) {
+SqliteCheckpointer::SqliteCheckpointer(const std::string& path, int threshold_pages, HoldWrites hold_writes)
+    : threshold_pages_(threshold_pages),
+      hold_writes_(std::move(hold_writes)),
+      conn_(std::make_unique<SqliteConnection>(path)) {
     thread_ = std::thread([this] { run(); });
 }
 
@@ -40,7 +42,9 @@ void SqliteCheckpointer::run() {
         if (stopping_) return;
         lock.unlock();
         try {
-            conn_->checkpoint_passive();
+            conn_->checkpoint_passive();   // the bulk, while writes go on
+            const std::unique_lock writes_held = hold_writes_();
+            conn_->checkpoint_passive();   // the tail appended meanwhile
         } catch (const SqlError& e) {
             spdlog::warn("sqlite: background checkpoint failed: {}", e.what());
         }

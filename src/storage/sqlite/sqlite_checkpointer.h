@@ -6,12 +6,19 @@
 // (100+ ms on a 1.5 GB database). Instead the writer only reports the WAL size after
 // each commit (sqlite3_wal_hook); past `threshold_pages` this thread runs a PASSIVE
 // checkpoint on its own connection, concurrently with further writes and reads.
-// PASSIVE never blocks anyone: frames a reader still needs are left for the next round.
+//
+// A checkpoint racing a busy writer never catches up: by the time it has copied the
+// frames it saw, more were appended, and SQLite only restarts the WAL from the top
+// when ALL of it was copied - so the WAL would grow without bound (and every page
+// lookup in it gets slower). So each round ends with a short second pass while
+// writes are held (`hold_writes`), which copies just the frames appended during the
+// first pass; the next write then starts the WAL over.
 #pragma once
 
 #include "storage/sqlite/sqlite_connection.h"
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -21,8 +28,11 @@ namespace events {
 
 class SqliteCheckpointer {
 public:
+    // Returns a guard that keeps writers out while it lives.
+    using HoldWrites = std::function<std::unique_lock<std::mutex>()>;
+
     // Opens its own connection to `path` and starts the thread.
-    SqliteCheckpointer(const std::string& path, int threshold_pages);
+    SqliteCheckpointer(const std::string& path, int threshold_pages, HoldWrites hold_writes);
     // Stops the thread (a running checkpoint finishes first).
     ~SqliteCheckpointer();
     SqliteCheckpointer(const SqliteCheckpointer&) = delete;
@@ -37,6 +47,7 @@ private:
     void run();
 
     const int threshold_pages_;
+    const HoldWrites hold_writes_;
     std::unique_ptr<SqliteConnection> conn_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;

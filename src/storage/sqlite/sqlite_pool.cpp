@@ -44,7 +44,8 @@ void SqlitePool::open() {
     // touch the same hot pages (index leaves, counters) over and over, so a long interval
     // copies far fewer pages per checkpoint (the WAL grows to ~40 MiB).
     try {
-        checkpointer_ = std::make_unique<SqliteCheckpointer>(path_, kCheckpointPages);
+        checkpointer_ = std::make_unique<SqliteCheckpointer>(path_, kCheckpointPages,
+                                                             [this] { return std::unique_lock(write_mutex_); });
     } catch (const SqlError& e) {
         throw StorageUnavailable(e.what());
     }
@@ -55,16 +56,22 @@ void SqlitePool::open() {
 }
 
 void SqlitePool::close() {
-    std::lock_guard write_lock(write_mutex_);
+    std::unique_ptr<SqliteCheckpointer> checkpointer;
     {
-        std::lock_guard lock(readers_mutex_);
-        if (!open_) return;
-        open_ = false;
-        idle_readers_.clear();   // leased readers are closed when they come back
+        std::lock_guard write_lock(write_mutex_);
+        {
+            std::lock_guard lock(readers_mutex_);
+            if (!open_) return;
+            open_ = false;
+            idle_readers_.clear();   // leased readers are closed when they come back
+        }
+        if (writer_) writer_->on_commit(nullptr);
+        checkpointer = std::move(checkpointer_);
     }
+    // Without the write lock: a running checkpoint may need it for its last pass.
+    checkpointer.reset();
+    std::lock_guard write_lock(write_mutex_);
     if (writer_) {
-        writer_->on_commit(nullptr);
-        checkpointer_.reset();   // after a running checkpoint finished
         try {
             writer_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
         } catch (const SqlError& e) {
