@@ -26,9 +26,22 @@ std::string lower_trimmed(std::string_view s) {
 }
 
 // The response form of a document: `id` first, then every field in schema order.
-// Values are moved out of `stored`; a driver that already returns this shape costs
-// one pass and no copies.
+// A document already in that shape (the SQL drivers decode rows so) is passed on as
+// is; otherwise the values are moved into a new object in that order.
+bool in_response_form(const Entity& e, const Document& d) {
+    auto it = d.begin();
+    if (it == d.end() || it->key() != "id") return false;
+    ++it;
+    for (const Field& f : e.fields) {
+        if (f.is_id()) continue;
+        if (it == d.end() || it->key() != f.name) return false;
+        ++it;
+    }
+    return it == d.end();
+}
+
 Document response_form(const Entity& e, Document&& stored) {
+    if (in_response_form(e, stored)) return std::move(stored);   // what the SQL drivers return
     Document out;
     out.reserve(e.fields.size() + 2);
     auto id = stored.find("id");
