@@ -12,23 +12,28 @@ namespace events {
 
 namespace {
 
+bool needs_escape(unsigned char c) { return c == '"' || c == '\\' || c < 0x20; }
+
 void append_string(std::string& out, std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
     out += '"';
-    for (const char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
+    size_t run = 0;   // start of the pending run of characters copied as they are
+    for (size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (!needs_escape(c)) continue;   // UTF-8 passes through unchanged
+        out.append(s.data() + run, i - run);
+        run = i + 1;
         if (c == '"') {
             out += "\\\"";
         } else if (c == '\\') {
             out += "\\\\";
-        } else if (c < 0x20) {
+        } else {
             out += "\\u00";
             out += kHex[c >> 4];
             out += kHex[c & 0xf];
-        } else {
-            out += ch;   // UTF-8 passes through unchanged
         }
     }
+    out.append(s.data() + run, s.size() - run);
     out += '"';
 }
 
@@ -75,6 +80,7 @@ void append_json_text(std::string& out, const boost::json::value& v) {
 
 std::string to_json_text(const boost::json::value& v) {
     std::string out;
+    out.reserve(1024);
     append_json_text(out, v);
     return out;
 }
