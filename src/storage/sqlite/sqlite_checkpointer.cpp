@@ -42,9 +42,13 @@ void SqliteCheckpointer::run() {
         if (stopping_) return;
         lock.unlock();
         try {
-            conn_->checkpoint_passive();   // the bulk, while writes go on
+            // While writes go on: the bulk, then what was appended meanwhile (less each
+            // time), so that the pass with writes held has little left to copy and sync.
+            int left = conn_->checkpoint_passive();
+            for (int pass = 1; pass < kMaxConcurrentPasses && left > kHeldPassFrames; ++pass)
+                left = conn_->checkpoint_passive();
             const std::unique_lock writes_held = hold_writes_();
-            conn_->checkpoint_passive();   // the tail appended meanwhile
+            conn_->checkpoint_passive();
         } catch (const SqlError& e) {
             spdlog::warn("sqlite: background checkpoint failed: {}", e.what());
         }

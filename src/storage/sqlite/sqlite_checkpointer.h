@@ -10,9 +10,10 @@
 // A checkpoint racing a busy writer never catches up: by the time it has copied the
 // frames it saw, more were appended, and SQLite only restarts the WAL from the top
 // when ALL of it was copied - so the WAL would grow without bound (and every page
-// lookup in it gets slower). So each round ends with a short second pass while
-// writes are held (`hold_writes`), which copies just the frames appended during the
-// first pass; the next write then starts the WAL over.
+// lookup in it gets slower). So each round repeats the pass while writes go on until
+// few frames are left (each pass copies what arrived during the previous one), then
+// ends with one short pass while writes are held (`hold_writes`); the next write then
+// starts the WAL over.
 #pragma once
 
 #include "storage/sqlite/sqlite_connection.h"
@@ -45,6 +46,9 @@ public:
 
 private:
     void run();
+
+    static constexpr int kMaxConcurrentPasses = 4;
+    static constexpr int kHeldPassFrames = 256;   // few enough to copy with writes held
 
     const int threshold_pages_;
     const HoldWrites hold_writes_;

@@ -212,9 +212,11 @@ void SqliteConnection::on_commit(std::function<void(int wal_pages)> on_commit) {
         this);
 }
 
-void SqliteConnection::checkpoint_passive() {
-    if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) != SQLITE_OK)
+int SqliteConnection::checkpoint_passive() {
+    int frames = 0, copied = 0;
+    if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied) != SQLITE_OK)
         fail("checkpoint");
+    return frames > copied ? frames - copied : 0;
 }
 
 std::string SqliteConnection::query_text(const std::string& sql) {

@@ -36,7 +36,8 @@ public:
     // running SQLite's automatic checkpoint (see sqlite_checkpointer.h).
     void on_commit(std::function<void(int wal_pages)> on_commit);
     // A PASSIVE checkpoint of the whole WAL: copies what no reader still needs.
-    void checkpoint_passive();
+    // Returns the number of WAL frames it left uncopied.
+    int checkpoint_passive();
 
     // Text of the first column of the first row (e.g. `PRAGMA journal_mode`).
     std::string query_text(const std::string& sql);
