@@ -44,11 +44,23 @@ bool same_secret(std::string_view presented, std::string_view expected) {
     return diff == 0 && !expected.empty();
 }
 
-HttpResponse json_response(int status, const json::value& body) {
+// A body that is JSON text already.
+HttpResponse text_response(int status, std::string body) {
     HttpResponse r;
     r.status = status;
-    r.body = to_json_text(body);
+    r.body = std::move(body);
     return r;
+}
+
+HttpResponse json_response(int status, const json::value& body) { return text_response(status, to_json_text(body)); }
+
+json::object pagination_of(const RequestParams& p, int64_t total) {
+    json::object pagination;
+    pagination["page"] = p.page;
+    pagination["pageSize"] = p.page_size;
+    pagination["total"] = total;
+    pagination["totalPages"] = total == 0 ? 0 : (total + p.page_size - 1) / p.page_size;
+    return pagination;
 }
 
 HttpResponse error_response(const ApiError& e, const Notifications& notes) {
@@ -135,15 +147,15 @@ HttpResponse ApiRouter::handle(const HttpRequest& req) {
         const RequestParams params = parse_request_params(service_.schema(), *entity, req.query);
         if (seg.size() == 2) {
             if (m == "GET") {
+                if (auto page = service_.list_json(*entity, params)) {   // documents printed by the driver
+                    const json::object pagination = pagination_of(params, page->total);
+                    return text_response(200, envelope_text(page->docs, notes, &pagination));
+                }
                 ListResult r = service_.list(*entity, params, notes);
                 json::array data;
                 data.reserve(r.docs.size());
                 for (auto& d : r.docs) data.emplace_back(std::move(d));
-                json::object pagination;
-                pagination["page"] = params.page;
-                pagination["pageSize"] = params.page_size;
-                pagination["total"] = r.total;
-                pagination["totalPages"] = r.total == 0 ? 0 : (r.total + params.page_size - 1) / params.page_size;
+                const json::object pagination = pagination_of(params, r.total);
                 return json_response(200, make_envelope(std::move(data), notes, &pagination));
             }
             if (m == "POST") {
@@ -153,7 +165,10 @@ HttpResponse ApiRouter::handle(const HttpRequest& req) {
             return not_allowed();
         }
         const std::string& id = seg[2];
-        if (m == "GET") return json_response(200, make_envelope(service_.get(*entity, id, params, notes), notes));
+        if (m == "GET") {
+            if (auto doc = service_.get_json(*entity, id, params)) return text_response(200, envelope_text(*doc, notes));
+            return json_response(200, make_envelope(service_.get(*entity, id, params, notes), notes));
+        }
         if (m == "PUT")
             return json_response(200, make_envelope(service_.replace(*entity, id, parse_body(req.body), params, notes), notes));
         if (m == "PATCH")

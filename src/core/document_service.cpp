@@ -119,6 +119,22 @@ ListResult DocumentService::list(const Entity& e, const RequestParams& p, Notifi
     return result;
 }
 
+std::optional<std::string> DocumentService::get_json(const Entity& e, std::string_view raw_id,
+                                                    const RequestParams& p) {
+    require_operation(e, 'r');
+    if (!p.views.empty() || options_.validation != ReadValidation::Off) return std::nullopt;
+    const std::string id = lower_trimmed(raw_id);
+    std::optional<std::string> text = driver_.get_json(e, id);
+    if (!text) throw ApiError::not_found(not_found_message(e, id), id);
+    return text;
+}
+
+std::optional<ListPageJson> DocumentService::list_json(const Entity& e, const RequestParams& p) {
+    require_operation(e, 'r');
+    if (!p.views.empty() || options_.validation == ReadValidation::Multiple || p.id_filter) return std::nullopt;
+    return driver_.list_json(e, p.query);
+}
+
 // FK expansion (`view`) and read validation. One batched lookup per FK field for
 // the whole page, never one per document (REFERENCE §15.28).
 void DocumentService::expand(const Entity& e, std::vector<Document>& docs, const RequestParams& p, bool validate,

@@ -14,6 +14,7 @@
 #include <boost/json/value.hpp>
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -39,6 +40,11 @@ public:
     // response form: `id` first, then the fields in schema order, then expansions.
     Document get(const Entity& e, std::string_view id, const RequestParams& p, Notifications& notes);
     ListResult list(const Entity& e, const RequestParams& p, Notifications& notes);
+    // get() and list() as JSON text printed by the driver, for reads that pass the
+    // stored documents on unchanged (no `view`, no read validation, no id filter);
+    // nullopt when the caller has to use get()/list() instead. Same errors as those.
+    std::optional<std::string> get_json(const Entity& e, std::string_view id, const RequestParams& p);
+    std::optional<ListPageJson> list_json(const Entity& e, const RequestParams& p);
     Document create(const Entity& e, const boost::json::value& body, const RequestParams& p, Notifications& notes);
     Document replace(const Entity& e, std::string_view id, const boost::json::value& body,
                      const RequestParams& p, Notifications& notes);

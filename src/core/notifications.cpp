@@ -1,5 +1,7 @@
 #include "core/notifications.h"
 
+#include "tools/json_text.h"
+
 #include <boost/json/array.hpp>
 
 namespace events {
@@ -128,6 +130,19 @@ json::object make_envelope(json::value data, const Notifications& n, const json:
     env["status"] = n.has_errors() ? "error" : (n.has_warnings() ? "warning" : "success");
     if (pagination) env["pagination"] = *pagination;
     return env;
+}
+
+std::string envelope_text(std::string_view data_json, const Notifications& n, const json::object* pagination) {
+    // "data" is the envelope's first key: print the envelope around a null and put
+    // the data in its place.
+    static constexpr std::string_view kNullData = "{\"data\":null";
+    const std::string rest = to_json_text(make_envelope(nullptr, n, pagination));
+    std::string out;
+    out.reserve(rest.size() + data_json.size());
+    out += "{\"data\":";
+    out += data_json;
+    out.append(rest, kNullData.size());
+    return out;
 }
 
 json::object make_error_envelope(const ApiError& e, const Notifications& n) {

@@ -9,6 +9,7 @@
 
 #include <exception>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -79,6 +80,10 @@ const char* error_type_for(int status);
 // plus "pagination" when given (lists).
 boost::json::object make_envelope(boost::json::value data, const Notifications& n,
                                   const boost::json::object* pagination = nullptr);
+// make_envelope() printed as JSON text, with `data_json` (JSON text already) as its
+// data: for answers whose documents were printed by the storage driver.
+std::string envelope_text(std::string_view data_json, const Notifications& n,
+                          const boost::json::object* pagination = nullptr);
 boost::json::object make_error_envelope(const ApiError& e, const Notifications& n);
 
 }  // namespace events

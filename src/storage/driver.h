@@ -59,6 +59,14 @@ struct ListPage {
     int64_t total = 0;   // count of all matches (ignores offset/limit); -1 when !with_total
 };
 
+// A list page already printed as JSON: `docs` is a JSON array of the documents,
+// each exactly as to_json_text() prints the Document list() returns for it.
+struct ListPageJson {
+    std::string docs = "[]";
+    size_t count = 0;
+    int64_t total = 0;   // as ListPage::total
+};
+
 struct DriverOptions {
     std::string uri;            // SQLite: file path; PostgreSQL: postgresql://user:pass@host:port
     std::string db_name;
@@ -107,10 +115,17 @@ public:
     // Flushes and closes every connection (graceful shutdown).
     virtual void close() = 0;
 
+    // Documents come back in response form: `id` first, then the entity's fields in
+    // schema order.
     virtual std::optional<Document> get(const Entity& e, std::string_view id) = 0;
     // Documents with these ids (any order; missing ids are simply absent).
     virtual std::vector<Document> get_many(const Entity& e, const std::vector<std::string>& ids) = 0;
     virtual ListPage list(const Entity& e, const ListQuery& q) = 0;
+    // get() and list() answered as JSON text, for reads that pass the stored documents
+    // on unchanged. The defaults print what get()/list() return; a driver can print
+    // its rows directly instead of building Documents first.
+    virtual std::optional<std::string> get_json(const Entity& e, std::string_view id);
+    virtual ListPageJson list_json(const Entity& e, const ListQuery& q);
 
     // Runs `work` atomically: all its operations commit together or not at all.
     // Exceptions thrown by `work` roll back and propagate to the caller.

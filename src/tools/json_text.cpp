@@ -14,7 +14,9 @@ namespace {
 
 bool needs_escape(unsigned char c) { return c == '"' || c == '\\' || c < 0x20; }
 
-void append_string(std::string& out, std::string_view s) {
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
     out += '"';
     size_t run = 0;   // start of the pending run of characters copied as they are
@@ -37,8 +39,6 @@ void append_string(std::string& out, std::string_view s) {
     out += '"';
 }
 
-}  // namespace
-
 void append_json_text(std::string& out, const boost::json::value& v) {
     switch (v.kind()) {
         case boost::json::kind::null: out += "null"; break;
@@ -50,7 +50,7 @@ void append_json_text(std::string& out, const boost::json::value& v) {
             out += std::isfinite(d) ? format_number(d) : "null";
             break;
         }
-        case boost::json::kind::string: append_string(out, v.get_string()); break;
+        case boost::json::kind::string: append_json_string(out, v.get_string()); break;
         case boost::json::kind::array: {
             out += '[';
             bool first = true;
@@ -68,7 +68,7 @@ void append_json_text(std::string& out, const boost::json::value& v) {
             for (const auto& kv : v.get_object()) {
                 if (!first) out += ',';
                 first = false;
-                append_string(out, kv.key());
+                append_json_string(out, kv.key());
                 out += ':';
                 append_json_text(out, kv.value());
             }

@@ -5,6 +5,10 @@
 
 namespace events {
 
+void SqlDialect::append_json(const Field& f, const SqlRow& row, int col, std::string& out) const {
+    append_json_text(out, decode(f, row, col));
+}
+
 std::string SqlDialect::quote(std::string_view identifier) const { return quote_doubling(identifier, '"'); }
 
 std::string SqlDialect::like_substring(std::string_view value) {

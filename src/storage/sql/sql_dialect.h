@@ -103,6 +103,9 @@ public:
     virtual SqlParam bind_bool(bool b) const { return b; }
     // Canonical value of a result cell of field `f`.
     virtual boost::json::value decode(const Field& f, const SqlRow& row, int col) const = 0;
+    // Appends decode(f, row, col) as JSON text (to_json_text's output). The default
+    // goes through decode(); a dialect can print common types straight from the row.
+    virtual void append_json(const Field& f, const SqlRow& row, int col, std::string& out) const;
 
     // ---- indexes --------------------------------------------------------------
     // Key expression of `f` inside an index, following the matching rule. The same

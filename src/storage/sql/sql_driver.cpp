@@ -158,18 +158,71 @@ std::vector<Document> SqlDriver::get_many(const Entity& e, const std::vector<std
 
 ListPage SqlDriver::list(const Entity& e, const ListQuery& q) {
     ListPage page;
-    with_read(&e, [&](SqlConnection& c) {
-        if (q.offset >= kAnchoredOffset && SqlBuilder::id_ordered(q))
-            c.read_snapshot([&](std::optional<int64_t> version) { list_page(c, e, q, version, page); });
-        else
-            list_page(c, e, q, std::nullopt, page);
-    });
+    page.total = list_rows(
+        e, q, [&] { page.docs.clear(); }, [&](const SqlRow& row) { page.docs.push_back(decode_row(e, row)); });
     return page;
 }
 
-void SqlDriver::list_page(SqlConnection& c, const Entity& e, const ListQuery& q, std::optional<int64_t> version,
-                          ListPage& page) const {
-    page.docs.clear();
+ListPageJson SqlDriver::list_json(const Entity& e, const ListQuery& q) {
+    ListPageJson page;
+    page.total = list_rows(
+        e, q,
+        [&] {
+            page.docs = "[";
+            page.count = 0;
+        },
+        [&](const SqlRow& row) {
+            if (page.count++) page.docs += ',';
+            append_row_json(e, row, page.docs);
+        });
+    page.docs += ']';
+    return page;
+}
+
+std::optional<std::string> SqlDriver::get_json(const Entity& e, std::string_view id) {
+    std::optional<std::string> out;
+    with_read(&e, [&](SqlConnection& c) {
+        out.reset();
+        const SqlStatement st = builder_.select_by_id(e, id);
+        c.query(st.sql, st.params, [&](const SqlRow& row) {
+            out.emplace();
+            append_row_json(e, row, *out);
+        });
+    });
+    return out;
+}
+
+void SqlDriver::append_row_json(const Entity& e, const SqlRow& row, std::string& out) const {
+    // The same keys, order and values as decode_row(), printed as to_json_text() would.
+    out += "{\"id\":";
+    if (row.is_null(0)) out += "null";
+    else append_json_string(out, row.get_text(0));
+    int col = 1;
+    for (const Field& f : e.fields) {
+        if (f.is_id()) continue;
+        out += ',';
+        append_json_string(out, f.name);
+        out += ':';
+        dialect_->append_json(f, row, col++, out);
+    }
+    out += '}';
+}
+
+int64_t SqlDriver::list_rows(const Entity& e, const ListQuery& q, const std::function<void()>& restart,
+                             const SqlRowCallback& on_row) {
+    int64_t total = -1;
+    with_read(&e, [&](SqlConnection& c) {
+        restart();
+        if (q.offset >= kAnchoredOffset && SqlBuilder::id_ordered(q))
+            c.read_snapshot([&](std::optional<int64_t> version) { total = list_page(c, e, q, version, on_row); });
+        else
+            total = list_page(c, e, q, std::nullopt, on_row);
+    });
+    return total;
+}
+
+int64_t SqlDriver::list_page(SqlConnection& c, const Entity& e, const ListQuery& q, std::optional<int64_t> version,
+                             const SqlRowCallback& on_row) const {
     std::string shape;
     std::optional<PageAnchors::Anchor> anchor;
     if (version) {
@@ -178,18 +231,21 @@ void SqlDriver::list_page(SqlConnection& c, const Entity& e, const ListQuery& q,
     }
     const SqlStatement st =
         anchor ? builder_.list_from_anchor(e, q, anchor->id, q.offset - anchor->offset) : builder_.list(e, q);
-    c.query(st.sql, st.params, [&](const SqlRow& row) { page.docs.push_back(decode_row(e, row)); });
-    if (version && !page.docs.empty() && page.docs.front()["id"].is_string())
-        c.page_anchors().remember(*version, shape, q.offset, std::string(page.docs.front()["id"].get_string()));
-    page.total = -1;
-    if (q.with_total) {
-        const SqlStatement ct = builder_.count(e, q);
-        c.query(ct.sql, ct.params, [&](const SqlRow& row) { page.total = row.get_int64(0); });
-        if (page.total < 0) {   // no kept count for this table (yet): count the rows
-            const SqlStatement scan = builder_.count_scan(e, q);
-            c.query(scan.sql, scan.params, [&](const SqlRow& row) { page.total = row.get_int64(0); });
-        }
+    std::optional<std::string> first_id;
+    c.query(st.sql, st.params, [&](const SqlRow& row) {
+        if (!first_id && !row.is_null(0)) first_id.emplace(row.get_text(0));
+        on_row(row);
+    });
+    if (version && first_id) c.page_anchors().remember(*version, shape, q.offset, std::move(*first_id));
+    if (!q.with_total) return -1;
+    int64_t total = -1;
+    const SqlStatement ct = builder_.count(e, q);
+    c.query(ct.sql, ct.params, [&](const SqlRow& row) { total = row.get_int64(0); });
+    if (total < 0) {   // no kept count for this table (yet): count the rows
+        const SqlStatement scan = builder_.count_scan(e, q);
+        c.query(scan.sql, scan.params, [&](const SqlRow& row) { total = row.get_int64(0); });
     }
+    return total;
 }
 
 int64_t SqlDriver::count_all(SqlConnection& c, const Entity& e) const {

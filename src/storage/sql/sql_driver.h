@@ -33,6 +33,8 @@ public:
     std::optional<Document> get(const Entity& e, std::string_view id) override;
     std::vector<Document> get_many(const Entity& e, const std::vector<std::string>& ids) override;
     ListPage list(const Entity& e, const ListQuery& q) override;
+    std::optional<std::string> get_json(const Entity& e, std::string_view id) override;
+    ListPageJson list_json(const Entity& e, const ListQuery& q) override;
     void write(const std::function<void(WriteTxn&)>& work) override;
     void wipe() override;
     boost::json::object entity_counts() override;
@@ -43,6 +45,8 @@ public:
     const SqlBuilder& builder() const { return builder_; }
     const SqlDialect& dialect() const { return *dialect_; }
     Document decode_row(const Entity& e, const SqlRow& row) const;
+    // Appends to_json_text(decode_row(e, row)) without building the Document.
+    void append_row_json(const Entity& e, const SqlRow& row, std::string& out) const;
     std::optional<Document> fetch_one(SqlConnection& c, const Entity& e, std::string_view id) const;
     // Throws the driver-contract exception for a failed statement on entity `e`
     // (UniqueViolation, ForeignKeyViolation, StorageUnavailable; others as is).
@@ -83,9 +87,13 @@ private:
 
     template <class Work>
     void with_read(const Entity* e, Work&& work);
-    // One list page and its total on `c`; with a data version, through page anchors.
-    void list_page(SqlConnection& c, const Entity& e, const ListQuery& q, std::optional<int64_t> version,
-                   ListPage& page) const;
+    // Calls `on_row` for each row of the page of `q` and returns the total (-1 without
+    // with_total); `restart` runs before every attempt (a retry starts over).
+    int64_t list_rows(const Entity& e, const ListQuery& q, const std::function<void()>& restart,
+                      const SqlRowCallback& on_row);
+    // One attempt of list_rows() on `c`; with a data version, through page anchors.
+    int64_t list_page(SqlConnection& c, const Entity& e, const ListQuery& q, std::optional<int64_t> version,
+                      const SqlRowCallback& on_row) const;
     // Returns the entities whose tables it had to create.
     std::set<const Entity*> create_schema_objects(SqlConnection& c, std::vector<const Entity*>* fk_mismatch);
     std::vector<std::string> unique_fields_of(const Entity& e, const SqlFailure& f) const;

@@ -70,6 +70,20 @@ boost::json::value SqliteDialect::decode(const Field& f, const SqlRow& row, int 
     }
 }
 
+void SqliteDialect::append_json(const Field& f, const SqlRow& row, int col, std::string& out) const {
+    switch (f.type) {
+        case FieldType::Boolean:
+        case FieldType::Integer:
+        case FieldType::Number:
+        case FieldType::Currency:
+        case FieldType::Json:
+        case FieldType::StringArray: SqlDialect::append_json(f, row, col, out); return;
+        default:   // stored as the text decode() returns
+            if (row.is_null(col)) out += "null";
+            else append_json_string(out, row.get_text(col));
+    }
+}
+
 std::string SqliteDialect::index_key(const Field& f, bool case_sensitive) const {
     return f.is_text() && !case_sensitive ? quote(f.name) + " COLLATE NOCASE" : quote(f.name);
 }

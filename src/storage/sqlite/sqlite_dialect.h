@@ -34,6 +34,7 @@ public:
     // SQLite has no boolean type: 1/0 in an INTEGER column.
     SqlParam bind_bool(bool b) const override { return int64_t{b ? 1 : 0}; }
     boost::json::value decode(const Field& f, const SqlRow& row, int col) const override;
+    void append_json(const Field& f, const SqlRow& row, int col, std::string& out) const override;
 
     std::string index_key(const Field& f, bool case_sensitive) const override;
 

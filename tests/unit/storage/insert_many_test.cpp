@@ -1,6 +1,8 @@
 // WriteTxn::insert_many (multi-row INSERTs cut to the backend's parameter limit) on
 // SQLite and, when EVENTS_TEST_PG_URI is set, PostgreSQL: what it stores equals what
 // insert() stores, and a failure maps exactly as insert()'s does and leaves nothing.
+// Also, on the same documents of every field type: get_json()/list_json(), which
+// print rows straight to JSON, print exactly what get()/list() return.
 #include "postgres_test_support.h"
 #include "sqlite_test_support.h"
 
@@ -118,6 +120,46 @@ TEST_P(InsertMany, StoresEveryDocumentAsInsertDoes) {
         expected["count"] = i;
         expected["ratio"] = i % 3 == 0 ? boost::json::value() : boost::json::value(0.125);
         EXPECT_EQ(text(*got), text(expected)) << id_of(i);
+    }
+}
+
+TEST_P(InsertMany, RowsPrintedAsJsonEqualTheDocuments) {
+    std::vector<Document> docs;
+    for (int i = 0; i < 1200; ++i) docs.push_back(thing(i));
+    docs[5]["label"] = "quote \" backslash \\ tab \t newline \n bell \u0007 snowman \u2603";
+    docs[6]["data"] = boost::json::parse(R"({"z":1,"nested":{"list":[true,false,null,-1.5e-7,"s"]}})");
+    docs[7]["tags"] = boost::json::array{"a\"b", "", "ünï"};
+    for (const char* f : {"count", "ratio", "price", "active", "day", "at", "data", "tags", "ref"}) docs[8].erase(f);
+    docs[9]["price"] = 0.1;
+    docs[10]["count"] = INT64_C(-9007199254740993);
+    driver_->write([&](WriteTxn& t) { t.insert_many(*thing_, docs); });
+
+    for (int i : {0, 5, 6, 7, 8, 9, 10, 1199}) {
+        const auto text_doc = driver_->get_json(*thing_, id_of(i));
+        ASSERT_TRUE(text_doc) << id_of(i);
+        EXPECT_EQ(*text_doc, text(*driver_->get(*thing_, id_of(i)))) << id_of(i);
+    }
+    EXPECT_FALSE(driver_->get_json(*thing_, "missing"));
+
+    auto query = [&](int64_t offset, int64_t limit, bool desc, std::vector<FilterCondition> f = {}) {
+        ListQuery q;
+        q.filters = std::move(f);
+        q.sort.push_back({&thing_->id_field(), desc});
+        q.offset = offset;
+        q.limit = limit;
+        return q;
+    };
+    const Field* count = thing_->find_field("count");
+    for (const ListQuery& q : {query(0, 25, false), query(0, 2000, false), query(600, 25, false), query(600, 25, false),
+                               query(1190, 25, true), query(5000, 25, false),
+                               query(0, 50, false, {{count, FilterOp::Gte, boost::json::value(1100)}})}) {
+        const ListPage objects = driver_->list(*thing_, q);
+        const ListPageJson printed = driver_->list_json(*thing_, q);
+        boost::json::array array;
+        for (const Document& d : objects.docs) array.push_back(d);
+        EXPECT_EQ(printed.docs, text(array)) << "offset " << q.offset;
+        EXPECT_EQ(printed.count, objects.docs.size());
+        EXPECT_EQ(printed.total, objects.total);
     }
 }
 

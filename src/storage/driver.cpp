@@ -1,0 +1,26 @@
+#include "storage/driver.h"
+
+#include "tools/json_text.h"
+
+namespace events {
+
+std::optional<std::string> StorageDriver::get_json(const Entity& e, std::string_view id) {
+    std::optional<Document> doc = get(e, id);
+    if (!doc) return std::nullopt;
+    return to_json_text(*doc);
+}
+
+ListPageJson StorageDriver::list_json(const Entity& e, const ListQuery& q) {
+    const ListPage page = list(e, q);
+    ListPageJson out;
+    out.total = page.total;
+    out.docs = "[";
+    for (const Document& d : page.docs) {
+        if (out.count++) out.docs += ',';
+        append_json_text(out.docs, d);
+    }
+    out.docs += ']';
+    return out;
+}
+
+}  // namespace events
