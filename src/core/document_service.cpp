@@ -98,7 +98,7 @@ Document DocumentService::get(const Entity& e, std::string_view raw_id, const Re
     auto stored = driver_.get(e, id);
     if (!stored) throw ApiError::not_found(not_found_message(e, id), id);
     std::vector<Document> docs{response_form(e, std::move(*stored))};
-    expand(e, docs, p, options_.validation != ReadValidation::Off, notes);
+    expand(e, docs, p, validates_reads(/*single=*/true), notes);
     return std::move(docs.front());
 }
 
@@ -115,14 +115,14 @@ ListResult DocumentService::list(const Entity& e, const RequestParams& p, Notifi
         result.docs.reserve(page.docs.size());
         for (Document& d : page.docs) result.docs.push_back(response_form(e, std::move(d)));
     }
-    expand(e, result.docs, p, options_.validation == ReadValidation::Multiple, notes);
+    expand(e, result.docs, p, validates_reads(/*single=*/false), notes);
     return result;
 }
 
 std::optional<std::string> DocumentService::get_json(const Entity& e, std::string_view raw_id,
                                                     const RequestParams& p) {
     require_operation(e, 'r');
-    if (!p.views.empty() || options_.validation != ReadValidation::Off) return std::nullopt;
+    if (!p.views.empty() || validates_reads(/*single=*/true)) return std::nullopt;   // get() would add to it
     const std::string id = lower_trimmed(raw_id);
     std::optional<std::string> text = driver_.get_json(e, id);
     if (!text) throw ApiError::not_found(not_found_message(e, id), id);
@@ -131,8 +131,13 @@ std::optional<std::string> DocumentService::get_json(const Entity& e, std::strin
 
 std::optional<ListPageJson> DocumentService::list_json(const Entity& e, const RequestParams& p) {
     require_operation(e, 'r');
-    if (!p.views.empty() || options_.validation == ReadValidation::Multiple || p.id_filter) return std::nullopt;
+    if (!p.views.empty() || validates_reads(/*single=*/false) || p.id_filter) return std::nullopt;
     return driver_.list_json(e, p.query);
+}
+
+bool DocumentService::validates_reads(bool single) const {
+    // REFERENCE §8.1: "single" validates GET by id only, "multiple" lists too.
+    return single ? options_.validation != ReadValidation::Off : options_.validation == ReadValidation::Multiple;
 }
 
 // FK expansion (`view`) and read validation. One batched lookup per FK field for

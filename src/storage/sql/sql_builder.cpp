@@ -240,20 +240,6 @@ SqlStatement SqlBuilder::list(const Entity& e, const ListQuery& q) const {
 
 bool SqlBuilder::id_ordered(const ListQuery& q) { return q.sort.empty() || q.sort.front().field->is_id(); }
 
-SqlStatement SqlBuilder::list_from_anchor(const Entity& e, const ListQuery& q, std::string_view anchor_id,
-                                          int64_t skip) const {
-    const bool descending = !q.sort.empty() && q.sort.front().descending;
-    SqlStatement st;
-    st.sql = "SELECT " + select_columns(e) + " FROM " + d_.quote(e.name);
-    append_where(st, e, q.filters);
-    st.sql += q.filters.empty() ? " WHERE " : " AND ";
-    st.sql += d_.quote("id") + (descending ? " <= " : " >= ") + ph(st, std::string(anchor_id));
-    st.sql += " ORDER BY " + order_by(q);
-    const std::string limit_ph = ph(st, q.limit >= 0 ? q.limit : std::numeric_limits<int64_t>::max());
-    st.sql += " " + d_.limit_offset(limit_ph, ph(st, skip));
-    return st;
-}
-
 std::string SqlBuilder::list_shape(const Entity& e, const ListQuery& q) const {
     SqlStatement st = count_scan(e, q);
     std::string key = std::move(st.sql);

@@ -64,9 +64,6 @@ public:
     SqlStatement list(const Entity& e, const ListQuery& q) const;
     // Lists ordered by id can start at a known row (page_anchors.h).
     static bool id_ordered(const ListQuery& q);
-    // The page of an id-ordered list that starts `skip` rows after the row with id
-    // `anchor_id` (which has the filters, order and limit of `q`; its offset is ignored).
-    SqlStatement list_from_anchor(const Entity& e, const ListQuery& q, std::string_view anchor_id, int64_t skip) const;
     // A key naming the rows and order of a list (entity, filters with their values,
     // direction), without page or page size.
     std::string list_shape(const Entity& e, const ListQuery& q) const;

@@ -113,10 +113,15 @@ Document SqlDriver::decode_row(const Entity& e, const SqlRow& row) const {
     return doc;
 }
 
-std::optional<Document> SqlDriver::fetch_one(SqlConnection& c, const Entity& e, std::string_view id) const {
+void SqlDriver::select_by_id(SqlConnection& c, const Entity& e, std::string_view id,
+                             const SqlRowCallback& on_row) const {
     const SqlStatement st = builder_.select_by_id(e, id);
+    c.query(st.sql, st.params, on_row);
+}
+
+std::optional<Document> SqlDriver::fetch_one(SqlConnection& c, const Entity& e, std::string_view id) const {
     std::optional<Document> out;
-    c.query(st.sql, st.params, [&](const SqlRow& row) { out = decode_row(e, row); });
+    select_by_id(c, e, id, [&](const SqlRow& row) { out = decode_row(e, row); });
     return out;
 }
 
@@ -183,8 +188,7 @@ std::optional<std::string> SqlDriver::get_json(const Entity& e, std::string_view
     std::optional<std::string> out;
     with_read(&e, [&](SqlConnection& c) {
         out.reset();
-        const SqlStatement st = builder_.select_by_id(e, id);
-        c.query(st.sql, st.params, [&](const SqlRow& row) {
+        select_by_id(c, e, id, [&](const SqlRow& row) {
             out.emplace();
             append_row_json(e, row, *out);
         });
@@ -229,8 +233,17 @@ int64_t SqlDriver::list_page(SqlConnection& c, const Entity& e, const ListQuery&
         shape = builder_.list_shape(e, q);
         anchor = c.page_anchors().find(*version, shape, q.offset);
     }
-    const SqlStatement st =
-        anchor ? builder_.list_from_anchor(e, q, anchor->id, q.offset - anchor->offset) : builder_.list(e, q);
+    SqlStatement st;
+    if (anchor) {
+        // The same list from the anchor on: rows with id at or past it, fewer skipped.
+        ListQuery from = q;
+        const bool descending = !q.sort.empty() && q.sort.front().descending;
+        from.filters.push_back({&e.id_field(), descending ? FilterOp::Lte : FilterOp::Gte, boost::json::value(anchor->id)});
+        from.offset = q.offset - anchor->offset;
+        st = builder_.list(e, from);
+    } else {
+        st = builder_.list(e, q);
+    }
     std::optional<std::string> first_id;
     c.query(st.sql, st.params, [&](const SqlRow& row) {
         if (!first_id && !row.is_null(0)) first_id.emplace(row.get_text(0));

@@ -48,6 +48,8 @@ public:
     // Appends to_json_text(decode_row(e, row)) without building the Document.
     void append_row_json(const Entity& e, const SqlRow& row, std::string& out) const;
     std::optional<Document> fetch_one(SqlConnection& c, const Entity& e, std::string_view id) const;
+    // Runs the by-id SELECT of `e` (at most one row).
+    void select_by_id(SqlConnection& c, const Entity& e, std::string_view id, const SqlRowCallback& on_row) const;
     // Throws the driver-contract exception for a failed statement on entity `e`
     // (UniqueViolation, ForeignKeyViolation, StorageUnavailable; others as is).
     [[noreturn]] void raise(const SqlError& err, const Entity* e) const;

@@ -41,7 +41,7 @@ public:
 
     // Called by the writer after each commit with the number of pages in the WAL.
     void wal_grew(int wal_pages);
-    // Checkpoints run so far (for tests and the log).
+    // Checkpoint rounds run so far (what tests observe).
     int64_t checkpoints() const;
 
 private:
