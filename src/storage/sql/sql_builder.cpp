@@ -140,17 +140,22 @@ std::string SqlBuilder::select_columns(const Entity& e) const {
     return cols;
 }
 
+void SqlBuilder::append_where_id(SqlStatement& st, SqlParam id) const {
+    st.sql += " WHERE " + d_.quote("id") + " = ";
+    st.sql += ph(st, std::move(id));
+}
+
 SqlStatement SqlBuilder::select_by_id(const Entity& e, std::string_view id) const {
     SqlStatement st;
-    st.sql = "SELECT " + select_columns(e) + " FROM " + d_.quote(e.name) + " WHERE " + d_.quote("id") + " = ";
-    st.sql += ph(st, std::string(id));
+    st.sql = "SELECT " + select_columns(e) + " FROM " + d_.quote(e.name);
+    append_where_id(st, SqlParam(std::string(id)));
     return st;
 }
 
 SqlStatement SqlBuilder::exists_by_id(const Entity& e, std::string_view id) const {
     SqlStatement st;
-    st.sql = "SELECT 1 FROM " + d_.quote(e.name) + " WHERE " + d_.quote("id") + " = ";
-    st.sql += ph(st, std::string(id));
+    st.sql = "SELECT 1 FROM " + d_.quote(e.name);
+    append_where_id(st, SqlParam(std::string(id)));
     return st;
 }
 
@@ -350,15 +355,14 @@ SqlStatement SqlBuilder::update(const Entity& e, const boost::json::object& doc)
     }
     if (first) st.sql += d_.quote("id") + " = " + d_.quote("id");   // an entity without fields
     const boost::json::value* id = doc.if_contains("id");
-    st.sql += " WHERE " + d_.quote("id") + " = ";
-    st.sql += ph(st, (id && id->is_string()) ? SqlParam(std::string(id->get_string())) : SqlParam());
+    append_where_id(st, (id && id->is_string()) ? SqlParam(std::string(id->get_string())) : SqlParam());
     return st;
 }
 
 SqlStatement SqlBuilder::remove(const Entity& e, std::string_view id) const {
     SqlStatement st;
-    st.sql = "DELETE FROM " + d_.quote(e.name) + " WHERE " + d_.quote("id") + " = ";
-    st.sql += ph(st, std::string(id));
+    st.sql = "DELETE FROM " + d_.quote(e.name);
+    append_where_id(st, SqlParam(std::string(id)));
     return st;
 }
 

@@ -91,6 +91,8 @@ public:
 private:
     std::string ph(SqlStatement& st, SqlParam p) const;
     std::string col(const Field& f) const { return d_.quote(f.name); }
+    // " WHERE id = <id>" (the statements that address one document).
+    void append_where_id(SqlStatement& st, SqlParam id) const;
     void append_where(SqlStatement& st, const Entity& e, const std::vector<FilterCondition>& filters) const;
     std::string condition(SqlStatement& st, const Entity& e, const FilterCondition& c) const;
     std::string order_by(const ListQuery& q) const;
