@@ -126,11 +126,11 @@ build_tool datagen
 build_tool baseline_server -pthread
 
 # ---- PostgreSQL: a throwaway cluster under bench/work/pg ---------------------------------
-# scripts/pg-test-cluster.sh when present (EVENTS_PG_TEST_DIR keeps it apart from the
+# tests/servers/postgresql/server.sh when present (EVENTS_PG_TEST_DIR keeps it apart from the
 # test suites' cluster; note it runs with fsync=off / synchronous_commit=off), else initdb.
 pg_port=
 pg_kind=
-pg_script=$ROOT/scripts/pg-test-cluster.sh
+pg_script=$ROOT/tests/servers/postgresql/server.sh
 as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 pg_start() {
   pg_data=$WORK/pg/data
@@ -139,13 +139,13 @@ pg_start() {
     rm -rf "$WORK/pg"
   fi
   if [[ -x $pg_script ]]; then
-    log "starting PostgreSQL with scripts/pg-test-cluster.sh"
+    log "starting PostgreSQL with tests/servers/postgresql/server.sh"
     local env_lines
     env_lines=$(EVENTS_PG_TEST_DIR=$WORK/pg "$pg_script" start 2>"$logdir/pg-cluster.log") ||
       die "pg-test-cluster.sh failed, see $logdir/pg-cluster.log"
     pg_port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' <<<"$env_lines" | head -1)
     [[ -n $pg_port ]] || die "cannot read the port from pg-test-cluster.sh output: $env_lines"
-    pg_kind="scripts/pg-test-cluster.sh (fsync=off, synchronous_commit=off)"
+    pg_kind="tests/servers/postgresql/server.sh (fsync=off, synchronous_commit=off)"
     return
   fi
   pg_port=$(free_port)

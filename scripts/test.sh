@@ -15,8 +15,8 @@ ninja -C build -j2
 # A cluster of our own, whatever else runs on the machine.
 EVENTS_PG_TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/events-pg.XXXXXX")
 export EVENTS_PG_TEST_DIR
-trap 'scripts/pg-test-cluster.sh stop || true' EXIT
-eval "$(scripts/pg-test-cluster.sh start)"
+trap 'scripts/test-server.sh stop postgresql || true' EXIT
+eval "$(scripts/test-server.sh start postgresql)"
 echo "test.sh: EVENTS_TEST_PG_URI=$EVENTS_TEST_PG_URI"
 
 status=0

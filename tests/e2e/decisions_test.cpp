@@ -152,7 +152,7 @@ TEST_P(Decisions, Decision2_5_DanglingFkIsWarningInEveryValidationMode) {
         json::object u = user_body(account, std::string("dangle") + (*mode ? mode : "off"));
         u["id"] = std::string("usr_dangle_") + (*mode ? mode : "off");
         const std::string id = create("user", u);
-        ASSERT_TRUE(run_sql("UPDATE \"User\" SET \"accountId\" = 'acc_gone' WHERE id = '" + id + "';"));
+        ASSERT_TRUE(set_raw_field("User", id, "accountId", "acc_gone"));
         const std::string warning_message = "Id acc_gone does not exist";
 
         HttpResponse one = get("/api/user/" + id + "?view=account(name)");
@@ -178,7 +178,7 @@ TEST_P(Decisions, Decision2_5_DanglingFkIsWarningInEveryValidationMode) {
             EXPECT_TRUE(HasWarning(plain_one, id, "not_found", warning_message, "accountId"));
         }
         // Clean up so that the next mode starts from a consistent database.
-        ASSERT_TRUE(run_sql("DELETE FROM \"User\" WHERE id = '" + id + "';"));
+        ASSERT_TRUE(delete_raw("User", id));
     }
 }
 
@@ -565,11 +565,7 @@ TEST_P(Decisions, Decision2_17_InitRefusedWithoutConfiguredToken) {
 
 TEST_P(Decisions, Decision2_17_InitNeedsTheTokenAndReportHidesSecrets) {
     json::object overrides{{"admin_token", "tok-s3cret-value"}};
-    if (is_postgres()) {
-        std::string uri = std::getenv("EVENTS_TEST_PG_URI");
-        uri.replace(uri.find("postgres@"), 9, "postgres:pg-s3cret-pass@");   // trust auth ignores it
-        overrides["db_uri"] = uri;
-    }
+    if (auto uri = test_backend().uri_with_password(base_config(), "pg-s3cret-pass")) overrides["db_uri"] = *uri;
     start_server_with(overrides);
     create_account();
     const json::object unauthorized{{"status", "error"}, {"message", "Invalid or missing admin token"}};
@@ -600,13 +596,12 @@ TEST_P(Decisions, Decision2_17_InitNeedsTheTokenAndReportHidesSecrets) {
 TEST_P(Decisions, Decision2_17_InitTouchesOnlyThisSchemasTables) {
     start_server_with({{"admin_token", "t0ken"}});
     create_account();
-    ASSERT_TRUE(run_sql("CREATE TABLE other_app_data (x TEXT); INSERT INTO other_app_data VALUES ('keep me');"));
+    EXPECT_FALSE(test_backend().foreign_data_intact(base_config()));   // the probe does report absence
+    ASSERT_TRUE(test_backend().create_foreign_data(base_config()));
     HttpResponse ok = request("POST", "/api/db/init", R"({"confirmed": true})", {{"Authorization", "Bearer t0ken"}});
     ASSERT_EQ(ok.status, 200) << describe(ok);
     EXPECT_EQ(get("/api/account").json.at("pagination").at("total"), 0);
-    EXPECT_FALSE(run_sql("SELECT * FROM no_such_table_at_all;"));   // run_sql does report failures
-    EXPECT_TRUE(run_sql(is_postgres() ? "DO $$ BEGIN IF (SELECT count(*) FROM other_app_data) <> 1 THEN RAISE EXCEPTION 'gone'; END IF; END $$;"
-                                      : "SELECT CASE WHEN (SELECT count(*) FROM other_app_data) = 1 THEN 1 ELSE json('gone{') END;"));
+    EXPECT_TRUE(test_backend().foreign_data_intact(base_config()));
     EXPECT_TRUE(IsSuccess(post("/api/account", account_body()), 201));
 }
 

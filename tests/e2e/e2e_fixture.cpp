@@ -211,24 +211,18 @@ std::string insert_after(const std::string& text, const std::string& after, cons
 
 // ---- the fixture --------------------------------------------------------------------------
 
-std::string backend_name(const ::testing::TestParamInfo<std::string>& info) {
-    return info.param == "postgresql" ? "PostgreSQL" : "SQLite";
-}
+std::string backend_name(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
 
 void E2ETest::SetUp() {
-    backend_ = GetParam();
-    if (is_postgres()) {
-        const char* uri = std::getenv("EVENTS_TEST_PG_URI");
-        if (!uri || !*uri)
-            GTEST_SKIP() << "EVENTS_TEST_PG_URI is not set (start one with scripts/pg-test-cluster.sh start)";
-    }
+    test_backend_ = &::events::e2e::test_backend(GetParam());
+    backend_ = test_backend_->database();
+    if (std::string why = test_backend_->unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
     dir_ = make_temp_dir();
     std::random_device rd;
     std::mt19937_64 gen(rd());
     char buf[32];
     std::snprintf(buf, sizeof buf, "e2e_%012llx", static_cast<unsigned long long>(gen() & 0xffffffffffffULL));
     db_name_ = buf;
-    sqlite_path_ = dir_ + "/events-test.db";
     current_setup_ = default_setup();
 }
 
@@ -239,6 +233,7 @@ void E2ETest::TearDown() {
         server_.reset();
     }
     if (dir_.empty()) return;
+    if (!HasFailure()) test_backend_->drop_database(base_config());
     if (HasFailure()) std::fprintf(stderr, "e2e: kept %s for inspection\n", dir_.c_str());
     else remove_tree(dir_);
 }
@@ -246,13 +241,7 @@ void E2ETest::TearDown() {
 json::object E2ETest::base_config() const {
     json::object c{{"project_name", "E2E Events"}, {"database", backend_}, {"host", "127.0.0.1"},
                    {"log_level", "info"}};
-    if (is_postgres()) {
-        c["db_uri"] = std::getenv("EVENTS_TEST_PG_URI");
-        c["db_name"] = db_name_;
-    } else {
-        c["db_uri"] = sqlite_path_;
-        c["db_name"] = "events";
-    }
+    test_backend_->configure(c, db_name_, dir_);
     return c;
 }
 
@@ -336,24 +325,13 @@ std::string E2ETest::snapshot() {
     return ::testing::AssertionSuccess();
 }
 
-::testing::AssertionResult E2ETest::run_sql(const std::string& sql) {
-    const std::string sql_path = dir_ + "/external.sql";
-    const std::string out_path = dir_ + "/external.out";
-    std::string command;
-    if (is_postgres()) {
-        write_file(sql_path, "SET session_replication_role = replica;\n" + sql + "\n");
-        std::string psql = "/usr/lib/postgresql/15/bin/psql";
-        if (!file_exists(psql)) psql = "psql";
-        command = psql + " -X -q -v ON_ERROR_STOP=1 '" + std::string(std::getenv("EVENTS_TEST_PG_URI")) + "/" +
-                  db_name_ + "' -f '" + sql_path + "' >'" + out_path + "' 2>&1";
-    } else {
-        write_file(sql_path, ".timeout 10000\nPRAGMA foreign_keys=OFF;\n" + sql + "\n");
-        command = "sqlite3 -bail '" + sqlite_path_ + "' <'" + sql_path + "' >'" + out_path + "' 2>&1";
-    }
-    const int rc = std::system(command.c_str());
-    if (rc != 0)
-        return ::testing::AssertionFailure() << "external SQL failed (" << command << "): " << read_file(out_path);
-    return ::testing::AssertionSuccess();
+::testing::AssertionResult E2ETest::set_raw_field(const std::string& entity, const std::string& id,
+                                                  const std::string& field, const std::string& value) {
+    return test_backend_->set_raw_field(base_config(), entity, id, field, value);
+}
+
+::testing::AssertionResult E2ETest::delete_raw(const std::string& entity, const std::string& id) {
+    return test_backend_->delete_raw(base_config(), entity, id);
 }
 
 }  // namespace events::e2e

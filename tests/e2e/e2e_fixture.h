@@ -2,6 +2,7 @@
 // binary. Helpers build valid documents of the sample schema and check the envelope.
 #pragma once
 
+#include "backends/test_backend.h"
 #include "http_client.h"
 #include "test_server.h"
 
@@ -72,8 +73,9 @@ protected:
     void SetUp() override;
     void TearDown() override;
 
+    // The config value of `database` of this test's backend ("sqlite", "mongodb", ...).
     const std::string& backend() const { return backend_; }
-    bool is_postgres() const { return backend_ == "postgresql"; }
+    const TestBackend& test_backend() const { return *test_backend_; }
     const std::string& dir() const { return dir_; }
     const std::string& db_name() const { return db_name_; }
 
@@ -116,23 +118,26 @@ protected:
     // The server still answers.
     ::testing::AssertionResult StillServing();
 
-    // Runs SQL directly on the test database (sqlite3 / psql), behind the server's back.
-    ::testing::AssertionResult run_sql(const std::string& sql);
+    // Behind the server's back, on this test's database (TestBackend).
+    ::testing::AssertionResult set_raw_field(const std::string& entity, const std::string& id, const std::string& field,
+                                             const std::string& value);
+    ::testing::AssertionResult delete_raw(const std::string& entity, const std::string& id);
 
 private:
+    const TestBackend* test_backend_ = nullptr;
     std::string backend_;
     std::string dir_;
     std::string db_name_;
-    std::string sqlite_path_;
     ServerSetup current_setup_;
     std::unique_ptr<TestServer> server_;
 };
 
+// The test-name suffix: the backend's label.
 std::string backend_name(const ::testing::TestParamInfo<std::string>& info);
 
 }  // namespace events::e2e
 
-// Runs every test of `suite` once per backend.
-#define E2E_INSTANTIATE(suite)                                                                  \
-    INSTANTIATE_TEST_SUITE_P(Backends, suite, ::testing::Values("sqlite", "postgresql"), \
+// Runs every test of `suite` once per registered backend (backends/test_backend.cpp).
+#define E2E_INSTANTIATE(suite)                                                                      \
+    INSTANTIATE_TEST_SUITE_P(Backends, suite, ::testing::ValuesIn(::events::e2e::test_backend_labels()), \
                              ::events::e2e::backend_name)

@@ -117,7 +117,7 @@ TEST_P(Examples, H_ViewOnDanglingFk) {
     json::object body = user_body(account, "jsmith");
     body["id"] = "usr_view_badfk_001";
     create("user", body);
-    ASSERT_TRUE(run_sql("UPDATE \"User\" SET \"accountId\" = 'acc_gone' WHERE id = 'usr_view_badfk_001';"));
+    ASSERT_TRUE(set_raw_field("User", "usr_view_badfk_001", "accountId", "acc_gone"));
     HttpResponse r = get("/api/user/usr_view_badfk_001?view=account(id)");
     ASSERT_EQ(r.status, 200) << describe(r);
     EXPECT_EQ(r.json.at("status"), "warning");

@@ -2,7 +2,7 @@
 // an unreachable database answers 503 (promptly, not by hanging), and the server recovers
 // by itself when the database comes back. /api/health reports each state.
 //
-// The test brings its own cluster (scripts/pg-test-cluster.sh with a private directory),
+// The test brings its own cluster (tests/servers/postgresql/server.sh with a private directory),
 // because it kills sessions and stops the server: the shared cluster of the other tests
 // is never touched. Skipped when the PostgreSQL binaries are not installed.
 #include "e2e_fixture.h"
@@ -19,7 +19,7 @@ const std::string kPgBin = [] {
     const char* bin = std::getenv("PG_BIN");
     return std::string(bin && *bin ? bin : "/usr/lib/postgresql/15/bin");
 }();
-const std::string kClusterScript = std::string(EVENTS_SOURCE_DIR) + "/scripts/pg-test-cluster.sh";
+const std::string kClusterScript = std::string(EVENTS_SOURCE_DIR) + "/tests/servers/postgresql/server.sh";
 constexpr const char* kDatabase = "outage_test";
 // A request during the outage must be answered within this (503), not hang.
 constexpr int kOutageAnswerBound_s = 15;

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
+# Launcher of tests/servers/postgresql (called by scripts/test-server.sh VERB postgresql).
 # A throwaway PostgreSQL 15 cluster for the tests: trust auth on 127.0.0.1, a free port,
 # durability switched off (the data is thrown away anyway), everything in one temp dir.
 #
-#   eval "$(scripts/pg-test-cluster.sh start)"   # exports EVENTS_TEST_PG_URI, EVENTS_PG_TEST_DIR
-#   scripts/pg-test-cluster.sh env               # prints the exports of the running cluster
-#   scripts/pg-test-cluster.sh stop              # stops it and removes its directory
-#   scripts/pg-test-cluster.sh pause             # stops the server, keeping data and port (outage tests)
-#   scripts/pg-test-cluster.sh resume            # starts it again on the same port
+#   eval "$(scripts/test-server.sh start postgresql)"   # exports EVENTS_TEST_PG_URI, EVENTS_PG_TEST_DIR
+#   scripts/test-server.sh env postgresql               # prints the exports of the running cluster
+#   scripts/test-server.sh stop postgresql              # stops it and removes its directory
+#   scripts/test-server.sh pause postgresql             # stops the server, keeping data and port (outage tests)
+#   scripts/test-server.sh resume postgresql            # starts it again on the same port
 #
 # The cluster directory is taken from EVENTS_PG_TEST_DIR when set; otherwise `start`
 # creates one and records it in $STATE_FILE so that `env` and `stop` find it.

@@ -1,0 +1,44 @@
+#include "backends/sql_test_backend.h"
+
+#include "test_server.h"
+
+#include <cstdlib>
+
+namespace events::e2e {
+
+namespace {
+// Test values are literals of the tests themselves; quotes are doubled all the same.
+std::string sql_literal(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'') out += '\'';
+        out += c;
+    }
+    return out + "'";
+}
+}  // namespace
+
+::testing::AssertionResult SqlTestBackend::set_raw_field(const boost::json::object& config, const std::string& entity,
+                                                         const std::string& id, const std::string& field,
+                                                         const std::string& value) const {
+    return run_sql(config, "UPDATE \"" + entity + "\" SET \"" + field + "\" = " + sql_literal(value) +
+                               " WHERE id = " + sql_literal(id) + ";");
+}
+
+::testing::AssertionResult SqlTestBackend::delete_raw(const boost::json::object& config, const std::string& entity,
+                                                      const std::string& id) const {
+    return run_sql(config, "DELETE FROM \"" + entity + "\" WHERE id = " + sql_literal(id) + ";");
+}
+
+::testing::AssertionResult SqlTestBackend::create_foreign_data(const boost::json::object& config) const {
+    return run_sql(config, "CREATE TABLE other_app_data (x TEXT); INSERT INTO other_app_data VALUES ('keep me');");
+}
+
+::testing::AssertionResult SqlTestBackend::run_command(const std::string& command, const std::string& out_path) {
+    const int rc = std::system(command.c_str());
+    if (rc != 0)
+        return ::testing::AssertionFailure() << "external SQL failed (" << command << "): " << read_file(out_path);
+    return ::testing::AssertionSuccess();
+}
+
+}  // namespace events::e2e
