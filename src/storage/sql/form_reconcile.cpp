@@ -46,10 +46,10 @@ void record_form(SqlConnection& c, const SqlDialect& d, const std::string& form)
 }
 
 bool has_stale_rows(SqlConnection& c, const SqlBuilder& b, const Entity& e) {
-    const SqlStatement st = b.stale_form_probe(e);
-    bool found = false;
-    c.query(st.sql, st.params, [&](const SqlRow&) { found = true; });
-    return found;
+    const SqlStatement st = b.count_stale_forms(e);
+    int64_t n = 0;
+    c.query(st.sql, st.params, [&](const SqlRow& row) { n = row.get_int64(0); });
+    return n > 0;
 }
 
 // Drops the managed indexes that key on form columns: refilled forms may collide
@@ -68,19 +68,28 @@ void drop_form_indexes(SqlConnection& c, const SqlBuilder& b, const Entity& e) {
 }
 
 void refill(SqlConnection& c, const SqlBuilder& b, const Entity& e) {
-    const size_t n_forms = form_fields(e).size();
+    // Result columns of list(): id, then data_fields() in order.
+    std::vector<int> form_cols;
+    const std::vector<const Field*> data = SqlBuilder::data_fields(e);
+    for (size_t i = 0; i < data.size(); ++i)
+        if (has_form_column(*data[i])) form_cols.push_back(static_cast<int>(i) + 1);
     spdlog::info("{}: computing the comparison forms of {}", b.dialect().name(), e.name);
     drop_form_indexes(c, b, e);
     std::string after;   // ids are non-empty strings: "" precedes them all
     int64_t done = 0, next_report = kProgressEvery;
     for (;;) {
+        // The next rows in id order (the builder's own list statement: paging spelled once).
+        ListQuery batch;
+        batch.filters.push_back({&e.id_field(), FilterOp::Gt, boost::json::value(after)});
+        batch.sort.push_back({&e.id_field(), false});
+        batch.limit = kRowsPerBatch;
+        batch.with_total = false;
+        const SqlStatement st = b.list(e, batch);
         std::vector<std::pair<std::string, std::vector<SqlParam>>> rows;
-        const SqlStatement st = b.form_sources(e, after, kRowsPerBatch);
         c.query(st.sql, st.params, [&](const SqlRow& row) {
             std::vector<SqlParam> forms;
-            forms.reserve(n_forms);
-            for (size_t i = 0; i < n_forms; ++i) {
-                const int col = static_cast<int>(i) + 1;
+            forms.reserve(form_cols.size());
+            for (int col : form_cols) {
                 if (row.is_null(col)) forms.emplace_back();
                 else forms.emplace_back(comparison_form(row.get_text(col), b.case_sensitive()));
             }

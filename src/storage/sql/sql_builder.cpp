@@ -384,18 +384,6 @@ SqlStatement SqlBuilder::update(const Entity& e, const boost::json::object& doc)
     return st;
 }
 
-SqlStatement SqlBuilder::form_sources(const Entity& e, std::string_view after_id, int64_t limit) const {
-    SqlStatement st;
-    st.sql = "SELECT " + d_.quote("id");
-    for (const Field* f : form_fields(e)) st.sql += ", " + col(*f);
-    st.sql += " FROM " + d_.quote(e.name) + " WHERE " + d_.quote("id") + " > ";
-    st.sql += ph(st, std::string(after_id));
-    st.sql += " ORDER BY " + d_.quote("id");
-    const std::string limit_ph = ph(st, limit);
-    st.sql += " " + d_.limit_offset(limit_ph, ph(st, int64_t{0}));
-    return st;
-}
-
 SqlStatement SqlBuilder::update_forms(const Entity& e, std::string_view id, const std::vector<SqlParam>& forms) const {
     SqlStatement st;
     st.sql = "UPDATE " + d_.quote(e.name) + " SET ";
@@ -408,17 +396,15 @@ SqlStatement SqlBuilder::update_forms(const Entity& e, std::string_view id, cons
     return st;
 }
 
-SqlStatement SqlBuilder::stale_form_probe(const Entity& e) const {
+SqlStatement SqlBuilder::count_stale_forms(const Entity& e) const {
     SqlStatement st;
-    st.sql = "SELECT " + d_.quote("id") + " FROM " + d_.quote(e.name) + " WHERE ";
+    st.sql = "SELECT count(*) FROM " + d_.quote(e.name) + " WHERE ";
     bool first = true;
     for (const Field* f : form_fields(e)) {
         if (!first) st.sql += " OR ";
         first = false;
         st.sql += "(" + col(*f) + " IS NOT NULL AND " + form_col(*f) + " IS NULL)";
     }
-    const std::string limit_ph = ph(st, int64_t{1});
-    st.sql += " " + d_.limit_offset(limit_ph, ph(st, int64_t{0}));
     return st;
 }
 

@@ -95,15 +95,13 @@ public:
     // Parameters one row of insert_rows() binds: id, every data field, every form column.
     static size_t params_per_row(const Entity& e);
 
-    // ---- comparison forms (the start-up reconciliation refills them) ------------
-    // Rows with id > after_id in id order, at most `limit`: id, then the value of each
-    // field with a form column, in form_fields() order.
-    SqlStatement form_sources(const Entity& e, std::string_view after_id, int64_t limit) const;
+    // ---- comparison forms (the start-up reconciliation refills them; it reads the
+    // rows with list(), so paging is spelled in one place) ------------------------
     // Sets the form columns of row `id` to `forms` (form_fields() order).
     SqlStatement update_forms(const Entity& e, std::string_view id, const std::vector<SqlParam>& forms) const;
-    // At most one id of a row whose value is set but whose form is not (written by a
-    // version without forms); only for an entity with form fields.
-    SqlStatement stale_form_probe(const Entity& e) const;
+    // Counts the rows whose value is set but whose form is not (written by a version
+    // without forms); only for an entity with form fields.
+    SqlStatement count_stale_forms(const Entity& e) const;
     SqlStatement remove(const Entity& e, std::string_view id) const;
     SqlStatement clear_where(const Entity& e, const Field& f, std::string_view value) const;
 

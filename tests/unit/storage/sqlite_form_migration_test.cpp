@@ -121,5 +121,23 @@ TEST_F(SqliteFormMigration, DuplicatesRevealedByFoldingStopStartUpAndChangeNothi
     EXPECT_EQ(raw_query(path(), R"(SELECT count(*) FROM "Person")"), V{"5"});
 }
 
+TEST_F(SqliteFormMigration, ManyRowsAreFilledInBatchesAndRowsWithoutFormsAreRepaired) {
+    // More rows than one refill batch (1,000), every one with a non-ASCII upper-case letter.
+    create_old_layout(path(), old_layout({
+                                  "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500) "
+                                  "INSERT INTO \"Person\" SELECT printf('p%05d', i), 'N\xC3\x80ME ' || i, NULL, i FROM n",
+                              }));
+    driver_ = open_sqlite(schema_, path());
+    EXPECT_EQ(raw_query(path(), "SELECT count(*) FROM \"Person\" WHERE \"name$cf\" = 'n\xC3\xA0me ' || age"), V{"2500"});
+    EXPECT_EQ(find("N\xC3\xA0ME 2499", FilterOp::Eq), V{"p02499"});
+    driver_.reset();
+    // A row written without its form (by a server that did not know forms) is repaired
+    // at the next start, even though the recorded form did not change.
+    raw_query(path(), "INSERT INTO \"Person\" (id, name) VALUES ('q1', '\xC3\x89LODIE')");
+    driver_ = open_sqlite(schema_, path());
+    EXPECT_EQ(raw_query(path(), "SELECT \"name$cf\" FROM \"Person\" WHERE id = 'q1'"), V{"\xC3\xA9lodie"});
+    EXPECT_EQ(find("\xC3\xA9lo"), V{"q1"});
+}
+
 }  // namespace
 }  // namespace events
