@@ -25,7 +25,7 @@ TEST_P(Decisions, Decision2_1_BodyValidationIsEnvelopeWithEveryFieldAtOnce) {
     EXPECT_TRUE(HasError(r, 422, "usr_bad_1", "validation_failed", "String should have at least 3 characters", "username"));
     EXPECT_TRUE(HasError(r, 422, "usr_bad_1", "validation_failed", "Input should be a valid boolean", "isAccountOwner"));
     EXPECT_TRUE(HasError(r, 422, "usr_bad_1", "validation_failed", "Bad email address format", "email"));
-    EXPECT_TRUE(HasError(r, 422, "usr_bad_1", "validation_failed", "must be male", "gender"));
+    EXPECT_TRUE(HasError(r, 422, "usr_bad_1", "validation_failed", "must be male, female or other", "gender"));
     EXPECT_TRUE(HasError(r, 422, "usr_bad_1", "validation_failed", "Field required", "lastName"));
     EXPECT_EQ(r.json.at("notifications").at("usr_bad_1").at("errors").as_array().size(), 5u) << describe(r);
     // `value` carries what was sent.

@@ -31,7 +31,7 @@ TEST_P(Validation, MessagesForEveryRule) {
     expect_user_error(user("username", "ab"), "username", "String should have at least 3 characters");
     expect_user_error(user("username", json::string(std::string(51, 'x'))), "username", "String should have at most 50 characters");
     expect_user_error(user("email", "no-at-sign.example.com"), "email", "Bad email address format");
-    expect_user_error(user("gender", "Male"), "gender", "must be male");   // YAML flow syntax ends it at the comma
+    expect_user_error(user("gender", "Male"), "gender", "must be male, female or other");
     expect_user_error(user("isAccountOwner", "true"), "isAccountOwner", "Input should be a valid boolean");
     expect_user_error(user("isAccountOwner", 1), "isAccountOwner", "Input should be a valid boolean");
     expect_user_error(user("netWorth", -1), "netWorth", "Input should be greater than or equal to 0");
