@@ -20,7 +20,6 @@ TEST_P(ClientText, NulInABodyStringIs422NamingTheField) {
     u["lastName"] = kText;
     HttpResponse r = post("/api/user", u);
     EXPECT_TRUE(HasError(r, 422, "usr_nul", "validation_failed", kNul, "lastName")) << describe(r);
-    EXPECT_EQ(data(r), nullptr);
     // The FK (an ObjectId field) and the enum too, each named.
     u["lastName"] = "Smith";
     u["accountId"] = account + std::string(1, '\0');

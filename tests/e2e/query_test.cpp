@@ -216,7 +216,8 @@ TEST_P(Query, QuotedFilterValuesKeepCommasAndColons) {
     odd["lastName"] = "Say \"hi\": now";
     create("user", odd);
     // Raw in the URL (the comma and quotes as they are) and percent-encoded: the same.
-    EXPECT_EQ(names("filter=lastName:\"Lee, Jr\",city:Paris"), V{"leejr"});
+    EXPECT_EQ(names("filter=lastName:\"Lee,%20Jr\",city:Paris"), V{"leejr"});
+    EXPECT_EQ(names("filter=lastName:\"Lee,+Jr\",city:Paris"), V{"leejr"});
     EXPECT_EQ(names("filter=" + url_encode("lastName:\"Lee, Jr\",city:Paris")), V{"leejr"});
     EXPECT_EQ(names("filter=lastName:%22Lee%2C%20Jr%22"), V{"leejr"});
     EXPECT_EQ(names("filter=" + url_encode("lastName:\"Lee, Jr\"") + "&full_match"), V{"leejr"});

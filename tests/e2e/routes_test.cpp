@@ -242,9 +242,9 @@ TEST_P(Routes, UrlIdsAreLowerCasedOnEveryMethod) {
 TEST_P(Routes, HeadAnswersLikeGetWithoutABody) {
     const std::string account = create_account();
     create_user(account, "jsmith");
-    for (const std::string target : {"/api/user?pageSize=5", "/api/user/" + std::string("nope"), "/api/account/" + account,
-                                     "/api/metadata", "/api/health", "/api/db/report", "/api/db/init",
-                                     "/api/nowhere", "/api/user?page=0"}) {
+    for (const std::string& target :
+         std::vector<std::string>{"/api/user?pageSize=5", "/api/user/nope", "/api/account/" + account, "/api/metadata",
+                                  "/api/health", "/api/db/report", "/api/db/init", "/api/nowhere", "/api/user?page=0"}) {
         HttpResponse g = get(target);
         HttpResponse h = request("HEAD", target);
         EXPECT_EQ(h.status, g.status) << target;
