@@ -229,14 +229,12 @@ struct FilterClause {
     std::string value;                   // quotes removed, escapes resolved
 };
 
-bool is_quote(char c) { return c == '"' || c == '\''; }
-
-// Reads the quoted value that starts at text[pos] (a quote character) and returns the
-// position just after its closing quote, or npos when it has none. Inside the quotes a
-// backslash escapes the quote character and the backslash itself; any other backslash
-// is kept as written, so `"C:\temp"` needs no doubling.
+// Reads the double-quoted value that starts at text[pos] (a `"`) and returns the position
+// just after its closing quote, or npos when it has none. Inside the quotes a backslash
+// escapes `"` and the backslash itself; any other backslash is kept as written, so
+// `"C:\temp"` needs no doubling.
 size_t read_quoted(std::string_view text, size_t pos, std::string& out) {
-    const char quote = text[pos];
+    const char quote = '"';
     for (size_t i = pos + 1; i < text.size(); ++i) {
         const char c = text[i];
         if (c == '\\' && i + 1 < text.size() && (text[i + 1] == quote || text[i + 1] == '\\')) {
@@ -250,10 +248,20 @@ size_t read_quoted(std::string_view text, size_t pos, std::string& out) {
     return std::string_view::npos;
 }
 
+// The end of a value written in single quotes, REFERENCE §5.3's other quoting: the text
+// from `pos` to the next comma, when it is `'...'`; npos otherwise. Such a value may hold
+// colons but not commas, and an apostrophe elsewhere is an ordinary character (`O'Brien`,
+// `'; DROP TABLE`), which is why single quotes do not get the comma-proof rule of `"`.
+size_t single_quoted_end(std::string_view text, size_t pos) {
+    if (pos >= text.size() || text[pos] != '\'') return std::string_view::npos;
+    const size_t end = std::min(text.find(',', pos), text.size());
+    return end - pos >= 2 && text[end - 1] == '\'' ? end : std::string_view::npos;
+}
+
 // Splits `filter` into its conditions. Conditions are separated by commas, except inside
-// a quoted value: a value that begins with `"` (or `'`, as REFERENCE §5.3 allowed) runs
-// to its closing quote and may hold commas and colons. An unquoted value ends at the next
-// comma and may hold colons after an operator (`dateTime:gte:2025-01-01T10:00:00Z`).
+// a double-quoted value (DECISIONS §2.25): a value that begins with `"` runs to its closing
+// quote and may hold commas and colons. Any other value ends at the next comma and may hold
+// colons after an operator (`dateTime:gte:2025-01-01T10:00:00Z`) or inside single quotes.
 // Empty conditions are skipped. Throws ApiError(400) naming the malformed condition.
 std::vector<FilterClause> split_filter(std::string_view text) {
     std::vector<FilterClause> clauses;
@@ -273,7 +281,7 @@ std::vector<FilterClause> split_filter(std::string_view text) {
         clause.name = text.substr(start, name_end - start);
         pos = name_end + 1;
         // An operator segment is there when an unquoted segment ends at a colon.
-        if (pos < text.size() && !is_quote(text[pos])) {
+        if (pos < text.size() && text[pos] != '"' && single_quoted_end(text, pos) == std::string_view::npos) {
             const size_t seg_end = text.find_first_of(":,", pos);
             if (seg_end != std::string_view::npos && text[seg_end] == ':') {
                 clause.op = text.substr(pos, seg_end - pos);
@@ -281,7 +289,7 @@ std::vector<FilterClause> split_filter(std::string_view text) {
             }
         }
         size_t end;
-        if (pos < text.size() && is_quote(text[pos])) {
+        if (pos < text.size() && text[pos] == '"') {
             const size_t after = read_quoted(text, pos, clause.value);
             if (after == std::string_view::npos)
                 throw ApiError::bad_request("Missing closing quote in filter condition " +
@@ -293,6 +301,9 @@ std::vector<FilterClause> split_filter(std::string_view text) {
                     "Invalid filter format. Text after the closing quote in " +
                     std::string(text.substr(start, (next == std::string_view::npos ? text.size() : next) - start)));
             }
+        } else if (const size_t quoted_end = single_quoted_end(text, pos); quoted_end != std::string_view::npos) {
+            end = quoted_end;
+            clause.value = std::string(text.substr(pos + 1, end - pos - 2));
         } else {
             end = std::min(text.find(',', pos), text.size());
             clause.value = std::string(text.substr(pos, end - pos));

@@ -390,7 +390,14 @@ TEST_P(Decisions, Decision2_12_SqlLookingValuesAreData) {
     HttpResponse r = get("/api/account?filter=name:" + url_encode(evil));
     ASSERT_EQ(r.status, 200) << describe(r);
     EXPECT_EQ(list_ids(r), std::vector<std::string>{account});
-    HttpResponse r2 = get("/api/user?full_match&filter=lastName:" + url_encode("\"" + std::string(u["lastName"].as_string()) + "\""));
+    // A double-quoted filter value escapes its own quotes (DECISIONS §2.25).
+    std::string quoted = "\"";
+    for (char c : std::string(u["lastName"].as_string())) {
+        if (c == '"' || c == '\\') quoted += '\\';
+        quoted += c;
+    }
+    quoted += '"';
+    HttpResponse r2 = get("/api/user?full_match&filter=lastName:" + url_encode(quoted));
     ASSERT_EQ(r2.status, 200) << describe(r2);
     EXPECT_EQ(list_ids(r2), std::vector<std::string>{id});
     HttpResponse r3 = get("/api/user?filter=username:" + url_encode("x' OR '1'='1"));

@@ -301,11 +301,22 @@ TEST(QueryFilter, QuotedValuesKeepCommas) {
 }
 
 TEST(QueryFilter, EscapesInsideQuotes) {
-    RequestParams p = parse("User", {{"filter", R"(lastName:"say \"hi\": a\\b",firstName:'it\'s, \q')"}});
+    RequestParams p = parse("User", {{"filter", R"(lastName:"say \"hi\": a\\b",firstName:"C:\temp, \q")"}});
     ASSERT_EQ(p.query.filters.size(), 2u);
     EXPECT_EQ(p.query.filters[0].value, R"(say "hi": a\b)");
     // Other backslashes stay as written.
-    EXPECT_EQ(p.query.filters[1].value, R"(it's, \q)");
+    EXPECT_EQ(p.query.filters[1].value, R"(C:\temp, \q)");
+}
+
+// Single quotes keep REFERENCE §5.3's meaning (colons, no commas); an apostrophe is
+// otherwise an ordinary character.
+TEST(QueryFilter, ApostrophesAreOrdinaryCharacters) {
+    RequestParams p = parse("User", {{"filter", "lastName:'; DROP TABLE x,firstName:O'Brien,city:'a:b'"}});
+    ASSERT_EQ(p.query.filters.size(), 3u);
+    EXPECT_EQ(p.query.filters[0].value, "'; DROP TABLE x");
+    EXPECT_EQ(p.query.filters[1].value, "O'Brien");
+    EXPECT_EQ(p.query.filters[2].value, "a:b");
+    EXPECT_EQ(message_of("User", {{"filter", "lastName:'Lee, Jr'"}}), "Invalid filter format. Use field:value instead of  Jr'");
 }
 
 TEST(QueryFilter, UnquotedValuesStillSplitAtCommas) {
