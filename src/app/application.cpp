@@ -133,10 +133,10 @@ public:
 void init_logging() {
     auto logger = spdlog::stderr_color_mt("events");
     logger->set_pattern(kTextPattern);
-    // Access lines share the sink (one ordered stream on stderr) but not the format.
-    auto access = std::make_shared<spdlog::logger>("access", logger->sinks().begin(), logger->sinks().end());
+    // Access lines go to stderr too, through a sink of their own: a formatter belongs to
+    // a sink, and the two formats differ in JSON mode.
+    auto access = spdlog::stderr_color_mt("access");
     access->set_pattern(kTextPattern);
-    spdlog::register_logger(access);
     spdlog::set_default_logger(std::move(logger));
 }
 
