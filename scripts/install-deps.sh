@@ -10,6 +10,8 @@ PACKAGES=(
   libfmt-dev libspdlog-dev libcli11-dev libgtest-dev
   libutf8proc-dev
   postgresql-15 wrk
+  prometheus-cpp-dev curl
+  python3 python3-venv nodejs npm chromium
 )
 
 missing=()

@@ -105,7 +105,10 @@ std::string route_label(const Route& r, const RouteMatch& m) {
 ApiRouter::ApiRouter(const Config& config, DocumentService& service) : config_(config), service_(service) {
     if (config_.docs) {
         const std::string dir = config_.swagger_ui_dir.empty() ? EVENTS_SWAGGER_UI_DIR : config_.swagger_ui_dir;
-        swagger_ui_ = StaticFiles::load(dir, {".js", ".css", ".png", ".html"});
+        // What the page of GET /docs loads, and Swagger UI's OAuth2 redirect page.
+        swagger_ui_ = StaticFiles::load(dir, {"swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-standalone-preset.js",
+                                              "oauth2-redirect.html", "oauth2-redirect.js", "favicon-32x32.png",
+                                              "favicon-16x16.png"});
         if (swagger_ui_.empty())
             spdlog::warn("Swagger UI not found in '{}': GET /docs answers 404 (scripts/install-swagger-ui.sh)", dir);
     }

@@ -191,8 +191,8 @@ json::object shared_parameters() {
                             "(case-insensitive unless case_sensitive) instead of a substring.");
     p["no_consistency"] = query("no_consistency", json::object{{"type", "boolean"}, {"default", false}},
                                 "true|false|1|0|yes|no. Skip the read-time validation of documents (config `validation`).");
-    p["count"] = query("count", json::object{{"type", "string"}, {"enum", json::array{"exact", "none"}}, {"default", "exact"}},
-                       "exact: pagination.total is the exact number of matching documents; none: the total is not "
+    p["count"] = query("count", json::object{{"type", "string"}, {"enum", json::array{"exact", "none"}}},
+                       "exact (when absent): pagination.total is the exact number of matching documents; none: the total is not "
                        "computed (faster on large tables).");
     return p;
 }

@@ -25,18 +25,15 @@ std::string content_type_for(const std::string& name) {
     return "application/octet-stream";
 }
 
-StaticFiles StaticFiles::load(const std::string& dir, const std::vector<std::string>& extensions) {
+StaticFiles StaticFiles::load(const std::string& dir, const std::vector<std::string>& names) {
     StaticFiles out;
     out.dir_ = dir;
     std::error_code ec;
     if (dir.empty() || !fs::is_directory(dir, ec)) return out;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-        if (!entry.is_regular_file(ec)) continue;
-        const std::string name = entry.path().filename().string();
-        bool wanted = false;
-        for (const auto& ext : extensions) wanted = wanted || ends_with(name, ext);
-        if (!wanted) continue;
-        std::ifstream in(entry.path(), std::ios::binary);
+    for (const auto& name : names) {
+        const fs::path path = fs::path(dir) / name;
+        if (!fs::is_regular_file(path, ec)) continue;
+        std::ifstream in(path, std::ios::binary);
         std::ostringstream body;
         body << in.rdbuf();
         if (in.bad()) continue;

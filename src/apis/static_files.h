@@ -18,10 +18,10 @@ public:
     };
 
     StaticFiles() = default;
-    // Reads every regular file of `dir` whose name ends in one of `extensions` (".js",
-    // ".css", ...). A missing or unreadable directory gives an empty set (GET /docs then
-    // says what to install); `dir` is kept for that message.
-    static StaticFiles load(const std::string& dir, const std::vector<std::string>& extensions);
+    // Reads the regular files `names` of `dir` (those that exist). A missing or
+    // unreadable directory gives an empty set (GET /docs then says what to install);
+    // `dir` is kept for that message.
+    static StaticFiles load(const std::string& dir, const std::vector<std::string>& names);
 
     const File* find(const std::string& name) const;
     // File names, sorted.
