@@ -22,12 +22,6 @@ namespace events {
 
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
-
 bool valid_utf8(std::string_view s) {
     size_t i = 0;
     while (i < s.size()) {
@@ -70,10 +64,15 @@ std::string method_label(const std::string& m) {
     return "OTHER";
 }
 
-// Matches `seg` against a path template; fills `m` on success.
-bool match_path(const std::string& path_template, const std::vector<std::string>& seg, const Schema& schema,
+bool iequals_lower(std::string_view s, std::string_view lower_literal) {
+    return s.size() == lower_literal.size() &&
+           std::equal(s.begin(), s.end(), lower_literal.begin(),
+                      [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+}
+
+// Matches `seg` against the segments of a path template; fills `m` on success.
+bool match_path(const std::vector<std::string>& parts, const std::vector<std::string>& seg, const Schema& schema,
                 RouteMatch& m) {
-    const std::vector<std::string> parts = segments_of(path_template);
     if (parts.size() != seg.size()) return false;
     RouteMatch out;
     for (size_t i = 0; i < parts.size(); ++i) {
@@ -85,7 +84,7 @@ bool match_path(const std::string& path_template, const std::vector<std::string>
             out.id = seg[i];   // the service lower-cases ids (stored ids are lower case)
         } else if (p == "{file}") {
             out.file = seg[i];
-        } else if (lower(seg[i]) != p) {
+        } else if (!iequals_lower(seg[i], p)) {
             return false;
         }
     }
@@ -118,6 +117,7 @@ ApiRouter::ApiRouter(const Config& config, DocumentService& service) : config_(c
     add_metrics_routes(routes_, config_, metrics_);
     add_record_routes(routes_, service_, metrics_);
     openapi_json_ = to_json_text(openapi::build_openapi(config_, service_.schema(), routes_));
+    for (const Route& r : routes_) patterns_.push_back(segments_of(r.path));
 }
 
 ApiRouter::Dispatch ApiRouter::dispatch(const HttpRequest& req) {
@@ -131,9 +131,10 @@ ApiRouter::Dispatch ApiRouter::dispatch(const HttpRequest& req) {
 
         const std::vector<std::string> seg = segments_of(req.path);
         const Route* path_match = nullptr;   // a route with this path but another method (405)
-        for (const Route& route : routes_) {
+        for (size_t i = 0; i < routes_.size(); ++i) {
+            const Route& route = routes_[i];
             RouteMatch m;
-            if (!match_path(route.path, seg, service_.schema(), m)) continue;
+            if (!match_path(patterns_[i], seg, service_.schema(), m)) continue;
             if (route.method != req.method) {
                 if (!path_match) path_match = &route;
                 continue;
@@ -153,7 +154,7 @@ ApiRouter::Dispatch ApiRouter::dispatch(const HttpRequest& req) {
         }
         if (path_match) {
             RouteMatch m;
-            match_path(path_match->path, seg, service_.schema(), m);
+            match_path(segments_of(path_match->path), seg, service_.schema(), m);
             label = route_label(*path_match, m);
             throw method_not_allowed(req.method, req.path);
         }

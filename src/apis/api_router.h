@@ -13,6 +13,7 @@
 #include "http/message.h"
 
 #include <string>
+#include <vector>
 
 namespace events {
 
@@ -42,6 +43,7 @@ private:
     StaticFiles swagger_ui_;
     std::string openapi_json_;
     RouteTable routes_;
+    std::vector<std::vector<std::string>> patterns_;   // routes_[i].path split into segments, once
 };
 
 }  // namespace events

@@ -6,7 +6,8 @@ OPENAPI_SPEC_VALIDATOR_VERSION=0.9.0
 SCHEMATHESIS_VERSION=4.32.5
 
 ensure_python_tools() {
-  local venv="$1/cache/venv"
+  local venv
+  venv="$(cd "$1" && pwd)/cache/venv"
   PY_TOOLS="$venv/bin"
   if "$PY_TOOLS/python" -c "import importlib.metadata as m, sys
 sys.exit(m.version('schemathesis') != '$SCHEMATHESIS_VERSION' or m.version('openapi-spec-validator') != '$OPENAPI_SPEC_VALIDATOR_VERSION')" 2>/dev/null; then
