@@ -130,12 +130,14 @@ ApiRouter::Dispatch ApiRouter::dispatch(const HttpRequest& req) {
             throw ApiError::bad_request("Invalid UTF-8 in request URL");
 
         const std::vector<std::string> seg = segments_of(req.path);
+        // HEAD is answered by the GET route; the HTTP layer sends the headers only (RFC 9110 §9.3.2).
+        const std::string_view method = req.method == "HEAD" ? std::string_view("GET") : std::string_view(req.method);
         const Route* path_match = nullptr;   // a route with this path but another method (405)
         for (size_t i = 0; i < routes_.size(); ++i) {
             const Route& route = routes_[i];
             RouteMatch m;
             if (!match_path(patterns_[i], seg, service_.schema(), m)) continue;
-            if (route.method != req.method) {
+            if (route.method != method) {
                 if (!path_match) path_match = &route;
                 continue;
             }

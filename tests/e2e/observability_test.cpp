@@ -122,6 +122,16 @@ TEST_P(Observability, MetricsCountRequestsByRouteTemplateNeverByRawPath) {
     EXPECT_EQ(text.find("nothing-here"), std::string::npos);
 }
 
+TEST_P(Observability, HeadIsAnsweredByTheGetRouteAndCountedAsHead) {
+    const std::string id = create_account();
+    HttpResponse head = request("HEAD", "/api/account/" + id);
+    EXPECT_EQ(head.status, 200);
+    EXPECT_TRUE(head.body.empty());
+    EXPECT_EQ(request("HEAD", "/api/account/" + id + "/x").status, 404);
+    const std::string text = get("/metrics").body;
+    EXPECT_EQ(sample(text, R"(events_http_requests_total{method="HEAD",route="/api/account/{id}",status="200"})"), 1);
+}
+
 TEST_P(Observability, RequestIdIsEchoedOrGenerated) {
     HttpResponse mine = request("GET", "/api/account", "", {{"X-Request-Id", "trace-42.a"}});
     EXPECT_EQ(mine.header("x-request-id"), "trace-42.a");
