@@ -109,11 +109,13 @@ json::object input_schema(const Entity& e, bool patch) {
     json::object props;
     json::array required;
     props["id"] = json::object{
-        {"type", "string"},
-        {"description", "Optional on POST: trimmed and lower-cased; a new id is generated when absent or empty"}};
+        {"type", json::array{"string", "null"}},
+        {"description", "POST: trimmed and lower-cased; a new id is generated when absent, null or empty. "
+                        "PUT/PATCH: ignored (the id of the URL wins)"}};
     for (const Field& f : e.fields) {
         if (f.is_id()) continue;
-        props[f.name] = field_schema(f, true, false);
+        // An optional field may be sent as null (stored as null), like an absent one.
+        props[f.name] = field_schema(f, true, !f.required);
         if (!patch && f.required && !f.default_value && !f.auto_generate && !f.auto_update)
             required.emplace_back(f.name);
     }
@@ -189,8 +191,11 @@ json::object shared_parameters() {
     p["full_match"] = query("full_match", json::object{{"type", "boolean"}},
                             "When present (any value), `field:value` filters on text fields match the whole value "
                             "(case-insensitive unless case_sensitive) instead of a substring.");
-    p["no_consistency"] = query("no_consistency", json::object{{"type", "boolean"}, {"default", false}},
-                                "true|false|1|0|yes|no. Skip the read-time validation of documents (config `validation`).");
+    p["no_consistency"] = query("no_consistency",
+                                json::object{{"type", "string"},
+                                             {"enum", json::array{"true", "false", "1", "0", "yes", "no"}}},
+                                "Skip the read-time validation of documents (config `validation`). true|1|yes; "
+                                "any other value (case-insensitive) means false.");
     p["count"] = query("count", json::object{{"type", "string"}, {"enum", json::array{"exact", "none"}}},
                        "exact (when absent): pagination.total is the exact number of matching documents; none: the total is not "
                        "computed (faster on large tables).");

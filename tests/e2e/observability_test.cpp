@@ -64,10 +64,17 @@ TEST_P(Observability, OpenApiDescribesEveryEntityRouteWithItsParametersAndBodies
     EXPECT_EQ(account.at("properties").at("updatedAt").at("readOnly"), true);
     EXPECT_EQ(account.at("properties").at("enabled").at("default"), true);
     const json::value& user = schemas.at("UserInput").at("properties");
-    EXPECT_EQ(user.at("gender").at("enum"), (json::array{"male", "female", "other"}));
+    EXPECT_EQ(user.at("gender").at("enum"), (json::array{"male", "female", "other", nullptr}));
     EXPECT_FALSE(str(user.at("email").at("pattern")).empty());
     EXPECT_EQ(user.at("netWorth").at("maximum"), 10000000);
     EXPECT_FALSE(schemas.at("UserPatch").as_object().contains("required"));
+    // What the document allows, the server accepts: null for an optional field.
+    EXPECT_EQ(user.at("gender").at("type"), (json::array{"string", "null"}));
+    json::object body = user_body(create_account());
+    body["gender"] = nullptr;
+    body["netWorth"] = nullptr;
+    HttpResponse created = post("/api/user", body);
+    EXPECT_TRUE(IsSuccess(created, 201)) << describe(created);
     // Envelope, pagination and errors.
     EXPECT_EQ(schemas.at("AccountListEnvelope").at("properties").at("pagination").at("$ref"),
               "#/components/schemas/Pagination");

@@ -57,6 +57,11 @@ _entities:
     EXPECT_EQ(note.at("required"), json::array{"text"});
     EXPECT_EQ(note.at("properties").at("text").at("minLength"), 2);
     EXPECT_EQ(note.at("properties").at("due").at("format"), "date");
+    // Found by schemathesis (positive/negative data checks): optional fields accept null.
+    EXPECT_EQ(note.at("properties").at("due").at("type"), (json::array{"string", "null"}));
+    EXPECT_EQ(note.at("properties").at("text").at("type"), "string");
+    const json::value& tag = doc.at("components").at("schemas").at("TagInput").at("properties").at("label");
+    EXPECT_EQ(tag.at("enum"), (json::array{"a", "b", nullptr}));
     // The returned document: every field present; optional ones nullable.
     const json::value& doc_schema = doc.at("components").at("schemas").at("Note");
     EXPECT_EQ(doc_schema.at("required"), (json::array{"id", "text", "due"}));
