@@ -70,6 +70,15 @@ json::object field_schema(const Field& f, bool request, bool nullable) {
     }
     if (f.default_value) s["default"] = *f.default_value;
     if (!request) return s;
+    if (f.type == FieldType::Date || f.type == FieldType::Datetime) {
+        // What value_format.h parses: a date, optionally a time (naive = UTC) and an offset.
+        // `format` alone asserts nothing in JSON Schema 2020-12, so the pattern says it.
+        s["pattern"] = R"(^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$)";
+        std::string text = std::string(f.type == FieldType::Date ? "A date" : "A date and time (UTC when no offset)") +
+                           "; a number is read as Unix time in seconds";
+        if (const json::value* before = s.if_contains("description")) text = std::string(before->as_string()) + ". " + text;
+        s["description"] = text;
+    }
     if (f.min_length) s["minLength"] = *f.min_length;
     if (f.max_length) s["maxLength"] = *f.max_length;
     if (!f.pattern.empty()) s["pattern"] = f.pattern;

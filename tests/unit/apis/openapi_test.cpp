@@ -3,6 +3,7 @@
 #include "apis/openapi.h"
 
 #include <gtest/gtest.h>
+#include <re2/re2.h>
 
 #include <boost/json.hpp>
 
@@ -57,6 +58,12 @@ _entities:
     EXPECT_EQ(note.at("required"), json::array{"text"});
     EXPECT_EQ(note.at("properties").at("text").at("minLength"), 2);
     EXPECT_EQ(note.at("properties").at("due").at("format"), "date");
+    // Found by schemathesis: `format` asserts nothing, so "" looked valid; the pattern says what is read.
+    const std::string pattern(note.at("properties").at("due").at("pattern").as_string());
+    EXPECT_TRUE(RE2::PartialMatch("2025-06-01", pattern));
+    EXPECT_TRUE(RE2::PartialMatch("2025-06-01T19:00:00.5+02:00", pattern));
+    EXPECT_FALSE(RE2::PartialMatch("", pattern));
+    EXPECT_FALSE(RE2::PartialMatch("June 1", pattern));
     // Found by schemathesis (positive/negative data checks): optional fields accept null.
     EXPECT_EQ(note.at("properties").at("due").at("type"), (json::array{"string", "null"}));
     EXPECT_EQ(note.at("properties").at("text").at("type"), "string");
