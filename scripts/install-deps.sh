@@ -11,8 +11,10 @@ PACKAGES=(
   libutf8proc-dev
   postgresql-15 wrk
   prometheus-cpp-dev curl
-  python3 python3-venv nodejs npm chromium
+  python3 python3-venv nodejs chromium
 )
+# npm comes with some nodejs builds (NodeSource); Debian's npm package would conflict there.
+command -v npm >/dev/null || PACKAGES+=(npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
