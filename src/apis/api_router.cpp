@@ -53,7 +53,7 @@ std::string request_id_of(const HttpRequest& req) {
     const std::string& id = req.request_id;
     const bool usable = !id.empty() && id.size() <= 128 &&
                         std::all_of(id.begin(), id.end(), [](unsigned char c) { return c > 0x20 && c < 0x7F; });
-    return usable ? id : new_ulid();
+    return usable ? id : new_unordered_ulid();
 }
 
 // Metric labels take a fixed set of methods, so that invented methods cannot create series.

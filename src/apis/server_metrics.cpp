@@ -7,16 +7,39 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <atomic>
 #include <sstream>
+#include <unordered_map>
 
 namespace events {
 
 namespace {
 
 // Seconds; from 0.5 ms (a cached read) to 10 s (a write queued behind a long commit).
-prometheus::Histogram::BucketBoundaries latency_buckets() {
-    return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+const prometheus::Histogram::BucketBoundaries& latency_buckets() {
+    static const prometheus::Histogram::BucketBoundaries buckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                                 0.1,    0.25,  0.5,    1,     2.5,   5,    10};
+    return buckets;
 }
+
+struct RequestSeries {
+    prometheus::Counter* requests;
+    prometheus::Histogram* latency;
+    prometheus::Counter* bytes;
+};
+
+// Each thread remembers the series it has used: Family::Add builds the label map, hashes
+// it, takes the family's lock and constructs a metric (a bucket vector for histograms)
+// on every call, even for an existing series. Series are never removed, so the pointers
+// stay valid for the life of their ServerMetrics (`owner`).
+struct ThreadCache {
+    uint64_t owner = 0;
+    std::unordered_map<std::string, RequestSeries> requests;     // "route\nmethod\nstatus"
+    std::unordered_map<std::string, prometheus::Histogram*> storage;
+};
+
+thread_local ThreadCache t_cache;
+std::atomic<uint64_t> g_next_owner{1};
 
 }  // namespace
 
@@ -41,6 +64,12 @@ struct ServerMetrics::Impl {
     prometheus::Gauge& uptime = uptime_family.Add({});
     prometheus::Gauge& start_time = start_family.Add({});
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    const uint64_t owner = g_next_owner++;
+
+    ThreadCache& cache() {
+        if (t_cache.owner != owner) t_cache = ThreadCache{owner, {}, {}};
+        return t_cache;
+    }
 };
 
 ServerMetrics::ServerMetrics() : impl_(std::make_unique<Impl>()) {
@@ -51,14 +80,30 @@ ServerMetrics::~ServerMetrics() = default;
 
 void ServerMetrics::observe_request(std::string_view route, std::string_view method, int status, double seconds,
                                     size_t bytes) {
-    const std::string r(route), m(method);
-    impl_->requests.Add({{"route", r}, {"method", m}, {"status", std::to_string(status)}}).Increment();
-    impl_->latency.Add({{"route", r}, {"method", m}}, latency_buckets()).Observe(seconds);
-    impl_->bytes.Add({{"route", r}, {"method", m}}).Increment(static_cast<double>(bytes));
+    std::string key;
+    key.reserve(route.size() + method.size() + 6);
+    key.append(route).append(1, '\n').append(method).append(1, '\n').append(std::to_string(status));
+    auto& cache = impl_->cache().requests;
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+        const std::string r(route), m(method);
+        RequestSeries series{&impl_->requests.Add({{"route", r}, {"method", m}, {"status", std::to_string(status)}}),
+                             &impl_->latency.Add({{"route", r}, {"method", m}}, latency_buckets()),
+                             &impl_->bytes.Add({{"route", r}, {"method", m}})};
+        it = cache.emplace(std::move(key), series).first;
+    }
+    it->second.requests->Increment();
+    it->second.latency->Observe(seconds);
+    it->second.bytes->Increment(static_cast<double>(bytes));
 }
 
 void ServerMetrics::observe_storage(std::string_view operation, double seconds) {
-    impl_->storage.Add({{"operation", std::string(operation)}}, latency_buckets()).Observe(seconds);
+    auto& cache = impl_->cache().storage;
+    auto it = cache.find(std::string(operation));
+    if (it == cache.end())
+        it = cache.emplace(std::string(operation),
+                           &impl_->storage.Add({{"operation", std::string(operation)}}, latency_buckets())).first;
+    it->second->Observe(seconds);
 }
 
 std::string ServerMetrics::scrape() const {
