@@ -50,6 +50,10 @@ TEST_P(Observability, OpenApiDescribesEveryEntityRouteWithItsParametersAndBodies
     const json::object& components = doc.at("components").as_object();
     EXPECT_EQ(components.at("parameters").at("count").at("schema").at("enum"), (json::array{"exact", "none"}));
     EXPECT_EQ(components.at("parameters").at("pageSize").at("schema").at("maximum"), 1000);
+    // Found by schemathesis: `no_consistency=1` is accepted, so the type is its vocabulary, not boolean.
+    EXPECT_EQ(components.at("parameters").at("no_consistency").at("schema").at("enum"),
+              (json::array{"true", "false", "1", "0", "yes", "no"}));
+    EXPECT_EQ(get("/api/account?no_consistency=1").status, 200);
 
     // Bodies from the field definitions of schemas/events.yaml.
     const json::object& schemas = components.at("schemas").as_object();
