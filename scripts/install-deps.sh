@@ -10,7 +10,11 @@ PACKAGES=(
   libfmt-dev libspdlog-dev libcli11-dev libgtest-dev
   libutf8proc-dev
   postgresql-15 wrk
+  prometheus-cpp-dev curl
+  python3 python3-venv nodejs chromium
 )
+# npm comes with some nodejs builds (NodeSource); Debian's npm package would conflict there.
+command -v npm >/dev/null || PACKAGES+=(npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

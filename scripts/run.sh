@@ -7,4 +7,6 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
 cmake -S "$root" -B "$root/build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 ninja -C "$root/build" -j"$(nproc)" events
+# GET /docs serves npm swagger-ui-dist from build/cache (the API works without it).
+"$root/scripts/install-swagger-ui.sh" "$root/build" || echo "run.sh: swagger-ui-dist not installed; /docs answers 404" >&2
 exec "$root/build/events" serve "$@"

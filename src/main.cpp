@@ -19,7 +19,8 @@ Configuration, from lowest to highest precedence:
      project_name, database, db_uri, db_name, host, server_port, ui_port,
      validation, case_sensitive, cascade_delete, log_level, admin_token,
      schema_path, threads, write_threads, pool_size, body_limit, read_timeout_s,
-     idle_timeout_s, cors_origins
+     idle_timeout_s, cors_origins, log_format, openapi, docs, metrics,
+     metrics_auth, swagger_ui_dir
   3. environment variables: every key as EVENTS_<KEY in upper case>, e.g.
      EVENTS_DATABASE, EVENTS_DB_URI, EVENTS_DB_NAME, EVENTS_SERVER_PORT,
      EVENTS_LOG_LEVEL, EVENTS_ADMIN_TOKEN, EVENTS_CORS_ORIGINS
@@ -43,7 +44,7 @@ Examples:
 // Flag values; unset ones leave the config as the file and environment made it.
 struct Flags {
     std::string config_file;
-    std::optional<std::string> schema, host, database, db_uri, db_name, log_level;
+    std::optional<std::string> schema, host, database, db_uri, db_name, log_level, log_format;
     std::optional<int> port, threads;
     std::string transfer_file;
 };
@@ -67,6 +68,7 @@ void add_serve_options(CLI::App* app, Flags& f) {
     add_optional(app, "--port", f.port, "Listen port (default 5500; 0 picks a free port)");
     add_optional(app, "--host", f.host, "Listen address (default 127.0.0.1: this machine only; 0.0.0.0 listens on every interface)");
     add_optional(app, "--threads", f.threads, "Worker threads (default max(4, 2 x cores))");
+    add_optional(app, "--log-format", f.log_format, "text | json (one JSON object per log line)");
 }
 
 std::string lower(std::string s) {
@@ -86,6 +88,7 @@ events::Config build_config(const Flags& f) {
     if (f.db_uri) c.db_uri = *f.db_uri;
     if (f.db_name) c.db_name = *f.db_name;
     if (f.log_level) c.log_level = *f.log_level;
+    if (f.log_format) c.log_format = lower(*f.log_format);
     if (f.host) c.host = *f.host;
     if (f.port) c.server_port = *f.port;
     if (f.threads) c.threads = *f.threads;

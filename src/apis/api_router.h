@@ -1,24 +1,49 @@
-// Routes of REFERENCE §3 / DECISIONS: entity CRUD, metadata, health, db admin.
-// Thin: decode the request, call the DocumentService, encode the envelope.
+// Dispatches requests through the route table (apis/route.h) built from the route
+// groups (apis/route_groups.h), and around every request: the X-Request-Id (honoured
+// or generated, always echoed), the request metrics by route template and the access
+// log line (issue 13). The OpenAPI document is built from the same table at
+// construction.
 #pragma once
 
+#include "apis/route.h"
+#include "apis/server_metrics.h"
+#include "apis/static_files.h"
 #include "app/config.h"
 #include "core/document_service.h"
 #include "http/message.h"
+
+#include <string>
+#include <vector>
 
 namespace events {
 
 class ApiRouter {
 public:
+    // Builds the table and the OpenAPI document; loads the Swagger UI files from
+    // config.swagger_ui_dir (or the build's copy) when config.docs is on. Throws
+    // std::logic_error when a route has no OpenAPI description.
     ApiRouter(const Config& config, DocumentService& service);
     // Never throws: every failure becomes an envelope with the right status.
     HttpResponse handle(const HttpRequest& req);
 
+    const RouteTable& routes() const { return routes_; }
+    const std::string& openapi_json() const { return openapi_json_; }
+    ServerMetrics& metrics() { return metrics_; }
+
 private:
-    HttpResponse admin(const HttpRequest& req, const std::string& action);
+    struct Dispatch {
+        HttpResponse response;
+        std::string route;   // template with the entity filled in, "unmatched" when none
+    };
+    Dispatch dispatch(const HttpRequest& req);
 
     const Config& config_;
     DocumentService& service_;
+    ServerMetrics metrics_;
+    StaticFiles swagger_ui_;
+    std::string openapi_json_;
+    RouteTable routes_;
+    std::vector<std::vector<std::string>> patterns_;   // routes_[i].path split into segments, once
 };
 
 }  // namespace events

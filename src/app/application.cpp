@@ -4,7 +4,9 @@
 #include "app/transfer.h"
 #include "core/document_service.h"
 #include "http/server.h"
+#include "tools/json_text.h"
 
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -110,10 +112,46 @@ std::optional<Storage> open_for_transfer(const Config& config) {
 
 }  // namespace
 
+namespace {
+
+constexpr const char* kTextPattern = "%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v";
+
+// The spdlog flag %* : the message as the inside of a JSON string literal, so that
+// JSON log lines stay valid whatever a message contains.
+class JsonMessageFlag : public spdlog::custom_flag_formatter {
+public:
+    void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+        std::string quoted;
+        append_json_string(quoted, std::string_view(msg.payload.data(), msg.payload.size()));
+        dest.append(quoted.data() + 1, quoted.data() + quoted.size() - 1);
+    }
+    std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonMessageFlag>(); }
+};
+
+}  // namespace
+
 void init_logging() {
     auto logger = spdlog::stderr_color_mt("events");
-    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
+    logger->set_pattern(kTextPattern);
+    // Access lines go to stderr too, through a sink of their own: a formatter belongs to
+    // a sink, and the two formats differ in JSON mode.
+    auto access = spdlog::stderr_color_mt("access");
+    access->set_pattern(kTextPattern);
     spdlog::set_default_logger(std::move(logger));
+}
+
+void set_log_format(const std::string& format) {
+    auto access = spdlog::get("access");
+    if (lower(format) == "json") {
+        auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+        formatter->add_flag<JsonMessageFlag>('*').set_pattern(
+            R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","message":"%*"})");
+        spdlog::default_logger()->set_formatter(std::move(formatter));
+        if (access) access->set_pattern("%v");
+    } else if (lower(format) == "text") {
+        spdlog::default_logger()->set_pattern(kTextPattern);
+        if (access) access->set_pattern(kTextPattern);
+    }
 }
 
 void set_log_level(const std::string& level) {
@@ -164,6 +202,7 @@ std::unique_ptr<StorageDriver> open_storage(const Config& config, const Schema& 
 
 int serve(const Config& config) {
     set_log_level(config.log_level);
+    set_log_format(config.log_format);
 
     std::unique_ptr<Schema> schema;
     try {
@@ -207,11 +246,7 @@ int serve(const Config& config) {
     server_options.idle_timeout_s = config.idle_timeout_s;
     server_options.cors_origins = cors_origins_of(config);
 
-    HttpServer server(server_options, [&router](const HttpRequest& req) {
-        HttpResponse res = router.handle(req);
-        spdlog::debug("{} {} -> {}", req.method, req.path, res.status);
-        return res;
-    });
+    HttpServer server(server_options, [&router](const HttpRequest& req) { return router.handle(req); });
     try {
         server.start();
     } catch (const std::exception& e) {

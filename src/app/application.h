@@ -20,6 +20,10 @@ namespace events {
 void init_logging();
 // "debug", "info", "warning", ... (case-insensitive); unknown names leave the level as is.
 void set_log_level(const std::string& level);
+// "text" (the default) or "json": every log line one JSON object {"time" (UTC, ms),
+// "level", "message"}, and access lines (logger "access", apis/access_log.h) the
+// access record itself. Other values leave the format as is.
+void set_log_format(const std::string& format);
 
 // Worker threads when the config says 0: max(4, 2 x hardware threads).
 int default_thread_count();

@@ -97,13 +97,19 @@ const Key kKeys[] = {
     {"read_timeout_s", &Config::read_timeout_s},
     {"idle_timeout_s", &Config::idle_timeout_s},
     {"cors_origins", &Config::cors_origins},
+    {"log_format", &Config::log_format},
+    {"openapi", &Config::openapi},
+    {"docs", &Config::docs},
+    {"metrics", &Config::metrics},
+    {"metrics_auth", &Config::metrics_auth},
+    {"swagger_ui_dir", &Config::swagger_ui_dir},
 };
 
 // Values with a fixed vocabulary are stored in their canonical spelling.
 void set_string(Config& c, const Key& key, std::string value) {
     const std::string name = key.name;
     if (name == "database") value = normalize_database(value);
-    else if (name == "validation") value = lower(value);
+    else if (name == "validation" || name == "log_format") value = lower(value);
     c.*std::get<std::string Config::*>(key.member) = std::move(value);
 }
 
@@ -226,6 +232,9 @@ void Config::validate() const {
                     level == "error" || level == "critical" || level == "off",
                 "log_level must be one of trace, debug, info, warning, error, critical, off; got \"" + log_level +
                     "\"");
+    check_range(log_format == "text" || log_format == "json",
+                "log_format must be \"text\" or \"json\", got \"" + log_format + "\"");
+    check_range(!metrics_auth || !admin_token.empty(), "metrics_auth needs an admin_token");
     check_range(threads >= 0, "threads must be >= 0, got " + std::to_string(threads));
     check_range(write_threads > 0, "write_threads must be > 0, got " + std::to_string(write_threads));
     check_range(pool_size >= 0, "pool_size must be >= 0, got " + std::to_string(pool_size));

@@ -31,6 +31,13 @@ struct Config {
     int read_timeout_s = 30;                  // reading one request
     int idle_timeout_s = 60;                  // keep-alive idle
     std::string cors_origins;                 // extra allowed origins, comma-separated
+    // Observability and API description (issue 13, docs/OPERATIONS.md).
+    std::string log_format = "text";          // text | json (one JSON object per log line)
+    bool openapi = true;                      // GET /openapi.json
+    bool docs = true;                         // GET /docs (Swagger UI)
+    bool metrics = true;                      // GET /metrics
+    bool metrics_auth = false;                // /metrics requires Authorization: Bearer <admin_token>
+    std::string swagger_ui_dir;               // swagger-ui-dist files; empty: the build's copy
 
     // Loads a JSON config file (flat object); unknown keys are ignored with a log line.
     // Throws std::runtime_error naming the file and the bad key.

@@ -17,6 +17,24 @@ struct UlidState {
     std::mt19937_64 rng{std::random_device{}()};
 };
 
+// 128 bits -> 26 base32 characters (the first carries only 3 bits).
+std::string encode(const uint8_t (&bytes)[16]) {
+    std::string out(26, '0');
+    unsigned __int128 v = 0;
+    for (uint8_t b : bytes) v = (v << 8) | b;
+    for (int i = 25; i >= 0; --i) {
+        out[i] = kAlphabet[static_cast<int>(v & 31)];
+        v >>= 5;
+    }
+    return out;
+}
+
+uint64_t now_ms() {
+    return static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
+}
+
 UlidState& state() {
     static UlidState s;
     return s;
@@ -24,9 +42,7 @@ UlidState& state() {
 }  // namespace
 
 std::string new_ulid() {
-    const uint64_t ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                  std::chrono::system_clock::now().time_since_epoch())
-                                                  .count());
+    const uint64_t ms = now_ms();
     uint8_t bytes[16];
     {
         auto& s = state();
@@ -46,15 +62,18 @@ std::string new_ulid() {
         for (int i = 0; i < 6; ++i) bytes[i] = static_cast<uint8_t>(t >> (8 * (5 - i)));
         for (int i = 0; i < 10; ++i) bytes[6 + i] = s.random[i];
     }
-    // 128 bits -> 26 base32 characters (the first carries only 3 bits).
-    std::string out(26, '0');
-    unsigned __int128 v = 0;
-    for (uint8_t b : bytes) v = (v << 8) | b;
-    for (int i = 25; i >= 0; --i) {
-        out[i] = kAlphabet[static_cast<int>(v & 31)];
-        v >>= 5;
-    }
-    return out;
+    return encode(bytes);
+}
+
+std::string new_unordered_ulid() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    uint8_t bytes[16];
+    const uint64_t t = now_ms();
+    for (int i = 0; i < 6; ++i) bytes[i] = static_cast<uint8_t>(t >> (8 * (5 - i)));
+    const uint64_t a = rng(), b = rng();
+    for (int i = 0; i < 8; ++i) bytes[6 + i] = static_cast<uint8_t>(a >> (8 * i));
+    for (int i = 0; i < 2; ++i) bytes[14 + i] = static_cast<uint8_t>(b >> (8 * i));
+    return encode(bytes);
 }
 
 }  // namespace events

@@ -16,6 +16,7 @@ struct HttpRequest {
     std::vector<std::pair<std::string, std::string>> query;   // %-decoded, '+' as space, in URL order
     std::string body;
     std::string authorization;   // the Authorization header ("" when absent)
+    std::string request_id;      // the X-Request-Id header ("" when absent)
 };
 
 struct HttpResponse {

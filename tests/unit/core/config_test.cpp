@@ -252,6 +252,27 @@ TEST_F(ConfigTest, ValidateChecksRanges) {
     EXPECT_NO_THROW(ok.validate());
 }
 
+TEST_F(ConfigTest, ObservabilityKeys) {
+    Config c = Config::from_file(write(R"({"log_format": "JSON", "openapi": false, "docs": false, "metrics": true,
+        "metrics_auth": true, "admin_token": "tok", "swagger_ui_dir": "/opt/swagger"})"));
+    EXPECT_EQ(c.log_format, "json");
+    EXPECT_FALSE(c.openapi);
+    EXPECT_FALSE(c.docs);
+    EXPECT_TRUE(c.metrics);
+    EXPECT_TRUE(c.metrics_auth);
+    EXPECT_EQ(c.swagger_ui_dir, "/opt/swagger");
+    EXPECT_NO_THROW(c.validate());
+    Config d;
+    EXPECT_EQ(d.log_format, "text");
+    EXPECT_TRUE(d.openapi && d.docs && d.metrics);
+    EXPECT_FALSE(d.metrics_auth);
+    d.log_format = "xml";
+    EXPECT_NE(error_of([&] { d.validate(); }).find("log_format"), std::string::npos);
+    d.log_format = "text";
+    d.metrics_auth = true;   // a token is needed to protect /metrics
+    EXPECT_NE(error_of([&] { d.validate(); }).find("metrics_auth"), std::string::npos);
+}
+
 TEST_F(ConfigTest, RedactedJsonShowsEveryKeyWithSecretsMasked) {
     Config c;
     c.database = "postgresql";
@@ -261,9 +282,10 @@ TEST_F(ConfigTest, RedactedJsonShowsEveryKeyWithSecretsMasked) {
     for (const char* key : {"project_name", "database", "db_uri", "db_name", "host", "server_port", "ui_port",
                             "validation", "case_sensitive", "cascade_delete", "elasticsearch_strict_consistency",
                             "log_level", "admin_token", "schema_path", "threads", "write_threads", "pool_size", "body_limit",
-                            "read_timeout_s", "idle_timeout_s", "cors_origins"})
+                            "read_timeout_s", "idle_timeout_s", "cors_origins", "log_format", "openapi", "docs",
+                            "metrics", "metrics_auth", "swagger_ui_dir"})
         EXPECT_TRUE(o.contains(key)) << key;
-    EXPECT_EQ(o.size(), 21u);
+    EXPECT_EQ(o.size(), 27u);
     EXPECT_EQ(o.at("db_uri"), "postgresql://events:***@db.example:5432/events");
     EXPECT_EQ(o.at("admin_token"), "***");
     EXPECT_EQ(o.at("server_port"), 5500);

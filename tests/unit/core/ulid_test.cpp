@@ -25,5 +25,18 @@ TEST(Ulid, SuccessiveIdsAreUniqueAndStrictlyIncreasing) {
     }
 }
 
+TEST(Ulid, UnorderedIdsAreUniqueAndCarryTheTime) {
+    std::set<std::string> seen;
+    const std::string before = new_ulid();
+    for (int i = 0; i < 10000; ++i) {
+        const std::string id = new_unordered_ulid();
+        ASSERT_EQ(id.size(), 26u);
+        for (char c : id) ASSERT_NE(std::string("0123456789abcdefghjkmnpqrstvwxyz").find(c), std::string::npos) << id;
+        EXPECT_TRUE(seen.insert(id).second);
+        // The first 10 characters are the millisecond time, as in new_ulid().
+        EXPECT_GE(id.substr(0, 10), before.substr(0, 10));
+    }
+}
+
 }  // namespace
 }  // namespace events

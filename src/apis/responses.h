@@ -1,0 +1,38 @@
+// Small helpers shared by the route groups: building responses and reading bodies.
+#pragma once
+
+#include "core/list_query.h"
+#include "core/notifications.h"
+#include "http/message.h"
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace events {
+
+// A response whose body is `body` as given (JSON text unless `content_type` says otherwise).
+HttpResponse text_response(int status, std::string body, std::string content_type = "application/json");
+// `body` printed with tools/json_text.h (numbers without exponents).
+HttpResponse json_response(int status, const boost::json::value& body);
+// The error envelope of `e` (REFERENCE §4) with its status.
+HttpResponse error_response(const ApiError& e, const Notifications& notes);
+// Admin answers keep the plain {"status", "message"} shape of REFERENCE §12.
+HttpResponse plain_status(int status, std::string_view state, std::string_view message);
+
+// The `pagination` object of a list (docs/API.md "Envelope"): page, pageSize, total,
+// totalPages = ceil(total / pageSize), 0 when total is 0.
+boost::json::object pagination_of(const RequestParams& p, int64_t total);
+
+// A request body that must be a JSON object. Throws ApiError(400) "Malformed JSON body: ..."
+// or "Request body must be a JSON object" (docs/API.md "Routes").
+boost::json::value parse_object_body(const std::string& text);
+
+// "Unknown route: <path>" (404) and "Method <M> not allowed on <path>" (405).
+ApiError unknown_route(const std::string& path);
+ApiError method_not_allowed(const std::string& method, const std::string& path);
+
+}  // namespace events
