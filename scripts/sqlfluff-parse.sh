@@ -67,15 +67,64 @@ for path in paths:
     open(os.path.join(out_dir, os.path.basename(path)), "w", encoding="utf-8").write("".join(out))
 PY
 
+# Each golden statement must come out as exactly one statement closed by its own `;`:
+# T-SQL lets statements run together without `;`, so a stray clause (`LIMIT ? OFFSET ?`,
+# `NULLS LAST`) would otherwise parse as a second, implicit EXEC statement.
+check_tree() {
+  "$VENV/bin/python" -c '
+import json, sys
+def pairs(value):
+    if isinstance(value, dict):
+        return list(value.items())
+    if isinstance(value, list):
+        return [kv for item in value for kv in item.items()]
+    return []
+problems = []
+def ends_with_terminator(value):
+    # A statement that carries its own `;` inside (IF ... ROLLBACK;).
+    items = [kv for kv in pairs(value) if kv[0] not in ("whitespace", "newline", "comment", "inline_comment")]
+    if not items:
+        return False
+    k, v = items[-1]
+    return k == "statement_terminator" or ends_with_terminator(v)
+def walk(kind, value, path):
+    if kind == "unparsable":
+        problems.append("unparsable section at %s" % path)
+    if kind == "execute_script_statement":
+        problems.append("a clause parsed as an implicit EXEC statement at %s" % path)
+    if kind in ("file", "batch"):
+        open_statement = False
+        for k, v in pairs(value):
+            if k == "statement":
+                if open_statement:
+                    problems.append("two statements without a terminator in %s" % path)
+                open_statement = not ends_with_terminator(v)
+            elif k == "statement_terminator":
+                open_statement = False
+        if open_statement:
+            problems.append("a statement without its terminator in %s" % path)
+    for k, v in pairs(value):
+        walk(k, v, path + "/" + k)
+for entry in json.load(sys.stdin):
+    for k, v in pairs(entry.get("segments") or {}):
+        walk(k, v, k)
+for p in problems[:20]:
+    print(p)
+sys.exit(1 if problems else 0)
+'
+}
+
 status=0
 count=0
 for f in "$work"/*.sql; do
   name=$(basename "$f")
   statements=$(grep -c ';$' "$f")
   count=$((count + statements))
-  if ! out=$("$VENV/bin/sqlfluff" parse --dialect tsql --nocolor "$f" 2>&1) || grep -qi "unparsable" <<<"$out"; then
+  if ! out=$("$VENV/bin/sqlfluff" parse --dialect tsql --nocolor "$f" 2>&1) || grep -qi "unparsable" <<<"$out" ||
+     ! tree=$("$VENV/bin/sqlfluff" parse --dialect tsql --format json "$f" 2>/dev/null | check_tree); then
     echo "FAILED: $name has statements sqlfluff cannot parse as T-SQL:" >&2
     grep -i -B2 -A3 "unparsable\|violation" <<<"$out" | head -60 >&2
+    [[ -n ${tree:-} ]] && echo "$tree" >&2
     status=1
   else
     echo "ok: $name ($statements statements)"

@@ -481,7 +481,7 @@ void MssqlConnection::query(const std::string& sql, const std::vector<SqlParam>&
                     SQL_DATE_STRUCT v{};
                     rc = SQLGetData(st.h, col, SQL_C_TYPE_DATE, &v, sizeof v, &ind);
                     if (succeeded(rc) && ind != SQL_NULL_DATA) {
-                        char buf[16];
+                        char buf[32];
                         std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", v.year, v.month, v.day);
                         cell.null = false;
                         cell.text = buf;
@@ -492,7 +492,7 @@ void MssqlConnection::query(const std::string& sql, const std::vector<SqlParam>&
                     SQL_TIMESTAMP_STRUCT v{};
                     rc = SQLGetData(st.h, col, SQL_C_TYPE_TIMESTAMP, &v, sizeof v, &ind);
                     if (succeeded(rc) && ind != SQL_NULL_DATA) {
-                        char buf[40];
+                        char buf[80];
                         // fraction is in nanoseconds; milliseconds are kept (never rounded up).
                         std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02u:%02u:%02u.%03u", v.year, v.month, v.day,
                                       v.hour, v.minute, v.second, static_cast<unsigned>(v.fraction / 1000000));

@@ -108,6 +108,8 @@ std::string MssqlDialect::contains_pattern(std::string_view value, bool) const {
 }
 
 std::string MssqlDialect::order_term(const std::string& expr, bool descending) const {
+    // The primary key is never NULL: a plain term keeps the clustered index's order usable.
+    if (expr == quote("id")) return expr + (descending ? " DESC" : " ASC");
     // T-SQL has no NULLS LAST; NULLs sort first ascending, so a leading key puts them last.
     return "CASE WHEN " + expr + " IS NULL THEN 1 ELSE 0 END, " + expr + (descending ? " DESC" : " ASC");
 }
