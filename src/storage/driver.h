@@ -149,7 +149,7 @@ public:
     virtual bool ping() = 0;
 };
 
-// Creates the driver named by `backend` ("sqlite", "postgresql"); throws
+// Creates the driver named by `backend` ("sqlite", "postgresql", "sqlserver"); throws
 // std::invalid_argument for an unknown or unsupported backend.
 std::unique_ptr<StorageDriver> make_driver(std::string_view backend, const Schema& schema,
                                            const DriverOptions& options);

@@ -33,8 +33,10 @@ public:
     std::string quote(std::string_view identifier) const override;
     std::string placeholder(int n) const override;
     size_t max_identifier_length() const override { return 128; }   // sysname
-    // A request carries at most 2100 parameters; a margin for the driver's own.
-    size_t max_parameters() const override { return 2000; }
+    // A request carries at most 2100 parameters, and one INSERT ... VALUES at most 1000
+    // rows: 1000 parameters keep a multi-row insert within both, even for an entity
+    // without fields (one parameter per row).
+    size_t max_parameters() const override { return 1000; }
     std::string column_type(const Field& f) const override;
     std::string begin_write_sql() const override { return "BEGIN TRANSACTION"; }
     std::string add_column_keyword() const override { return "ADD"; }
