@@ -37,6 +37,10 @@ std::string comparison_form(std::string_view utf8, bool case_sensitive) {
     return std::string(reinterpret_cast<const char*>(mapped), static_cast<size_t>(n));
 }
 
+std::string comparison_form_id(bool case_sensitive) {
+    return std::string(case_sensitive ? "nfc" : "casefold+nfc") + " unicode " + utf8proc_unicode_version();
+}
+
 bool is_valid_utf8(std::string_view utf8) {
     if (is_ascii(utf8)) return true;
     auto* p = reinterpret_cast<const utf8proc_uint8_t*>(utf8.data());

@@ -30,6 +30,12 @@ struct InvalidUtf8 : std::invalid_argument {
 // before, DECISIONS §2.24).
 std::string comparison_form(std::string_view utf8, bool case_sensitive);
 
+// Names the form comparison_form(_, case_sensitive) computes, with the Unicode version
+// of the library's tables, e.g. "casefold+nfc unicode 15.0.0". A backend that stores
+// forms records this and recomputes them when it changes (a new case_sensitive, or
+// a library whose tables fold or compose differently).
+std::string comparison_form_id(bool case_sensitive);
+
 // True when `utf8` is valid UTF-8.
 bool is_valid_utf8(std::string_view utf8);
 

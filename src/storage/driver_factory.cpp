@@ -27,7 +27,7 @@ std::unique_ptr<StorageDriver> make_driver(std::string_view backend, const Schem
                                                                     options.pool_size));
     }
     if (name == "sqlserver" || name == "mssql") {
-        return std::make_unique<SqlDriver>(schema, options, std::make_unique<MssqlDialect>(schema, options.case_sensitive),
+        return std::make_unique<SqlDriver>(schema, options, std::make_unique<MssqlDialect>(schema),
                                            std::make_unique<MssqlPool>(MssqlTarget(options.uri, options.db_name),
                                                                        options.pool_size));
     }

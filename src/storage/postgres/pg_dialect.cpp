@@ -32,26 +32,16 @@ std::string PgDialect::column_type(const Field& f) const {
 }
 
 // ---- the matching rule ------------------------------------------------------------
-// Every lower() runs under the "C" collation (ASCII folding, as on SQLite), and
-// every comparison/sort key carries COLLATE "C" (byte order), so results do not
-// depend on the database's locale.
+// Form columns are `TEXT COLLATE "C"`; the explicit COLLATE keeps comparisons and
+// LIKE byte-wise even against an untyped parameter, and matches the column's own
+// collation so its indexes serve them.
 
-std::string PgDialect::text_key(const std::string& column, bool case_sensitive) const {
-    return case_sensitive ? column + " COLLATE \"C\"" : "lower(" + column + ") COLLATE \"C\"";
-}
+std::string PgDialect::text_key(const std::string& column) const { return column + " COLLATE \"C\""; }
 
-std::string PgDialect::text_param(const std::string& placeholder, bool case_sensitive) const {
-    return case_sensitive ? placeholder + "::text" : "lower(" + placeholder + "::text COLLATE \"C\")";
-}
+std::string PgDialect::text_param(const std::string& placeholder) const { return placeholder + "::text"; }
 
-std::string PgDialect::contains_expr(const std::string& column, const std::string& placeholder,
-                                     bool case_sensitive) const {
-    if (case_sensitive) return column + " COLLATE \"C\" LIKE " + placeholder + "::text ESCAPE '\\'";
-    return "lower(" + column + ") COLLATE \"C\" LIKE lower(" + placeholder + "::text COLLATE \"C\") ESCAPE '\\'";
-}
-
-std::string PgDialect::contains_pattern(std::string_view value, bool) const {
-    return like_substring(value);
+std::string PgDialect::contains_expr(const std::string& column, const std::string& placeholder) const {
+    return column + " COLLATE \"C\" LIKE " + placeholder + "::text ESCAPE '\\'";
 }
 
 // ---- values -------------------------------------------------------------------------
@@ -97,12 +87,6 @@ boost::json::value PgDialect::decode(const Field& f, const SqlRow& row, int col)
         }
         default: return boost::json::value(row.get_text(col));   // text, ids, DATE in ISO style
     }
-}
-
-// ---- indexes --------------------------------------------------------------------
-
-std::string PgDialect::index_key(const Field& f, bool case_sensitive) const {
-    return f.is_text() && !case_sensitive ? "lower(" + quote(f.name) + ")" : quote(f.name);
 }
 
 // ---- introspection: only this schema (current_schema(), normally `public`) ---------

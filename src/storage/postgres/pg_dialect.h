@@ -1,12 +1,12 @@
 // PostgreSQL spelling of the SQL layer: `$n` placeholders, native column types,
-// `lower(col) COLLATE "C"` for the case-insensitive matching rule (strings
-// compare and sort as their lower-cased bytes: `a_b` < `ab` < `Abc`), LIKE with
-// an explicit ESCAPE for substrings, and text-format values decoded into the
-// canonical form of core/value_format.h.
+// the comparison-form columns compared under COLLATE "C" (byte order, DECISIONS
+// §2.21: `a_b` < `ab` < `abc`), LIKE with an explicit ESCAPE for substrings of the
+// form (case-sensitive under "C"), and text-format values decoded into the canonical
+// form of core/value_format.h.
 //
-// Text columns are declared `COLLATE "C"`, so ids, enums and case-sensitive text
-// order by bytes whatever the database's locale, as on SQLite, and lower() folds
-// ASCII only, as SQLite's NOCASE does.
+// Text columns are declared `COLLATE "C"`, so ids, enums and forms order by bytes
+// whatever the database's locale, as on SQLite. No lower()/upper(): the database
+// never folds case; the forms arrive folded (core/comparison_form.h).
 #pragma once
 
 #include "storage/sql/sql_dialect.h"
@@ -21,15 +21,13 @@ public:
     size_t max_parameters() const override { return 65535; }        // the protocol's 16-bit count
     std::string column_type(const Field& f) const override;
 
-    std::string text_key(const std::string& column, bool case_sensitive) const override;
-    std::string text_param(const std::string& placeholder, bool case_sensitive) const override;
-    std::string contains_expr(const std::string& column, const std::string& placeholder,
-                              bool case_sensitive) const override;
-    std::string contains_pattern(std::string_view value, bool case_sensitive) const override;
+    std::string form_column_type() const override { return "TEXT COLLATE \"C\""; }
+    std::string text_key(const std::string& column) const override;
+    std::string text_param(const std::string& placeholder) const override;
+    std::string contains_expr(const std::string& column, const std::string& placeholder) const override;
+    std::string contains_pattern(std::string_view form) const override { return like_substring(form); }
 
     boost::json::value decode(const Field& f, const SqlRow& row, int col) const override;
-
-    std::string index_key(const Field& f, bool case_sensitive) const override;
 
     std::string table_exists_sql() const override;
     std::string list_columns_sql() const override;

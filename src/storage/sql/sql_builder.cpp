@@ -1,5 +1,9 @@
 #include "storage/sql/sql_builder.h"
 
+#include "core/comparison_form.h"
+#include "storage/sql/comparison_columns.h"
+#include "tools/short_hash.h"
+
 #include <fmt/format.h>
 
 #include <cstdint>
@@ -24,17 +28,11 @@ const char* comparison(FilterOp op) {
     return " = ";
 }
 
-// Deterministic short hash for shortening over-long index names.
-uint32_t fnv1a(std::string_view s) {
-    uint32_t h = 2166136261u;
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 16777619u;
-    }
-    return h;
-}
-
 }  // namespace
+
+size_t SqlBuilder::params_per_row(const Entity& e) {
+    return 1 + data_fields(e).size() + form_fields(e).size();
+}
 
 std::vector<const Field*> SqlBuilder::data_fields(const Entity& e) {
     std::vector<const Field*> out;
@@ -64,6 +62,7 @@ std::string SqlBuilder::create_table(const Entity& e, std::string_view table) co
         if (f->required) sql += " NOT NULL";
         if (std::string check = d_.column_constraint(*f); !check.empty()) sql += " " + check;
     }
+    for (const Field* f : form_fields(e)) sql += ", " + form_col(*f) + " " + d_.form_column_type(*f);
     for (const Field* f : e.foreign_keys) {
         sql += ", FOREIGN KEY (" + col(*f) + ") REFERENCES " + d_.quote(f->fk_target->name) + " (" + d_.quote("id") +
                ") ON DELETE " + on_delete_action(*f);
@@ -82,13 +81,25 @@ std::string SqlBuilder::add_column(const Entity& e, const Field& f) const {
     return sql;
 }
 
+std::string SqlBuilder::add_form_column(const Entity& e, const Field& f) const {
+    return "ALTER TABLE " + d_.quote(e.name) + " " + d_.add_column_keyword() + " " + form_col(f) + " " +
+           d_.form_column_type(f);
+}
+
+std::string SqlBuilder::form_column(const Field& f) const { return form_column_name(f, d_.max_identifier_length()); }
+
+std::string SqlBuilder::form_col(const Field& f) const { return d_.quote(form_column(f)); }
+
+std::string SqlBuilder::key_col(const Field& f) const { return has_form_column(f) ? form_col(f) : col(f); }
+
 std::string SqlBuilder::index_name(std::string_view prefix, const Entity& e, const std::vector<const Field*>& fields,
-                                   bool matching_rule_applies) const {
+                                   bool on_forms) const {
     std::string name = std::string(prefix) + "_" + e.name;
     for (const Field* f : fields) name += "_" + f->name;
-    // Case-sensitive text indexes differ from case-insensitive ones; a distinct
-    // name lets reconciliation replace one by the other when the config changes.
-    if (matching_rule_applies && case_sensitive_) name += "_cs";
+    // An index over comparison-form columns is named apart from the indexes over
+    // value columns that older versions created (ASCII-folding expressions, "_cs"
+    // when case-sensitive), so reconciliation replaces those. '$' is in no field name.
+    if (on_forms) name += "$form";
     const size_t max = d_.max_identifier_length();
     if (max > 12 && name.size() > max) name = name.substr(0, max - 9) + fmt::format("_{:08x}", fnv1a(name));
     return name;
@@ -97,7 +108,7 @@ std::string SqlBuilder::index_name(std::string_view prefix, const Entity& e, con
 std::vector<IndexSpec> SqlBuilder::indexes(const Entity& e) const {
     auto has_text = [](const std::vector<const Field*>& fs) {
         for (const Field* f : fs)
-            if (f->is_text()) return true;
+            if (has_form_column(*f)) return true;
         return false;
     };
     std::vector<IndexSpec> out;
@@ -114,22 +125,26 @@ bool SqlBuilder::is_managed_index_name(std::string_view name) {
 
 std::string SqlBuilder::create_index(const Entity& e, const IndexSpec& ix) const {
     std::vector<std::string> keys;
-    for (const Field* f : ix.fields) keys.push_back(d_.index_key(*f, case_sensitive_));
+    for (const Field* f : ix.fields) keys.push_back(key_col(*f));
     return d_.create_index_sql(ix.name, e.name, keys, ix.kind == IndexSpec::Kind::Unique);
 }
 
 SqlStatement SqlBuilder::duplicates(const Entity& e, const std::vector<const Field*>& fields, int64_t limit) const {
-    std::string keys, not_null;
+    std::string shown, keys, not_null;
     for (const Field* f : fields) {
         if (!keys.empty()) {
+            shown += ", ";
             keys += ", ";
             not_null += " AND ";
         }
-        keys += d_.index_key(*f, case_sensitive_);
-        not_null += col(*f) + " IS NOT NULL";
+        // A text field shows one of the stored values sharing the form (min: any one
+        // will do, and min() exists everywhere); other fields are their own key.
+        shown += has_form_column(*f) ? "min(" + col(*f) + ")" : col(*f);
+        keys += key_col(*f);
+        not_null += key_col(*f) + " IS NOT NULL";
     }
     SqlStatement st;
-    st.sql = "SELECT " + keys + ", count(*) FROM " + d_.quote(e.name) + " WHERE " + not_null + " GROUP BY " + keys +
+    st.sql = "SELECT " + shown + ", count(*) FROM " + d_.quote(e.name) + " WHERE " + not_null + " GROUP BY " + keys +
              " HAVING count(*) > 1 ORDER BY count(*) DESC";
     append_page(st, limit, 0);
     return st;
@@ -193,19 +208,21 @@ std::string SqlBuilder::condition(SqlStatement& st, const Entity& e, const Filte
         if (c.op == FilterOp::Ne) return column + " IS NOT NULL";
         return "1 = 0";
     }
-    if (f.is_text() && !f.is_id()) {
+    if (has_form_column(f)) {
+        // Compared as comparison forms, byte for byte (DECISIONS §2.23): the parameter
+        // gets the same function as the stored values.
+        const boost::json::string* s = c.value.if_string();
+        const std::string form = comparison_form(s ? std::string_view(*s) : std::string_view(), case_sensitive_);
+        const std::string form_column = form_col(f);
         if (c.op == FilterOp::Contains) {
-            const boost::json::string* s = c.value.if_string();
-            const std::string text = s ? std::string(*s) : std::string();
-            // The index narrows the rows; the pattern test below keeps the result exact.
+            // The index narrows the rows; the substring test below keeps the result exact.
             std::string candidates;
-            if (std::optional<SqlParam> search = d_.substring_index_param(f, text))
+            if (std::optional<SqlParam> search = d_.substring_index_param(f, form))
                 candidates = d_.substring_candidates(e, f, ph(st, std::move(*search)));
-            std::string test = d_.contains_expr(column, ph(st, d_.contains_pattern(text, case_sensitive_)), case_sensitive_);
+            std::string test = d_.contains_expr(form_column, ph(st, d_.contains_pattern(form)));
             return candidates.empty() ? test : "(" + candidates + " AND " + test + ")";
         }
-        return d_.text_key(column, case_sensitive_) + comparison(c.op) +
-               d_.text_param(ph(st, d_.bind(f, c.value)), case_sensitive_);
+        return d_.text_key(form_column) + comparison(c.op) + d_.text_param(ph(st, form));
     }
     // Enums, ids, numbers, booleans, dates: exact typed comparison.
     return column + comparison(c.op) + ph(st, d_.bind(f, c.value));
@@ -224,7 +241,7 @@ std::string SqlBuilder::order_by(const ListQuery& q) const {
     for (size_t i = 0; i < q.sort.size(); ++i) {
         const Field& f = *q.sort[i].field;
         if (i) out += ", ";
-        const std::string expr = (f.is_text() && !f.is_id()) ? d_.text_key(col(f), case_sensitive_) : col(f);
+        const std::string expr = has_form_column(f) ? d_.text_key(form_col(f)) : col(f);
         out += d_.order_term(expr, q.sort[i].descending);
     }
     return out;
@@ -326,6 +343,10 @@ SqlStatement SqlBuilder::insert(const Entity& e, const boost::json::object& doc)
         const boost::json::value* v = doc.if_contains(f->name);
         values += ", " + ph(st, v ? d_.bind(*f, *v) : SqlParam());
     }
+    for (const Field* f : form_fields(e)) {
+        cols += ", " + form_col(*f);
+        values += ", " + ph(st, form_param(doc.if_contains(f->name), case_sensitive_));
+    }
     st.sql = "INSERT INTO " + d_.quote(e.name) + " (" + cols + ") VALUES (" + values + ")";
     return st;
 }
@@ -333,10 +354,12 @@ SqlStatement SqlBuilder::insert(const Entity& e, const boost::json::object& doc)
 SqlStatement SqlBuilder::insert_rows(const Entity& e, const std::vector<boost::json::object>& docs, size_t first,
                                      size_t count) const {
     const std::vector<const Field*> fields = data_fields(e);
+    const std::vector<const Field*> forms = form_fields(e);
     SqlStatement st;
-    st.params.reserve(count * (fields.size() + 1));
+    st.params.reserve(count * params_per_row(e));
     st.sql = "INSERT INTO " + d_.quote(e.name) + " (" + d_.quote("id");
     for (const Field* f : fields) st.sql += ", " + col(*f);
+    for (const Field* f : forms) st.sql += ", " + form_col(*f);
     st.sql += ") VALUES ";
     for (size_t i = first; i < first + count; ++i) {
         const boost::json::object& doc = docs[i];
@@ -347,6 +370,7 @@ SqlStatement SqlBuilder::insert_rows(const Entity& e, const std::vector<boost::j
             const boost::json::value* v = doc.if_contains(f->name);
             st.sql += ", " + ph(st, v ? d_.bind(*f, *v) : SqlParam());
         }
+        for (const Field* f : forms) st.sql += ", " + ph(st, form_param(doc.if_contains(f->name), case_sensitive_));
         st.sql += ")";
     }
     return st;
@@ -362,9 +386,35 @@ SqlStatement SqlBuilder::update(const Entity& e, const boost::json::object& doc)
         const boost::json::value* v = doc.if_contains(f->name);
         st.sql += col(*f) + " = " + ph(st, v ? d_.bind(*f, *v) : SqlParam());
     }
+    for (const Field* f : form_fields(e))
+        st.sql += ", " + form_col(*f) + " = " + ph(st, form_param(doc.if_contains(f->name), case_sensitive_));
     if (first) st.sql += d_.quote("id") + " = " + d_.quote("id");   // an entity without fields
     const boost::json::value* id = doc.if_contains("id");
     append_where_id(st, (id && id->is_string()) ? SqlParam(std::string(id->get_string())) : SqlParam());
+    return st;
+}
+
+SqlStatement SqlBuilder::update_forms(const Entity& e, std::string_view id, const std::vector<SqlParam>& forms) const {
+    SqlStatement st;
+    st.sql = "UPDATE " + d_.quote(e.name) + " SET ";
+    const std::vector<const Field*> fields = form_fields(e);
+    for (size_t i = 0; i < fields.size(); ++i) {
+        if (i) st.sql += ", ";
+        st.sql += form_col(*fields[i]) + " = " + ph(st, i < forms.size() ? forms[i] : SqlParam());
+    }
+    append_where_id(st, SqlParam(std::string(id)));
+    return st;
+}
+
+SqlStatement SqlBuilder::count_stale_forms(const Entity& e) const {
+    SqlStatement st;
+    st.sql = "SELECT count(*) FROM " + d_.quote(e.name) + " WHERE ";
+    bool first = true;
+    for (const Field* f : form_fields(e)) {
+        if (!first) st.sql += " OR ";
+        first = false;
+        st.sql += "(" + col(*f) + " IS NOT NULL AND " + form_col(*f) + " IS NULL)";
+    }
     return st;
 }
 

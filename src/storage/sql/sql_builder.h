@@ -3,6 +3,11 @@
 // Identifiers come only from the schema; every value travels as a parameter.
 // The builder is stateless apart from the options that shape SQL (matching rule,
 // ON DELETE actions), so one instance serves all threads.
+//
+// Plain text fields are written twice: the value as sent, and its comparison form
+// (core/comparison_form.h) in the field's form column (comparison_columns.h), which
+// every filter, unique/declared index and sort of that field uses (DECISIONS §2.21,
+// §2.23). Reads select value columns only, so the forms never reach a response.
 #pragma once
 
 #include "core/list_query.h"
@@ -44,6 +49,10 @@ public:
     std::string create_table(const Entity& e, std::string_view table = {}) const;
     // A column added to an existing table: never NOT NULL, FK reference kept.
     std::string add_column(const Entity& e, const Field& f) const;
+    // The form column of text field `f` added to an existing table (NULL until filled).
+    std::string add_form_column(const Entity& e, const Field& f) const;
+    // Unquoted name of the form column of `f` for this dialect.
+    std::string form_column(const Field& f) const;
     // ON DELETE action the configuration wants for an FK field ("CASCADE", ...).
     std::string on_delete_action(const Field& fk) const;
     // Every index of `e` the schema asks for: uniques, declared indexes, FK columns.
@@ -51,8 +60,9 @@ public:
     std::string create_index(const Entity& e, const IndexSpec& ix) const;
     // True for names this driver creates (and may therefore drop).
     static bool is_managed_index_name(std::string_view name);
-    // Duplicate values that keep a unique index from being created: key columns,
-    // then count(*); NULLs excluded.
+    // Duplicate values that keep a unique index from being created: one stored value
+    // per field (for text, one of those sharing the comparison form), then count(*);
+    // NULLs excluded.
     SqlStatement duplicates(const Entity& e, const std::vector<const Field*>& fields, int64_t limit) const;
 
     // ---- reads ----------------------------------------------------------------
@@ -78,10 +88,20 @@ public:
     // ---- writes ---------------------------------------------------------------
     SqlStatement insert(const Entity& e, const boost::json::object& doc) const;
     // One multi-row INSERT of docs[first, first + count); the caller keeps
-    // count * (1 + data_fields(e).size()) within the dialect's max_parameters().
+    // count * params_per_row(e) within the dialect's max_parameters().
     SqlStatement insert_rows(const Entity& e, const std::vector<boost::json::object>& docs, size_t first,
                              size_t count) const;
     SqlStatement update(const Entity& e, const boost::json::object& doc) const;
+    // Parameters one row of insert_rows() binds: id, every data field, every form column.
+    static size_t params_per_row(const Entity& e);
+
+    // ---- comparison forms (the start-up reconciliation refills them; it reads the
+    // rows with list(), so paging is spelled in one place) ------------------------
+    // Sets the form columns of row `id` to `forms` (form_fields() order).
+    SqlStatement update_forms(const Entity& e, std::string_view id, const std::vector<SqlParam>& forms) const;
+    // Counts the rows whose value is set but whose form is not (written by a version
+    // without forms); only for an entity with form fields.
+    SqlStatement count_stale_forms(const Entity& e) const;
     SqlStatement remove(const Entity& e, std::string_view id) const;
     SqlStatement clear_where(const Entity& e, const Field& f, std::string_view value) const;
 
@@ -91,6 +111,9 @@ public:
 private:
     std::string ph(SqlStatement& st, SqlParam p) const;
     std::string col(const Field& f) const { return d_.quote(f.name); }
+    std::string form_col(const Field& f) const;   // quoted form column
+    // What indexes and uniques key on: the form column of a text field, else the value column.
+    std::string key_col(const Field& f) const;
     // " WHERE id = <id>" (the statements that address one document).
     void append_where_id(SqlStatement& st, SqlParam id) const;
     // " <limit/offset clause>", parameters bound in the order the dialect names them.
@@ -99,7 +122,7 @@ private:
     std::string condition(SqlStatement& st, const Entity& e, const FilterCondition& c) const;
     std::string order_by(const ListQuery& q) const;
     std::string index_name(std::string_view prefix, const Entity& e, const std::vector<const Field*>& fields,
-                           bool matching_rule_applies) const;
+                           bool on_forms) const;
 
     const SqlDialect& d_;
     bool case_sensitive_;

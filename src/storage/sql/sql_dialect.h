@@ -2,8 +2,8 @@
 //
 // The generic builder and driver (sql_builder.h, sql_driver.h) ask the dialect
 // for every piece of SQL whose spelling or semantics depends on the backend:
-// quoting, placeholders, column types, the case-insensitive matching rule
-// (DECISIONS §2.15, §2.21), NULL ordering, value encoding/decoding, index DDL,
+// quoting, placeholders, column types, byte-wise operations on the comparison-form
+// columns (DECISIONS §2.15, §2.21, §2.23), NULL ordering, value encoding/decoding, index DDL,
 // introspection and error classification. A new backend is a new dialect plus a
 // connection layer (sql_connection.h), never a branch in the generic code.
 #pragma once
@@ -70,18 +70,31 @@ public:
         return true;
     }
 
-    // ---- the matching rule ----------------------------------------------------
-    // Expression that compares/sorts a text column under the matching rule
-    // (`"c" COLLATE NOCASE`, `lower("c") COLLATE "C"`, ...). `column` is already quoted.
-    virtual std::string text_key(const std::string& column, bool case_sensitive) const = 0;
-    // Expression for a text parameter on the other side of a comparison with text_key().
-    virtual std::string text_param(const std::string& placeholder, bool case_sensitive) const = 0;
-    // Substring test of a text column against a parameter bound with contains_pattern().
-    virtual std::string contains_expr(const std::string& column, const std::string& placeholder,
-                                      bool case_sensitive) const = 0;
-    // The parameter text for contains_expr(): the user's value with every wildcard
-    // of the backend's pattern language escaped (never spliced into SQL).
-    virtual std::string contains_pattern(std::string_view value, bool case_sensitive) const = 0;
+    // ---- the matching rule (DECISIONS §2.21, §2.23) ---------------------------------
+    // Text compares, matches and sorts through its comparison form, which the shared
+    // layer computes (core/comparison_form.h) and stores in a form column beside the
+    // value (comparison_columns.h). The dialect only spells byte-wise operations on
+    // those columns; it never folds case itself.
+    //
+    // Column type of a form column: text that compares and sorts by its bytes (or, for
+    // a backend storing UTF-16, by code point, which orders UTF-8 text the same way).
+    virtual std::string form_column_type() const = 0;
+    // Form column type for the field `f`: a backend that can index only bounded text
+    // (SQL Server) sizes the form columns of indexed fields. The default: form_column_type().
+    virtual std::string form_column_type(const Field& f) const {
+        (void)f;
+        return form_column_type();
+    }
+    // Expression that compares/sorts the form column `column` (already quoted) byte-wise.
+    virtual std::string text_key(const std::string& column) const = 0;
+    // Expression for a form parameter on the other side of a comparison with text_key().
+    virtual std::string text_param(const std::string& placeholder) const = 0;
+    // Exact (byte-wise, case-sensitive) substring test of the form column `column`
+    // against a parameter bound with contains_pattern().
+    virtual std::string contains_expr(const std::string& column, const std::string& placeholder) const = 0;
+    // The parameter text for contains_expr(), given the form of the user's value: with
+    // every wildcard of the backend's pattern language escaped (never spliced into SQL).
+    virtual std::string contains_pattern(std::string_view form) const = 0;
     // `%value%` with `%`, `_` and `\` escaped, for `LIKE ... ESCAPE '\'`.
     static std::string like_substring(std::string_view value);
     // One ORDER BY term with NULLs last in both directions.
@@ -99,6 +112,7 @@ public:
     virtual std::string row_locator() const { return {}; }
     // Parameter for substring_candidates(), or nullopt when the backend keeps no
     // substring index usable for this field and value (the plain test is used).
+    // `value` is the comparison form of the user's value.
     virtual std::optional<SqlParam> substring_index_param(const Field& f, std::string_view value) const {
         (void)f;
         (void)value;
@@ -130,9 +144,7 @@ public:
     virtual void append_json(const Field& f, const SqlRow& row, int col, std::string& out) const;
 
     // ---- indexes --------------------------------------------------------------
-    // Key expression of `f` inside an index, following the matching rule. The same
-    // expression is usable in SELECT/GROUP BY (duplicate detection).
-    virtual std::string index_key(const Field& f, bool case_sensitive) const = 0;
+    // `keys` are quoted columns (a text field's form column, any other field's value column).
     virtual std::string create_index_sql(const std::string& index_name, const std::string& table,
                                          const std::vector<std::string>& keys, bool unique) const;
     virtual std::string drop_index_sql(const std::string& index_name, const std::string& table) const;

@@ -1,5 +1,7 @@
 #include "storage/sql/sql_driver.h"
 
+#include "storage/sql/comparison_columns.h"
+#include "storage/sql/form_reconcile.h"
 #include "storage/sql/sql_write_txn.h"
 #include "tools/json_text.h"
 
@@ -70,6 +72,9 @@ std::vector<std::string> SqlDriver::unique_fields_of(const Entity& e, const SqlF
     }
     std::vector<std::string> cols = f.columns;
     if (cols.size() == 1 && cols[0] == "id") return cols;
+    // A unique index keys on form columns: name their fields.
+    for (std::string& col : cols)
+        if (const Field* owner = field_of_form_column(e, col, dialect_->max_identifier_length())) col = owner->name;
     // Match the reported column set against the declared constraints.
     const std::set<std::string> reported(cols.begin(), cols.end());
     for (const auto& u : e.uniques) {
@@ -473,7 +478,8 @@ void SqlDriver::run_batch(const std::vector<PendingWrite*>& batch) {
 
 // ---- reconciliation -------------------------------------------------------------
 
-std::set<const Entity*> SqlDriver::create_schema_objects(SqlConnection& c, std::vector<const Entity*>* fk_mismatch) {
+std::set<const Entity*> SqlDriver::create_schema_objects(SqlConnection& c, std::vector<const Entity*>* fk_mismatch,
+                                                         std::set<const Entity*>* forms_added) {
     std::set<const Entity*> created;
     for (const Entity* e : schema_.parents_first()) {
         if (query_names(c, dialect_->table_exists_sql(), e->name).empty()) {
@@ -488,6 +494,12 @@ std::set<const Entity*> SqlDriver::create_schema_objects(SqlConnection& c, std::
                 spdlog::info("{}: adding column {}.{}", dialect_->name(), e->name, f->name);
                 c.exec(builder_.add_column(*e, *f));
             }
+        }
+        for (const Field* f : form_fields(*e)) {
+            if (existing.count(builder_.form_column(*f))) continue;
+            spdlog::info("{}: adding the comparison-form column of {}.{}", dialect_->name(), e->name, f->name);
+            c.exec(builder_.add_form_column(*e, *f));
+            if (forms_added) forms_added->insert(e);
         }
         if (!fk_mismatch || e->foreign_keys.empty()) continue;
         std::vector<std::pair<std::string, std::string>> actual;
@@ -573,7 +585,9 @@ void SqlDriver::open() {
     try {
         c.exec(dialect_->begin_write_sql());
         try {
-            const std::set<const Entity*> created = create_schema_objects(c, &fk_mismatch);
+            std::set<const Entity*> forms_added;
+            const std::set<const Entity*> created = create_schema_objects(c, &fk_mismatch, &forms_added);
+            reconcile_forms(c, builder_, schema_, created, forms_added);
             for (const Entity* e : schema_.parents_first()) reconcile_indexes(c, *e, created.count(e) > 0, problems);
             if (problems.empty())
                 for (const Entity* e : schema_.parents_first()) reconcile_extras(c, *e);
@@ -616,7 +630,7 @@ void SqlDriver::wipe() {
                 drop_extras(c, **it);
                 c.exec(dialect_->drop_table_sql((*it)->name));
             }
-            create_schema_objects(c, nullptr);
+            create_schema_objects(c, nullptr, nullptr);
             std::vector<std::string> problems;   // empty tables cannot hold duplicates
             for (const Entity* e : order) reconcile_indexes(c, *e, true, problems);
             for (const Entity* e : order) reconcile_extras(c, *e);

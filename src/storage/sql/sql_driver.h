@@ -97,8 +97,10 @@ private:
     // One attempt of list_rows() on `c`; with a data version, through page anchors.
     int64_t list_page(SqlConnection& c, const Entity& e, const ListQuery& q, std::optional<int64_t> version,
                       const SqlRowCallback& on_row) const;
-    // Returns the entities whose tables it had to create.
-    std::set<const Entity*> create_schema_objects(SqlConnection& c, std::vector<const Entity*>* fk_mismatch);
+    // Returns the entities whose tables it had to create; adds to `forms_added` (when
+    // given) the existing tables that got comparison-form columns.
+    std::set<const Entity*> create_schema_objects(SqlConnection& c, std::vector<const Entity*>* fk_mismatch,
+                                                  std::set<const Entity*>* forms_added);
     std::vector<std::string> unique_fields_of(const Entity& e, const SqlFailure& f) const;
 
     std::unique_ptr<SqlDialect> dialect_;

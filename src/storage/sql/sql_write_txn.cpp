@@ -41,7 +41,7 @@ void SqlWriteTxn::insert(const Entity& e, const Document& doc) {
 }
 
 void SqlWriteTxn::insert_many(const Entity& e, const std::vector<Document>& docs) {
-    const size_t params_per_row = 1 + SqlBuilder::data_fields(e).size();
+    const size_t params_per_row = SqlBuilder::params_per_row(e);
     const size_t rows_per_statement =
         std::clamp<size_t>(driver_.dialect().max_parameters() / params_per_row, 1, kMaxRowsPerInsert);
     for (size_t first = 0; first < docs.size(); first += rows_per_statement) {

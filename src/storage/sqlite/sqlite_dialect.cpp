@@ -21,26 +21,13 @@ std::string SqliteDialect::column_type(const Field& f) const {
     }
 }
 
-std::string SqliteDialect::text_key(const std::string& column, bool case_sensitive) const {
-    return case_sensitive ? column : column + " COLLATE NOCASE";
-}
-
-std::string SqliteDialect::text_param(const std::string& placeholder, bool) const { return placeholder; }
-
-std::string SqliteDialect::contains_expr(const std::string& column, const std::string& placeholder,
-                                         bool case_sensitive) const {
-    // LIKE folds ASCII case like NOCASE does; instr() is an exact substring test.
-    if (case_sensitive) return "instr(" + column + ", " + placeholder + ") > 0";
-    return column + " LIKE " + placeholder + " ESCAPE '\\'";
-}
-
-std::string SqliteDialect::contains_pattern(std::string_view value, bool case_sensitive) const {
-    if (case_sensitive) return std::string(value);
-    return like_substring(value);
+std::string SqliteDialect::contains_expr(const std::string& column, const std::string& placeholder) const {
+    // instr() is an exact substring test with nothing to escape; LIKE would fold ASCII case.
+    return "instr(" + column + ", " + placeholder + ") > 0";
 }
 
 std::optional<SqlParam> SqliteDialect::substring_index_param(const Field& f, std::string_view value) const {
-    std::optional<std::string> match = sqlite_text_index::match_expression(f, value);
+    std::optional<std::string> match = sqlite_text_index::match_expression(*this, f, value);
     if (!match) return std::nullopt;
     return SqlParam(std::move(*match));
 }
@@ -82,10 +69,6 @@ void SqliteDialect::append_json(const Field& f, const SqlRow& row, int col, std:
             if (row.is_null(col)) out += "null";
             else append_json_string(out, row.get_text(col));
     }
-}
-
-std::string SqliteDialect::index_key(const Field& f, bool case_sensitive) const {
-    return f.is_text() && !case_sensitive ? quote(f.name) + " COLLATE NOCASE" : quote(f.name);
 }
 
 std::string SqliteDialect::table_exists_sql() const {

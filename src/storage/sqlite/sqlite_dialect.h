@@ -1,7 +1,7 @@
-// SQLite spelling of the SQL layer: `?` placeholders, COLLATE NOCASE for the
-// case-insensitive matching rule (ASCII case folding, which orders strings as
-// their lower-cased bytes: `a_b` < `ab` < `Abc`), LIKE ... ESCAPE for substrings,
-// booleans as 0/1, JSON as text.
+// SQLite spelling of the SQL layer: `?` placeholders, the comparison-form columns
+// compared under the default BINARY collation (byte order, DECISIONS §2.21) and
+// searched with instr() (exact: LIKE would fold ASCII case a second time), booleans
+// as 0/1, JSON as text.
 #pragma once
 
 #include "storage/sql/sql_dialect.h"
@@ -18,11 +18,11 @@ public:
     // half-way with SQLITE_BUSY when it upgrades from read to write.
     std::string begin_write_sql() const override { return "BEGIN IMMEDIATE"; }
 
-    std::string text_key(const std::string& column, bool case_sensitive) const override;
-    std::string text_param(const std::string& placeholder, bool case_sensitive) const override;
-    std::string contains_expr(const std::string& column, const std::string& placeholder,
-                              bool case_sensitive) const override;
-    std::string contains_pattern(std::string_view value, bool case_sensitive) const override;
+    std::string form_column_type() const override { return "TEXT"; }   // BINARY collation
+    std::string text_key(const std::string& column) const override { return column; }
+    std::string text_param(const std::string& placeholder) const override { return placeholder; }
+    std::string contains_expr(const std::string& column, const std::string& placeholder) const override;
+    std::string contains_pattern(std::string_view form) const override { return std::string(form); }
 
     // Deep pages select rowids first; substring filters use the trigram index of
     // sqlite_text_index.h; unfiltered totals read sqlite_row_counts.h.
@@ -35,8 +35,6 @@ public:
     SqlParam bind_bool(bool b) const override { return int64_t{b ? 1 : 0}; }
     boost::json::value decode(const Field& f, const SqlRow& row, int col) const override;
     void append_json(const Field& f, const SqlRow& row, int col, std::string& out) const override;
-
-    std::string index_key(const Field& f, bool case_sensitive) const override;
 
     std::string table_exists_sql() const override;
     std::string list_columns_sql() const override;

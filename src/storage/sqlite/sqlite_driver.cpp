@@ -1,5 +1,6 @@
 #include "storage/sqlite/sqlite_driver.h"
 
+#include "storage/sql/comparison_columns.h"
 #include "storage/sqlite/sqlite_dialect.h"
 #include "storage/sqlite/sqlite_pool.h"
 #include "storage/sqlite/sqlite_row_counts.h"
@@ -28,6 +29,7 @@ void SqliteDriver::rebuild_table(SqlConnection& c, const Entity& e) {
     });
     std::unordered_set<std::string> known{"id"};
     for (const Field& f : e.fields) known.insert(f.name);
+    for (const Field* f : form_fields(e)) known.insert(form_column_name(*f, d.max_identifier_length()));
     std::string columns;
     for (const auto& [name, type] : old_columns) {
         if (!known.count(name)) c.exec("ALTER TABLE " + d.quote(temp) + " ADD COLUMN " + d.quote(name) + " " + type);
@@ -53,7 +55,7 @@ void SqliteDriver::reconcile_extras(SqlConnection& c, const Entity& e) {
     const SqlDialect& d = dialect();
     for (const std::string& sql : sqlite_row_counts::reconcile_statements(d, e)) c.exec(sql);
 
-    const std::vector<std::string> wanted = sqlite_text_index::create_statements(d, e, options_.case_sensitive);
+    const std::vector<std::string> wanted = sqlite_text_index::create_statements(d, e);
     std::vector<std::string> names = sqlite_text_index::trigger_names(e);
     names.insert(names.begin(), sqlite_text_index::table_name(e));
     std::vector<std::string> present;

@@ -1,5 +1,6 @@
 #include "storage/sqlite/sqlite_text_index.h"
 
+#include "storage/sql/comparison_columns.h"
 #include "tools/quoting.h"
 
 #include <algorithm>
@@ -25,7 +26,7 @@ std::vector<size_t> char_starts(std::string_view s) {
 }  // namespace
 
 bool covers(const Field& f) {
-    if (!f.is_text() || f.is_id()) return false;
+    if (!has_form_column(f)) return false;
     const boost::json::value* ui = f.metadata.if_contains("ui");
     if (ui && ui->is_object()) {
         const boost::json::value* display = ui->as_object().if_contains("display");
@@ -48,14 +49,14 @@ std::vector<std::string> trigger_names(const Entity& e) {
     return {t + "_ai", t + "_ad", t + "_au"};
 }
 
-std::vector<std::string> create_statements(const SqlDialect& d, const Entity& e, bool case_sensitive) {
+std::vector<std::string> create_statements(const SqlDialect& d, const Entity& e) {
     const std::vector<const Field*> fields = indexed_fields(e);
     if (fields.empty()) return {};
     const std::string fts = d.quote(table_name(e));
     const std::string table = d.quote(e.name);
     std::string columns, new_values, old_values, changed;
     for (const Field* f : fields) {
-        const std::string c = d.quote(f->name);
+        const std::string c = d.quote(form_column_name(*f, d.max_identifier_length()));
         if (!columns.empty()) {
             columns += ", ";
             new_values += ", ";
@@ -74,8 +75,7 @@ std::vector<std::string> create_statements(const SqlDialect& d, const Entity& e,
     const std::vector<std::string> triggers = trigger_names(e);
     return {
         "CREATE VIRTUAL TABLE " + fts + " USING fts5(" + columns + ", content=" + sql_string(e.name) +
-            ", content_rowid='rowid', tokenize='trigram case_sensitive " + (case_sensitive ? "1" : "0") +
-            "', detail=column)",
+            ", content_rowid='rowid', tokenize='trigram case_sensitive 1', detail=column)",
         "CREATE TRIGGER " + d.quote(triggers[0]) + " AFTER INSERT ON " + table + " BEGIN " + insert_new + "END",
         "CREATE TRIGGER " + d.quote(triggers[1]) + " AFTER DELETE ON " + table + " BEGIN " + delete_old + "END",
         // Only when an indexed column changed: most updates leave the text alone.
@@ -84,7 +84,7 @@ std::vector<std::string> create_statements(const SqlDialect& d, const Entity& e,
     };
 }
 
-std::optional<std::string> match_expression(const Field& f, std::string_view value) {
+std::optional<std::string> match_expression(const SqlDialect& d, const Field& f, std::string_view value) {
     const std::vector<size_t> starts = char_starts(value);
     if (!covers(f) || starts.size() < kMinChars) return std::nullopt;
     // Every trigram of the value must occur in the column; where they occur is left
@@ -100,7 +100,7 @@ std::optional<std::string> match_expression(const Field& f, std::string_view val
         if (!terms.empty()) terms += " AND ";
         terms += fts_string(t);
     }
-    return fts_string(f.name) + " : (" + terms + ")";
+    return fts_string(form_column_name(f, d.max_identifier_length())) + " : (" + terms + ")";
 }
 
 }  // namespace events::sqlite_text_index

@@ -1,12 +1,14 @@
 // The substring index of an SQLite table: an external-content FTS5 table with the
-// trigram tokenizer over the entity's plain text fields, kept in step with the
-// table by triggers (https://sqlite.org/fts5.html#external_content_tables).
+// case-sensitive trigram tokenizer over the comparison-form columns of the entity's
+// plain text fields (storage/sql/comparison_columns.h, DECISIONS §2.23), kept in step
+// with the table by triggers (https://sqlite.org/fts5.html#external_content_tables).
+// The forms arrive folded, so the tokenizer must not fold again.
 // It keeps which column holds a trigram but not where (detail=column): roughly half
 // the index to write on every insert, and a substring is looked up as "all of its
 // trigrams in that column".
 //
-// It only narrows a substring filter to candidate rows; the exact LIKE/instr test
-// still decides, so results never depend on how the tokenizer folds case. Fields
+// It only narrows a substring filter to candidate rows; the exact instr() test on the
+// form still decides. Fields
 // shown as secrets (ui.display: secret) are not indexed.
 #pragma once
 
@@ -32,11 +34,12 @@ std::vector<std::string> trigger_names(const Entity& e);
 
 // CREATE statements (virtual table, then its triggers), in that order; empty when
 // the entity has no indexed field. Compared verbatim with sqlite_master to detect
-// a changed field set or tokenizer.
-std::vector<std::string> create_statements(const SqlDialect& d, const Entity& e, bool case_sensitive);
+// a changed field set, column or tokenizer (an index over the value columns, as
+// written before the forms existed, is rebuilt).
+std::vector<std::string> create_statements(const SqlDialect& d, const Entity& e);
 
-// The MATCH expression finding `value` as a substring of column `f`, or nullopt
-// when `f` is not indexed or `value` is too short for trigrams.
-std::optional<std::string> match_expression(const Field& f, std::string_view value);
+// The MATCH expression finding `form` (a comparison form) as a substring of the form
+// column of `f`, or nullopt when `f` is not indexed or `form` is too short for trigrams.
+std::optional<std::string> match_expression(const SqlDialect& d, const Field& f, std::string_view form);
 
 }  // namespace events::sqlite_text_index

@@ -12,11 +12,13 @@ namespace events {
 
 namespace {
 
-// Longest key SQL Server indexes is 1700 bytes; 450 UTF-16 units (900 bytes) leave
-// room for a second column and match the primary key's clustered limit (900 bytes).
-constexpr int64_t kIndexedChars = 450;
+// Ids, FKs and enums: 450 UTF-16 units (900 bytes), the clustered primary key's limit.
+constexpr int64_t kKeyChars = 450;
 // NVARCHAR(n) takes n <= 4000; beyond that NVARCHAR(MAX).
 constexpr int64_t kMaxBoundedChars = 4000;
+// A nonclustered index key holds at most 1700 bytes: the form column of an indexed
+// field is VARCHAR(1700) (a longer form cannot be indexed; the write fails).
+constexpr int64_t kIndexedFormBytes = 1700;
 
 // Error numbers (sys.messages) the driver acts on.
 constexpr int kDuplicateKeyConstraint = 2627;   // PRIMARY KEY / UNIQUE constraint
@@ -31,8 +33,7 @@ bool contains(std::string_view text, std::string_view part) { return text.find(p
 
 }  // namespace
 
-MssqlDialect::MssqlDialect(const Schema& schema, bool case_sensitive)
-    : case_sensitive_(case_sensitive), service_cascaded_(foreign_keys_cascaded_by_service(schema)) {
+MssqlDialect::MssqlDialect(const Schema& schema) : service_cascaded_(foreign_keys_cascaded_by_service(schema)) {
     for (const auto& e : schema.entities()) {
         for (const auto& u : e->uniques) indexed_.insert(u.begin(), u.end());
         for (const auto& ix : e->indexes) indexed_.insert(ix.begin(), ix.end());
@@ -62,15 +63,21 @@ std::string MssqlDialect::column_type(const Field& f) const {
         case FieldType::Datetime: return "DATETIME2(3)";   // UTC, milliseconds
         case FieldType::Json:
         case FieldType::StringArray: return "NVARCHAR(MAX)";
-        case FieldType::ObjectId: return "NVARCHAR(" + std::to_string(kIndexedChars) + ") COLLATE " + kBinaryCollation;
+        case FieldType::ObjectId: return "NVARCHAR(" + std::to_string(kKeyChars) + ") COLLATE " + kBinaryCollation;
         case FieldType::String: break;
     }
-    if (f.is_enum()) return "NVARCHAR(" + std::to_string(kIndexedChars) + ") COLLATE " + kBinaryCollation;
-    // max_length counts characters; one may take two UTF-16 units.
-    int64_t chars = f.max_length ? std::max<int64_t>(1, *f.max_length * 2) : 0;
-    if (indexed_.count(&f)) chars = chars ? std::min(chars, kIndexedChars) : kIndexedChars;
-    const std::string size = chars > 0 && chars <= kMaxBoundedChars ? std::to_string(chars) : "MAX";
-    return "NVARCHAR(" + size + ") COLLATE " + (case_sensitive_ ? kBinaryCollation : kCaseInsensitiveCollation);
+    if (f.is_enum()) return "NVARCHAR(" + std::to_string(kKeyChars) + ") COLLATE " + kBinaryCollation;
+    // Text values are stored as sent and only read back (comparisons use the form
+    // column). max_length counts characters; one may take two UTF-16 units.
+    const int64_t units = f.max_length ? std::max<int64_t>(1, *f.max_length * 2) : 0;
+    return units > 0 && units <= kMaxBoundedChars ? "NVARCHAR(" + std::to_string(units) + ")" : "NVARCHAR(MAX)";
+}
+
+std::string MssqlDialect::form_column_type() const { return std::string("VARCHAR(MAX) COLLATE ") + kFormCollation; }
+
+std::string MssqlDialect::form_column_type(const Field& f) const {
+    if (!indexed_.count(&f)) return form_column_type();
+    return "VARCHAR(" + std::to_string(kIndexedFormBytes) + ") COLLATE " + kFormCollation;
 }
 
 std::string MssqlDialect::column_constraint(const Field& f) const {
@@ -82,25 +89,28 @@ std::string MssqlDialect::column_constraint(const Field& f) const {
 
 bool MssqlDialect::cascades_natively(const Field& fk) const { return !service_cascaded_.count(&fk); }
 
-// ---- the matching rule --------------------------------------------------------------
+// ---- the matching rule: byte-wise operations on the form columns ----------------------
 
-std::string MssqlDialect::text_key(const std::string& column, bool case_sensitive) const {
-    return (case_sensitive ? column : "LOWER(" + column + ")") + " COLLATE " + kBinaryCollation;
+std::string MssqlDialect::text_key(const std::string& column) const {
+    return column + " COLLATE " + kFormCollation;
 }
 
-std::string MssqlDialect::text_param(const std::string& placeholder, bool case_sensitive) const {
-    return case_sensitive ? placeholder : "LOWER(" + placeholder + ")";
+std::string MssqlDialect::text_param(const std::string& placeholder) const {
+    // NVARCHAR -> VARCHAR under the UTF-8 collation: lossless, and the comparison then
+    // runs in the column's own type and collation. (A CAST keeps its input's collation,
+    // so COLLATE comes first; the other order would convert through the database's
+    // default code page.)
+    return "CAST(" + placeholder + " COLLATE " + kFormCollation + " AS VARCHAR(MAX))";
 }
 
-std::string MssqlDialect::contains_expr(const std::string& column, const std::string& placeholder,
-                                        bool case_sensitive) const {
-    return text_key(column, case_sensitive) + " LIKE " + text_param(placeholder, case_sensitive) + " ESCAPE '\\'";
+std::string MssqlDialect::contains_expr(const std::string& column, const std::string& placeholder) const {
+    return text_key(column) + " LIKE " + text_param(placeholder) + " ESCAPE '\\'";
 }
 
-std::string MssqlDialect::contains_pattern(std::string_view value, bool) const {
+std::string MssqlDialect::contains_pattern(std::string_view form) const {
     // `[` opens a character class in T-SQL patterns; escaped like % and _.
     std::string out = "%";
-    for (char c : value) {
+    for (char c : form) {
         if (c == '%' || c == '_' || c == '[' || c == '\\') out += '\\';
         out += c;
     }
@@ -165,11 +175,6 @@ boost::json::value MssqlDialect::decode(const Field& f, const SqlRow& row, int c
 }
 
 // ---- indexes ------------------------------------------------------------------------
-
-std::string MssqlDialect::index_key(const Field& f, bool) const {
-    // No expression indexes in SQL Server: the column's declared collation carries the rule.
-    return quote(f.name);
-}
 
 std::string MssqlDialect::create_index_sql(const std::string& index_name, const std::string& table,
                                            const std::vector<std::string>& keys, bool unique) const {

@@ -6,12 +6,14 @@
 // part; SQL Server would otherwise treat NULLs as equal), and error numbers mapped
 // to the driver's failures.
 //
-// The matching rule never depends on the server's or database's default collation:
-// every column that takes part declares its own, and every comparison or sort key
-// carries an explicit binary collation (Latin1_General_100_BIN2: code-point order).
-// Text columns are declared Latin1_General_100_CI_AS_SC when case_sensitive is false
-// (so unique indexes on them are case-insensitive) and Latin1_General_100_BIN2 when it
-// is true; ids and enums are always binary. Filters and sort compare LOWER(col).
+// The matching rule (DECISIONS §2.21, §2.23) never depends on the server's or the
+// database's collation: text is compared through its comparison form, computed by the
+// shared layer and stored in a form column (comparison_columns.h) declared
+// `VARCHAR(...) COLLATE Latin1_General_100_BIN2_UTF8`: UTF-8 compared by code point,
+// i.e. byte for byte like the other backends (SQL Server 2019+). Form parameters
+// arrive as NVARCHAR and are converted to that collation before any comparison, so
+// the column side is never converted (and its index stays usable). The database never
+// folds case. Ids and enums are NVARCHAR under Latin1_General_100_BIN2.
 #pragma once
 
 #include "core/schema.h"
@@ -23,11 +25,10 @@ namespace events {
 
 class MssqlDialect : public SqlDialect {
 public:
-    // `schema` tells which string fields are indexed (their columns get a bounded
-    // NVARCHAR(n): SQL Server cannot index NVARCHAR(MAX)) and which relationships
-    // SQL Server cannot cascade (cascade_paths.h). `case_sensitive` picks the text
-    // columns' collation.
-    MssqlDialect(const Schema& schema, bool case_sensitive);
+    // `schema` tells which text fields are indexed (their form columns get a bounded
+    // VARCHAR: SQL Server cannot index VARCHAR(MAX)) and which relationships SQL
+    // Server cannot cascade (cascade_paths.h).
+    explicit MssqlDialect(const Schema& schema);
 
     std::string_view name() const override { return "sqlserver"; }
     std::string quote(std::string_view identifier) const override;
@@ -45,11 +46,12 @@ public:
     std::string no_action() const override { return "NO ACTION"; }
     bool cascades_natively(const Field& fk) const override;
 
-    std::string text_key(const std::string& column, bool case_sensitive) const override;
-    std::string text_param(const std::string& placeholder, bool case_sensitive) const override;
-    std::string contains_expr(const std::string& column, const std::string& placeholder,
-                              bool case_sensitive) const override;
-    std::string contains_pattern(std::string_view value, bool case_sensitive) const override;
+    std::string form_column_type() const override;
+    std::string form_column_type(const Field& f) const override;
+    std::string text_key(const std::string& column) const override;
+    std::string text_param(const std::string& placeholder) const override;
+    std::string contains_expr(const std::string& column, const std::string& placeholder) const override;
+    std::string contains_pattern(std::string_view form) const override;
     std::string order_term(const std::string& expr, bool descending) const override;
     std::string limit_offset(const std::string& limit_ph, const std::string& offset_ph) const override;
     bool offset_before_limit() const override { return true; }
@@ -57,7 +59,6 @@ public:
     SqlParam bind(const Field& f, const boost::json::value& v) const override;
     boost::json::value decode(const Field& f, const SqlRow& row, int col) const override;
 
-    std::string index_key(const Field& f, bool case_sensitive) const override;
     std::string create_index_sql(const std::string& index_name, const std::string& table,
                                  const std::vector<std::string>& keys, bool unique) const override;
     std::string drop_index_sql(const std::string& index_name, const std::string& table) const override;
@@ -69,13 +70,12 @@ public:
 
     SqlFailure classify(const SqlError& e) const override;
 
-    // The collation of every comparison and sort key.
+    // The collation of ids and enums (NVARCHAR, code-point order).
     static constexpr const char* kBinaryCollation = "Latin1_General_100_BIN2";
-    // The collation of text columns when case_sensitive is false.
-    static constexpr const char* kCaseInsensitiveCollation = "Latin1_General_100_CI_AS_SC";
+    // The collation of the form columns (VARCHAR holding UTF-8, code-point = byte order).
+    static constexpr const char* kFormCollation = "Latin1_General_100_BIN2_UTF8";
 
 private:
-    bool case_sensitive_;
     std::set<const Field*> indexed_;             // fields of a unique or declared index
     std::set<const Field*> service_cascaded_;    // cascade_paths.h
 };

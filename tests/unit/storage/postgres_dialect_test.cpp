@@ -31,25 +31,21 @@ Field field_of(FieldType t) {
 
 TEST(PostgresDialect, ContainsPatternEscapesEveryWildcard) {
     PgDialect d;
-    EXPECT_EQ(d.contains_pattern("50%_off\\x", false), "%50\\%\\_off\\\\x%");
-    EXPECT_EQ(d.contains_pattern("plain", true), "%plain%");
-    // The pattern travels as a parameter; the expression only names the placeholder.
-    const std::string expr = d.contains_expr("\"title\"", "$3", false);
-    EXPECT_NE(expr.find("LIKE lower($3::text"), std::string::npos) << expr;
-    EXPECT_NE(expr.find("ESCAPE '\\'"), std::string::npos) << expr;
+    EXPECT_EQ(d.contains_pattern("50%_off\\x"), "%50\\%\\_off\\\\x%");
+    EXPECT_EQ(d.contains_pattern("plain"), "%plain%");
+    // The pattern travels as a parameter; the expression only names the placeholder,
+    // and LIKE runs under "C" on the (already folded) form: no lower(), no ILIKE.
+    const std::string expr = d.contains_expr("\"title$cf\"", "$3");
+    EXPECT_EQ(expr, "\"title$cf\" COLLATE \"C\" LIKE $3::text ESCAPE '\\'");
 }
 
-TEST(PostgresDialect, MatchingRuleUsesLowerUnderByteCollation) {
+TEST(PostgresDialect, FormsCompareAsBytesWithoutFolding) {
+    // The comparison form arrives folded (core/comparison_form.h); PostgreSQL only
+    // compares its bytes: nothing may fold again (lower() would, ASCII-only, under "C").
     PgDialect d;
-    EXPECT_EQ(d.text_key("\"name\"", false), "lower(\"name\") COLLATE \"C\"");
-    EXPECT_EQ(d.text_key("\"name\"", true), "\"name\" COLLATE \"C\"");
-    EXPECT_EQ(d.text_param("$1", false), "lower($1::text COLLATE \"C\")");
-    Field name = field_of(FieldType::String);
-    name.name = "name";
-    EXPECT_EQ(d.index_key(name, false), "lower(\"name\")");
-    EXPECT_EQ(d.index_key(name, true), "\"name\"");
-    name.enum_values = {"a", "b"};   // enums match exactly
-    EXPECT_EQ(d.index_key(name, false), "\"name\"");
+    EXPECT_EQ(d.form_column_type(), "TEXT COLLATE \"C\"");
+    EXPECT_EQ(d.text_key("\"name$cf\""), "\"name$cf\" COLLATE \"C\"");
+    EXPECT_EQ(d.text_param("$1"), "$1::text");
     EXPECT_EQ(d.order_term("x", true), "x DESC NULLS LAST");
     EXPECT_EQ(d.order_term("x", false), "x ASC NULLS LAST");
 }

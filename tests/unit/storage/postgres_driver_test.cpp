@@ -381,7 +381,7 @@ TEST_F(PostgresDriver, WipeDropsOnlyThisSchemasTables) {
     EXPECT_EQ(column_texts(*raw,
                            "SELECT indexname FROM pg_indexes WHERE tablename = 'Owner' AND indexname LIKE 'ux%' "
                            "ORDER BY indexname"),
-              (std::vector<std::string>{"ux_Owner_a_b", "ux_Owner_name"}));
+              (std::vector<std::string>{"ux_Owner_a_b$form", "ux_Owner_name$form"}));
 }
 
 TEST_F(PostgresDriver, ReadersDoNotWaitForAnOpenWrite) {

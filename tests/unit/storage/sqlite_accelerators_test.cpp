@@ -2,6 +2,7 @@
 // and the kept row counts. Each must give exactly the answers of the plain query.
 #include "sqlite_test_support.h"
 
+#include "core/comparison_form.h"
 #include "storage/sql/page_anchors.h"
 
 #include <fmt/format.h>
@@ -78,14 +79,11 @@ protected:
         EXPECT_EQ(page.total, static_cast<int64_t>(page.docs.size())) << field << " ~ " << value;
         return ids_of(page.docs);
     }
-    // What the substring test answers without any index, computed in C++.
+    // What the substring test answers without any index, computed in C++ on the
+    // comparison forms (DECISIONS §2.23): this test is about the index agreeing with
+    // the exact test, so it may use the form's own definition.
     V expected_contains(const char* field, const std::string& needle, bool case_sensitive = false) {
-        auto fold = [&](std::string s) {
-            if (!case_sensitive)
-                for (char& c : s)
-                    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-            return s;
-        };
+        auto fold = [&](const std::string& s) { return comparison_form(s, case_sensitive); };
         V out;
         ListQuery all;
         all.sort.push_back({&person_->id_field(), false});
@@ -125,6 +123,9 @@ TEST_F(SqliteAccelerators, SubstringResultsEqualThePlainTest) {
     EXPECT_EQ(contains("nick", "a_b"), V{"04"});
     EXPECT_EQ(contains("name", "\"the\""), V{"03"});
     EXPECT_EQ(contains("name", "alice"), (V{"01", "02"}));
+    // Unicode case folding, not ASCII only: "CAFÉ" finds "café" (it did not before).
+    EXPECT_EQ(contains("name", "CAFÉ"), V{"07"});
+    EXPECT_EQ(contains("nick", "café"), V{"07"});
 }
 
 TEST_F(SqliteAccelerators, CaseSensitiveSubstringUsesAnExactIndex) {
@@ -143,11 +144,13 @@ TEST_F(SqliteAccelerators, IndexCoversPlainTextFieldsButNotSecretsOrEnums) {
     open();
     const auto sql = raw_query(path(), "SELECT sql FROM sqlite_master WHERE name='_fts_Person'");
     ASSERT_EQ(sql.size(), 1u);
-    EXPECT_NE(sql[0].find("\"name\", \"nick\", content='Person'"), std::string::npos) << sql[0];
+    // Over the comparison-form columns (the forms arrive folded: no folding tokenizer).
+    EXPECT_NE(sql[0].find("\"name$cf\", \"nick$cf\", content='Person'"), std::string::npos) << sql[0];
+    EXPECT_NE(sql[0].find("case_sensitive 1"), std::string::npos) << sql[0];
     EXPECT_EQ(sql[0].find("secret"), std::string::npos) << sql[0];
     EXPECT_EQ(sql[0].find("kind"), std::string::npos) << sql[0];
     seed();
-    // The secret field still filters (plain LIKE), it is just not indexed.
+    // The secret field still filters (exact test on its form), it is just not indexed.
     EXPECT_EQ(contains("secret", "hunter"), (V{"01", "02"}));
 }
 
@@ -164,12 +167,12 @@ TEST_F(SqliteAccelerators, IndexFollowsUpdatesAndDeletes) {
     EXPECT_EQ(contains("name", "alic"), V{"03"});
     EXPECT_EQ(contains("name", "carol"), V{"01"});
     // The index itself (not only the exact recheck) dropped the old text.
-    EXPECT_EQ(fts_rows_matching(R"("name" : ("ali" AND "lic" AND "ice"))"), 0u);
-    EXPECT_EQ(fts_rows_matching(R"("name" : ("car" AND "aro" AND "rol"))"), 1u);
+    EXPECT_EQ(fts_rows_matching(R"("name$cf" : ("ali" AND "lic" AND "ice"))"), 0u);
+    EXPECT_EQ(fts_rows_matching(R"("name$cf" : ("car" AND "aro" AND "rol"))"), 1u);
     // An update that leaves the text alone keeps the row findable.
     driver_->write([&](WriteTxn& t) { t.update(*person_, doc(R"({"id":"01","name":"Carol Smith","age":3})")); });
     EXPECT_EQ(contains("name", "carol"), V{"01"});
-    EXPECT_EQ(fts_rows_matching(R"("name" : ("car" AND "aro" AND "rol"))"), 1u);
+    EXPECT_EQ(fts_rows_matching(R"("name$cf" : ("car" AND "aro" AND "rol"))"), 1u);
 }
 
 TEST_F(SqliteAccelerators, ExistingTableIsBackFilledAndFieldChangesRebuild) {
@@ -180,7 +183,7 @@ TEST_F(SqliteAccelerators, ExistingTableIsBackFilledAndFieldChangesRebuild) {
     raw_query(path(), "DROP TABLE \"_fts_Person\"");
     open();
     EXPECT_EQ(contains("name", "alice"), (V{"01", "02"}));
-    EXPECT_EQ(fts_rows_matching(R"("name" : ("ali" AND "lic" AND "ice"))"), 2u);
+    EXPECT_EQ(fts_rows_matching(R"("name$cf" : ("ali" AND "lic" AND "ice"))"), 2u);
 
     open(kPeopleWithoutNick);
     const auto sql = raw_query(path(), "SELECT sql FROM sqlite_master WHERE name='_fts_Person'");
@@ -196,7 +199,7 @@ TEST_F(SqliteAccelerators, WipeRemovesAndRecreatesTheIndex) {
     seed();
     driver_->wipe();
     EXPECT_EQ(contains("name", "alice"), V{});
-    EXPECT_EQ(fts_rows_matching(R"("name" : ("ali" AND "lic" AND "ice"))"), 0u);
+    EXPECT_EQ(fts_rows_matching(R"("name$cf" : ("ali" AND "lic" AND "ice"))"), 0u);
     add(R"({"id":"01","name":"Alice"})");
     EXPECT_EQ(contains("name", "alice"), V{"01"});
 }

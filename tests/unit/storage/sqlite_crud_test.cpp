@@ -205,8 +205,8 @@ TEST(SqliteBundled, CreatesEveryTableOfTheSampleSchemaWithItsIndexes) {
     EXPECT_EQ(tables, (std::vector<std::string>{"Account", "Crawl", "Event", "Profile", "TagAffinity", "Url", "User",
                                                 "UserEvent"}));
     EXPECT_EQ(index_names(dir.file("events.db"), "User"),
-              (std::vector<std::string>{"fk_User_accountId", "ix_User_gender_lastName", "ix_User_lastName",
-                                        "ix_User_netWorth", "ux_User_email", "ux_User_username"}));
+              (std::vector<std::string>{"fk_User_accountId", "ix_User_gender_lastName$form", "ix_User_lastName$form",
+                                        "ix_User_netWorth", "ux_User_email$form", "ux_User_username$form"}));
     const std::string user_sql =
         raw_query(dir.file("events.db"), "SELECT sql FROM sqlite_master WHERE name='User'").at(0);
     EXPECT_NE(user_sql.find("\"id\" TEXT PRIMARY KEY"), std::string::npos) << user_sql;

@@ -51,7 +51,9 @@ _entities:
       email: {type: String}
       age: {type: Integer, required: true}
 )");
-    EXPECT_EQ(raw_query(path(), "SELECT name FROM pragma_table_info('Person')"), (V{"id", "name", "email", "age"}));
+    // The text fields have their comparison-form columns (comparison_columns.h).
+    EXPECT_EQ(raw_query(path(), "SELECT name FROM pragma_table_info('Person')"),
+              (V{"id", "name", "email", "name$cf", "email$cf", "age"}));
     auto got = driver_->get(person(), "p1");
     ASSERT_TRUE(got);
     EXPECT_EQ(text(*got), R"({"id":"p1","name":"Ann","email":"a@x.io","age":null})");
@@ -104,7 +106,8 @@ _entities:
     unique: [[email], [name, email]]
     indexes: [[name]]
 )");
-    EXPECT_EQ(index_names(path(), "Person"), (V{"ix_Person_name", "ux_Person_email", "ux_Person_name_email"}));
+    EXPECT_EQ(index_names(path(), "Person"),
+              (V{"ix_Person_name$form", "ux_Person_email$form", "ux_Person_name_email$form"}));
     raw_query(path(), "CREATE INDEX my_own_index ON \"Person\"(name)");
     reopen(R"(
 _entities:
@@ -114,39 +117,52 @@ _entities:
       email: {type: String}
     unique: [[name, email]]
 )");
-    EXPECT_EQ(index_names(path(), "Person"), (V{"my_own_index", "ux_Person_name_email"}));
+    EXPECT_EQ(index_names(path(), "Person"), (V{"my_own_index", "ux_Person_name_email$form"}));
     add(R"({"id":"p1","name":"A","email":"same"})");
     add(R"({"id":"p2","name":"B","email":"same"})");   // no longer unique on email alone
     EXPECT_EQ(driver_->entity_counts().at("Person"), boost::json::value(2));
 }
 
 TEST_F(SqliteReconcile, IndexesFollowTheMatchingRule) {
-    reopen(R"(
+    // Text uniques key on the comparison-form column, whose content follows
+    // case_sensitive; other fields key on their value column.
+    const char* yaml = R"(
 _entities:
   Person:
     fields:
       name: {type: String, required: true}
       age: {type: Integer}
     unique: [[name], [age]]
-)");
+)";
+    reopen(yaml);
     const auto sql = [&](const char* name) {
         return raw_query(path(), std::string("SELECT sql FROM sqlite_master WHERE name='") + name + "'").at(0);
     };
-    EXPECT_NE(sql("ux_Person_name").find("COLLATE NOCASE"), std::string::npos);
-    EXPECT_EQ(sql("ux_Person_age").find("COLLATE NOCASE"), std::string::npos);
+    EXPECT_NE(sql("ux_Person_name$form").find("(\"name$cf\")"), std::string::npos);
+    EXPECT_NE(sql("ux_Person_age").find("(\"age\")"), std::string::npos);
+    EXPECT_EQ(sql("ux_Person_name$form").find("NOCASE"), std::string::npos);
+    add(R"({"id":"p1","name":"\u00c9lodie"})");
+    EXPECT_EQ(raw_query(path(), "SELECT \"name$cf\" FROM \"Person\""), V{"\xC3\xA9lodie"});
+
     DriverOptions cs;
     cs.case_sensitive = true;
-    reopen(R"(
-_entities:
-  Person:
-    fields:
-      name: {type: String, required: true}
-      age: {type: Integer}
-    unique: [[name], [age]]
-)",
-           cs);
-    EXPECT_EQ(index_names(path(), "Person"), (V{"ux_Person_age", "ux_Person_name_cs"}));
-    EXPECT_EQ(sql("ux_Person_name_cs").find("COLLATE NOCASE"), std::string::npos);
+    reopen(yaml, cs);   // the forms are recomputed: NFC only
+    EXPECT_EQ(index_names(path(), "Person"), (V{"ux_Person_age", "ux_Person_name$form"}));
+    EXPECT_EQ(raw_query(path(), "SELECT \"name$cf\" FROM \"Person\""), V{"\xC3\x89lodie"});
+    add(R"({"id":"p2","name":"\u00e9LODIE"})");   // another value when case counts
+
+    // Back to case-insensitive: the two now share a form, and start-up refuses with
+    // the values, leaving the file as it was.
+    try {
+        reopen(yaml);
+        FAIL() << "expected a ReconcileError";
+    } catch (const ReconcileError& e) {
+        const std::string msg = e.what();
+        EXPECT_NE(msg.find("Person unique (name)"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("(2 documents)"), std::string::npos) << msg;
+    }
+    EXPECT_EQ(raw_query(path(), "SELECT \"name$cf\" FROM \"Person\" ORDER BY id"),
+              (V{"\xC3\x89lodie", "\xC3\xA9LODIE"}));
 }
 
 TEST_F(SqliteReconcile, ReopeningAnUnchangedSchemaKeepsEverything) {
@@ -265,7 +281,7 @@ _entities:
     EXPECT_EQ(raw_query(path(), "SELECT \"from\" || ':' || on_delete FROM pragma_foreign_key_list('Player') ORDER BY 1"),
               (V{"coachId:RESTRICT", "teamId:RESTRICT"}));
     EXPECT_EQ(raw_query(path(), "SELECT name || legacy FROM \"Player\""), V{"Annkept"});
-    EXPECT_EQ(index_names(path(), "Player"), (V{"fk_Player_coachId", "fk_Player_teamId", "ux_Player_name"}));
+    EXPECT_EQ(index_names(path(), "Player"), (V{"fk_Player_coachId", "fk_Player_teamId", "ux_Player_name$form"}));
     EXPECT_THROW(driver_->write([&](WriteTxn& t) { t.remove(*schemas_.back()->find("Team"), "t1"); }),
                  ForeignKeyViolation);
     EXPECT_EQ(raw_query(path(), "PRAGMA foreign_keys"), V{"0"});   // a fresh raw connection: off by default

@@ -34,7 +34,7 @@ TEST(SqlServerCascadePaths, SampleSchemaHasNoSecondPath) {
     // Account -> User -> Profile -> TagAffinity, User -> UserEvent <- Event, Url -> Crawl:
     // every table is reached from any other by at most one path.
     EXPECT_TRUE(foreign_keys_cascaded_by_service(schema).empty());
-    const MssqlDialect d(schema, false);
+    const MssqlDialect d(schema);
     for (const auto& e : schema.entities())
         for (const Field* fk : e->foreign_keys) EXPECT_TRUE(d.cascades_natively(*fk)) << e->name << "." << fk->name;
 }
@@ -74,7 +74,7 @@ TEST(SqlServerCascadePaths, DiamondAndSelfReferenceAreCascadedByTheService) {
     EXPECT_FALSE(service.count(schema.find("Site")->find_field("orgId")));
 
     // Declared NO ACTION in the DDL, and reported to the document service.
-    const MssqlDialect d(schema, false);
+    const MssqlDialect d(schema);
     const SqlBuilder b(d, false, true);
     EXPECT_EQ(b.on_delete_action(*member.find_field("siteId")), "NO ACTION");
     EXPECT_EQ(b.on_delete_action(*member.find_field("teamId")), "CASCADE");
@@ -146,7 +146,7 @@ TEST(SqlServerTarget, OdbcConnectionString) {
 
 TEST(SqlServerDialect, ClassifiesErrorNumbers) {
     const Schema schema = Schema::load_bundled();
-    const MssqlDialect d(schema, false);
+    const MssqlDialect d(schema);
     SqlFailure f = d.classify(SqlError(
         "[FreeTDS][SQL Server]Cannot insert duplicate key row in object 'dbo.User' with unique index "
         "'ux_User_username'. The duplicate key value is (jdoe).",
@@ -174,8 +174,8 @@ TEST(SqlServerDialect, ClassifiesErrorNumbers) {
 
 TEST(SqlServerDialect, LikePatternsEscapeEveryWildcard) {
     const Schema schema = Schema::load_bundled();
-    const MssqlDialect d(schema, false);
-    EXPECT_EQ(d.contains_pattern("50%_[a]\\b", false), "%50\\%\\_\\[a]\\\\b%");
+    const MssqlDialect d(schema);
+    EXPECT_EQ(d.contains_pattern("50%_[a]\\b"), "%50\\%\\_\\[a]\\\\b%");
     EXPECT_EQ(mssql_timestamp_to_canonical("2025-11-12 20:11:17.123"), "2025-11-12T20:11:17.123Z");
     EXPECT_EQ(mssql_timestamp_to_canonical("2025-11-12 20:11:17.1239999"), "2025-11-12T20:11:17.123Z");
     EXPECT_EQ(mssql_timestamp_to_canonical("2025-11-12 20:11:17"), "2025-11-12T20:11:17.000Z");
@@ -263,7 +263,7 @@ TEST(SqlServerClient, ConnectionRefusedIsAConnectionFailure) {
     } catch (const SqlError& e) {
         EXPECT_EQ(e.state, "08001") << e.what();
         const Schema schema = Schema::load_bundled();
-        EXPECT_EQ(MssqlDialect(schema, false).classify(e).kind, SqlFailure::Kind::ConnectionLost);
+        EXPECT_EQ(MssqlDialect(schema).classify(e).kind, SqlFailure::Kind::ConnectionLost);
         EXPECT_NE(std::string(e.what()).find(target.endpoint()), std::string::npos) << e.what();
     }
 }

@@ -9,6 +9,7 @@
 //     EVENTS_UPDATE_GOLDEN=1 build/unit_tests --gtest_filter='SqlServerGolden.*'
 // and review `git diff tests/golden/`.
 #include "core/schema.h"
+#include "storage/sql/comparison_columns.h"
 #include "storage/sql/sql_builder.h"
 #include "storage/sqlserver/mssql_connection.h"
 #include "storage/sqlserver/mssql_dialect.h"
@@ -83,11 +84,10 @@ class SqlServerGolden : public ::testing::Test {
 protected:
     SqlServerGolden()
         : schema_(Schema::load_bundled()),
-          ci_(schema_, false),
-          cs_(schema_, true),
-          builder_(ci_, false, true),
-          cs_builder_(cs_, true, true),
-          no_cascade_(ci_, false, false) {}
+          dialect_(schema_),
+          builder_(dialect_, false, true),
+          cs_builder_(dialect_, true, true),
+          no_cascade_(dialect_, false, false) {}
 
     const Entity& entity(const char* name) const { return *schema_.find(name); }
     const Field& field(const char* e, const char* f) const { return *entity(e).find_field(f); }
@@ -98,7 +98,7 @@ protected:
     }
 
     Schema schema_;
-    MssqlDialect ci_, cs_;
+    MssqlDialect dialect_;
     SqlBuilder builder_, cs_builder_, no_cascade_;
 };
 
@@ -130,8 +130,11 @@ TEST_F(SqlServerGolden, Ddl) {
     g.add("add a required column (never NOT NULL when added)", builder_.add_column(entity("User"), field("User", "lastName")));
     g.add("add a JSON array column", builder_.add_column(entity("Event"), field("Event", "tags")));
     g.add("add an FK column", builder_.add_column(entity("User"), field("User", "accountId")));
-    g.add("drop index", ci_.drop_index_sql("ux_User_username", "User"));
-    g.add("drop table", ci_.drop_table_sql("User"));
+    g.add("add the comparison-form column of a text field", builder_.add_form_column(entity("User"), field("User", "city")));
+    g.add("add the comparison-form column of an indexed text field",
+          builder_.add_form_column(entity("User"), field("User", "username")));
+    g.add("drop index", dialect_.drop_index_sql("ux_User_username$form", "User"));
+    g.add("drop table", dialect_.drop_table_sql("User"));
     g.check();
 }
 
@@ -162,8 +165,11 @@ TEST_F(SqlServerGolden, Crud) {
     g.add("count children", builder_.count_where(user, field("User", "accountId"), "acc1"));
     g.add("clear children's FK (SET NULL by the service)", builder_.clear_where(entity("Profile"), field("Profile", "userId"), "u1"));
     g.add("count all", builder_.count_all(user));
+    g.add("rows written without comparison forms (start-up)", builder_.count_stale_forms(user));
+    const std::vector<SqlParam> forms(form_fields(user).size(), SqlParam(std::string("jdoe")));
+    g.add("refill the comparison forms of one row (start-up)", builder_.update_forms(user, "01jd0000000000000000000000", forms));
     g.add("duplicates blocking a unique index", builder_.duplicates(user, {&field("User", "username")}, 20));
-    g.add("begin", ci_.begin_write_sql());
+    g.add("begin", dialect_.begin_write_sql());
     g.add("commit", "COMMIT");
     g.add("rollback", "ROLLBACK");
     g.add("rollback when a work left a transaction open", mssql_rollback_if_open_sql());
@@ -233,10 +239,10 @@ TEST_F(SqlServerGolden, SortAndPage) {
 
 TEST_F(SqlServerGolden, Catalogue) {
     Golden g("catalogue");
-    g.add("table exists", ci_.table_exists_sql(), {SqlParam(std::string("User"))});
-    g.add("columns of a table", ci_.list_columns_sql(), {SqlParam(std::string("User"))});
-    g.add("indexes of a table", ci_.list_indexes_sql(), {SqlParam(std::string("User"))});
-    g.add("foreign keys of a table", ci_.list_foreign_keys_sql(), {SqlParam(std::string("User"))});
+    g.add("table exists", dialect_.table_exists_sql(), {SqlParam(std::string("User"))});
+    g.add("columns of a table", dialect_.list_columns_sql(), {SqlParam(std::string("User"))});
+    g.add("indexes of a table", dialect_.list_indexes_sql(), {SqlParam(std::string("User"))});
+    g.add("foreign keys of a table", dialect_.list_foreign_keys_sql(), {SqlParam(std::string("User"))});
     g.add("database exists (on master)", mssql_database_exists_sql(), {SqlParam(std::string("events"))});
     g.add("create the database", mssql_create_database_sql("events"));
     g.add("snapshot reads", mssql_snapshot_reads_sql("events"));
