@@ -2,16 +2,16 @@
 -- Regenerate: EVENTS_UPDATE_GOLDEN=1 build/unit_tests --gtest_filter='SqlServerGolden.*'
 
 -- insert
--- params: "01jd0000000000000000000000" "jdoe" "j@example.com" NULL "Jane" "O'Doe" NULL "1990-02-03" NULL NULL NULL NULL true "1500.5" "01jd0000000000000000000001" "2025-11-12T20:11:17.123" NULL
-INSERT INTO [User] ([id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt]) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+-- params: "01jd0000000000000000000000" "jdoe" "j@example.com" NULL "Jane" "O'Doe" NULL "1990-02-03" NULL NULL NULL NULL true "1500.5" "01jd0000000000000000000001" "2025-11-12T20:11:17.123" NULL "jdoe" "j@example.com" NULL "jane" "o'doe" NULL NULL NULL NULL
+INSERT INTO [User] ([id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt], [username$cf], [email$cf], [password$cf], [firstName$cf], [lastName$cf], [address$cf], [city$cf], [state$cf], [zip$cf]) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- insert two rows
--- params: "01jd0000000000000000000000" "jdoe" "j@example.com" NULL "Jane" "O'Doe" NULL "1990-02-03" NULL NULL NULL NULL true "1500.5" "01jd0000000000000000000001" "2025-11-12T20:11:17.123" NULL "01jd0000000000000000000002" "jdoe" "j@example.com" NULL "Jane" "O'Doe" NULL "1990-02-03" NULL NULL NULL NULL true "1500.5" "01jd0000000000000000000001" "2025-11-12T20:11:17.123" NULL
-INSERT INTO [User] ([id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt]) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+-- params: "01jd0000000000000000000000" "jdoe" "j@example.com" NULL "Jane" "O'Doe" NULL "1990-02-03" NULL NULL NULL NULL true "1500.5" "01jd0000000000000000000001" "2025-11-12T20:11:17.123" NULL "jdoe" "j@example.com" NULL "jane" "o'doe" NULL NULL NULL NULL "01jd0000000000000000000002" "jdoe" "j@example.com" NULL "Jane" "O'Doe" NULL "1990-02-03" NULL NULL NULL NULL true "1500.5" "01jd0000000000000000000001" "2025-11-12T20:11:17.123" NULL "jdoe" "j@example.com" NULL "jane" "o'doe" NULL NULL NULL NULL
+INSERT INTO [User] ([id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt], [username$cf], [email$cf], [password$cf], [firstName$cf], [lastName$cf], [address$cf], [city$cf], [state$cf], [zip$cf]) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- update
--- params: "jdoe" "j@example.com" NULL "Jane" "O'Doe" NULL "1990-02-03" NULL NULL NULL NULL true "1500.5" "01jd0000000000000000000001" "2025-11-12T20:11:17.123" NULL "01jd0000000000000000000000"
-UPDATE [User] SET [username] = ?, [email] = ?, [password] = ?, [firstName] = ?, [lastName] = ?, [gender] = ?, [dob] = ?, [address] = ?, [city] = ?, [state] = ?, [zip] = ?, [isAccountOwner] = ?, [netWorth] = ?, [accountId] = ?, [createdAt] = ?, [updatedAt] = ? WHERE [id] = ?;
+-- params: "jdoe" "j@example.com" NULL "Jane" "O'Doe" NULL "1990-02-03" NULL NULL NULL NULL true "1500.5" "01jd0000000000000000000001" "2025-11-12T20:11:17.123" NULL "jdoe" "j@example.com" NULL "jane" "o'doe" NULL NULL NULL NULL "01jd0000000000000000000000"
+UPDATE [User] SET [username] = ?, [email] = ?, [password] = ?, [firstName] = ?, [lastName] = ?, [gender] = ?, [dob] = ?, [address] = ?, [city] = ?, [state] = ?, [zip] = ?, [isAccountOwner] = ?, [netWorth] = ?, [accountId] = ?, [createdAt] = ?, [updatedAt] = ?, [username$cf] = ?, [email$cf] = ?, [password$cf] = ?, [firstName$cf] = ?, [lastName$cf] = ?, [address$cf] = ?, [city$cf] = ?, [state$cf] = ?, [zip$cf] = ? WHERE [id] = ?;
 
 -- delete
 -- params: "01jd0000000000000000000000"
@@ -48,9 +48,16 @@ UPDATE [Profile] SET [userId] = NULL WHERE [userId] = ?;
 -- count all
 SELECT count(*) FROM [User];
 
+-- rows written without comparison forms (start-up)
+SELECT count(*) FROM [User] WHERE ([username] IS NOT NULL AND [username$cf] IS NULL) OR ([email] IS NOT NULL AND [email$cf] IS NULL) OR ([password] IS NOT NULL AND [password$cf] IS NULL) OR ([firstName] IS NOT NULL AND [firstName$cf] IS NULL) OR ([lastName] IS NOT NULL AND [lastName$cf] IS NULL) OR ([address] IS NOT NULL AND [address$cf] IS NULL) OR ([city] IS NOT NULL AND [city$cf] IS NULL) OR ([state] IS NOT NULL AND [state$cf] IS NULL) OR ([zip] IS NOT NULL AND [zip$cf] IS NULL);
+
+-- refill the comparison forms of one row (start-up)
+-- params: "jdoe" "jdoe" "jdoe" "jdoe" "jdoe" "jdoe" "jdoe" "jdoe" "jdoe" "01jd0000000000000000000000"
+UPDATE [User] SET [username$cf] = ?, [email$cf] = ?, [password$cf] = ?, [firstName$cf] = ?, [lastName$cf] = ?, [address$cf] = ?, [city$cf] = ?, [state$cf] = ?, [zip$cf] = ? WHERE [id] = ?;
+
 -- duplicates blocking a unique index
 -- params: 0 20
-SELECT [username], count(*) FROM [User] WHERE [username] IS NOT NULL GROUP BY [username] HAVING count(*) > 1 ORDER BY count(*) DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
+SELECT min([username]), count(*) FROM [User] WHERE [username$cf] IS NOT NULL GROUP BY [username$cf] HAVING count(*) > 1 ORDER BY count(*) DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
 
 -- begin
 BEGIN TRANSACTION;

@@ -2,22 +2,22 @@
 -- Regenerate: EVENTS_UPDATE_GOLDEN=1 build/unit_tests --gtest_filter='SqlServerGolden.*'
 
 -- create table Account
-CREATE TABLE [Account] ([id] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 PRIMARY KEY, [name] NVARCHAR(200) COLLATE Latin1_General_100_CI_AS_SC NOT NULL, [credit] DECIMAL(38, 12), [expireDate] DATE, [enabled] BIT, [createdAt] DATETIME2(3), [updatedAt] DATETIME2(3));
+CREATE TABLE [Account] ([id] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 PRIMARY KEY, [name] NVARCHAR(200) NOT NULL, [credit] DECIMAL(38, 12), [expireDate] DATE, [enabled] BIT, [createdAt] DATETIME2(3), [updatedAt] DATETIME2(3), [name$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8);
 
 -- create table User
-CREATE TABLE [User] ([id] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 PRIMARY KEY, [username] NVARCHAR(100) COLLATE Latin1_General_100_CI_AS_SC NOT NULL, [email] NVARCHAR(100) COLLATE Latin1_General_100_CI_AS_SC NOT NULL, [password] NVARCHAR(MAX) COLLATE Latin1_General_100_CI_AS_SC NOT NULL, [firstName] NVARCHAR(200) COLLATE Latin1_General_100_CI_AS_SC NOT NULL, [lastName] NVARCHAR(200) COLLATE Latin1_General_100_CI_AS_SC NOT NULL, [gender] NVARCHAR(450) COLLATE Latin1_General_100_BIN2, [dob] DATE, [address] NVARCHAR(MAX) COLLATE Latin1_General_100_CI_AS_SC, [city] NVARCHAR(MAX) COLLATE Latin1_General_100_CI_AS_SC, [state] NVARCHAR(MAX) COLLATE Latin1_General_100_CI_AS_SC, [zip] NVARCHAR(MAX) COLLATE Latin1_General_100_CI_AS_SC, [isAccountOwner] BIT NOT NULL, [netWorth] DECIMAL(38, 12), [accountId] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 NOT NULL, [createdAt] DATETIME2(3), [updatedAt] DATETIME2(3), FOREIGN KEY ([accountId]) REFERENCES [Account] ([id]) ON DELETE CASCADE);
+CREATE TABLE [User] ([id] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 PRIMARY KEY, [username] NVARCHAR(100) NOT NULL, [email] NVARCHAR(100) NOT NULL, [password] NVARCHAR(MAX) NOT NULL, [firstName] NVARCHAR(200) NOT NULL, [lastName] NVARCHAR(200) NOT NULL, [gender] NVARCHAR(450) COLLATE Latin1_General_100_BIN2, [dob] DATE, [address] NVARCHAR(MAX), [city] NVARCHAR(MAX), [state] NVARCHAR(MAX), [zip] NVARCHAR(MAX), [isAccountOwner] BIT NOT NULL, [netWorth] DECIMAL(38, 12), [accountId] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 NOT NULL, [createdAt] DATETIME2(3), [updatedAt] DATETIME2(3), [username$cf] VARCHAR(1700) COLLATE Latin1_General_100_BIN2_UTF8, [email$cf] VARCHAR(1700) COLLATE Latin1_General_100_BIN2_UTF8, [password$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, [firstName$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, [lastName$cf] VARCHAR(1700) COLLATE Latin1_General_100_BIN2_UTF8, [address$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, [city$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, [state$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, [zip$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, FOREIGN KEY ([accountId]) REFERENCES [Account] ([id]) ON DELETE CASCADE);
 
--- index ux_User_username
-CREATE UNIQUE INDEX [ux_User_username] ON [User] ([username]) WHERE [username] IS NOT NULL;
+-- index ux_User_username$form
+CREATE UNIQUE INDEX [ux_User_username$form] ON [User] ([username$cf]) WHERE [username$cf] IS NOT NULL;
 
--- index ux_User_email
-CREATE UNIQUE INDEX [ux_User_email] ON [User] ([email]) WHERE [email] IS NOT NULL;
+-- index ux_User_email$form
+CREATE UNIQUE INDEX [ux_User_email$form] ON [User] ([email$cf]) WHERE [email$cf] IS NOT NULL;
 
--- index ix_User_gender_lastName
-CREATE INDEX [ix_User_gender_lastName] ON [User] ([gender], [lastName]);
+-- index ix_User_gender_lastName$form
+CREATE INDEX [ix_User_gender_lastName$form] ON [User] ([gender], [lastName$cf]);
 
--- index ix_User_lastName
-CREATE INDEX [ix_User_lastName] ON [User] ([lastName]);
+-- index ix_User_lastName$form
+CREATE INDEX [ix_User_lastName$form] ON [User] ([lastName$cf]);
 
 -- index ix_User_netWorth
 CREATE INDEX [ix_User_netWorth] ON [User] ([netWorth]);
@@ -26,31 +26,31 @@ CREATE INDEX [ix_User_netWorth] ON [User] ([netWorth]);
 CREATE INDEX [fk_User_accountId] ON [User] ([accountId]);
 
 -- create table Profile
-CREATE TABLE [Profile] ([id] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 PRIMARY KEY, [name] NVARCHAR(200) COLLATE Latin1_General_100_CI_AS_SC NOT NULL, [preferences] NVARCHAR(MAX) COLLATE Latin1_General_100_CI_AS_SC, [radiusMiles] BIGINT, [userId] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 NOT NULL, [createdAt] DATETIME2(3), [updatedAt] DATETIME2(3), FOREIGN KEY ([userId]) REFERENCES [User] ([id]) ON DELETE CASCADE);
+CREATE TABLE [Profile] ([id] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 PRIMARY KEY, [name] NVARCHAR(200) NOT NULL, [preferences] NVARCHAR(MAX), [radiusMiles] BIGINT, [userId] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 NOT NULL, [createdAt] DATETIME2(3), [updatedAt] DATETIME2(3), [name$cf] VARCHAR(1700) COLLATE Latin1_General_100_BIN2_UTF8, [preferences$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, FOREIGN KEY ([userId]) REFERENCES [User] ([id]) ON DELETE CASCADE);
 
--- index ux_Profile_name_userId
-CREATE UNIQUE INDEX [ux_Profile_name_userId] ON [Profile] ([name], [userId]) WHERE [name] IS NOT NULL AND [userId] IS NOT NULL;
+-- index ux_Profile_name_userId$form
+CREATE UNIQUE INDEX [ux_Profile_name_userId$form] ON [Profile] ([name$cf], [userId]) WHERE [name$cf] IS NOT NULL AND [userId] IS NOT NULL;
 
 -- index fk_Profile_userId
 CREATE INDEX [fk_Profile_userId] ON [Profile] ([userId]);
 
 -- create table TagAffinity
-CREATE TABLE [TagAffinity] ([id] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 PRIMARY KEY, [tag] NVARCHAR(100) COLLATE Latin1_General_100_CI_AS_SC NOT NULL, [affinity] BIGINT NOT NULL, [profileId] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 NOT NULL, [createdAt] DATETIME2(3), [updatedAt] DATETIME2(3), FOREIGN KEY ([profileId]) REFERENCES [Profile] ([id]) ON DELETE CASCADE);
+CREATE TABLE [TagAffinity] ([id] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 PRIMARY KEY, [tag] NVARCHAR(100) NOT NULL, [affinity] BIGINT NOT NULL, [profileId] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 NOT NULL, [createdAt] DATETIME2(3), [updatedAt] DATETIME2(3), [tag$cf] VARCHAR(1700) COLLATE Latin1_General_100_BIN2_UTF8, FOREIGN KEY ([profileId]) REFERENCES [Profile] ([id]) ON DELETE CASCADE);
 
--- index ux_TagAffinity_profileId_tag
-CREATE UNIQUE INDEX [ux_TagAffinity_profileId_tag] ON [TagAffinity] ([profileId], [tag]) WHERE [profileId] IS NOT NULL AND [tag] IS NOT NULL;
+-- index ux_TagAffinity_profileId_tag$form
+CREATE UNIQUE INDEX [ux_TagAffinity_profileId_tag$form] ON [TagAffinity] ([profileId], [tag$cf]) WHERE [profileId] IS NOT NULL AND [tag$cf] IS NOT NULL;
 
 -- index fk_TagAffinity_profileId
 CREATE INDEX [fk_TagAffinity_profileId] ON [TagAffinity] ([profileId]);
 
 -- create table Event
-CREATE TABLE [Event] ([id] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 PRIMARY KEY, [url] NVARCHAR(MAX) COLLATE Latin1_General_100_CI_AS_SC NOT NULL, [title] NVARCHAR(400) COLLATE Latin1_General_100_CI_AS_SC NOT NULL, [dateTime] DATETIME2(3) NOT NULL, [location] NVARCHAR(400) COLLATE Latin1_General_100_CI_AS_SC, [cost] FLOAT, [numOfExpectedAttendees] BIGINT, [recurrence] NVARCHAR(450) COLLATE Latin1_General_100_BIN2, [tags] NVARCHAR(MAX) CHECK (ISJSON(CONCAT(N'[', [tags], N']')) = 1), [createdAt] DATETIME2(3), [updatedAt] DATETIME2(3));
+CREATE TABLE [Event] ([id] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 PRIMARY KEY, [url] NVARCHAR(MAX) NOT NULL, [title] NVARCHAR(400) NOT NULL, [dateTime] DATETIME2(3) NOT NULL, [location] NVARCHAR(400), [cost] FLOAT, [numOfExpectedAttendees] BIGINT, [recurrence] NVARCHAR(450) COLLATE Latin1_General_100_BIN2, [tags] NVARCHAR(MAX) CHECK (ISJSON(CONCAT(N'[', [tags], N']')) = 1), [createdAt] DATETIME2(3), [updatedAt] DATETIME2(3), [url$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, [title$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, [location$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8);
 
 -- index ix_Event_dateTime
 CREATE INDEX [ix_Event_dateTime] ON [Event] ([dateTime]);
 
 -- create table UserEvent
-CREATE TABLE [UserEvent] ([id] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 PRIMARY KEY, [attended] BIT, [rating] BIGINT, [note] NVARCHAR(1000) COLLATE Latin1_General_100_CI_AS_SC, [userId] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 NOT NULL, [eventId] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 NOT NULL, [createdAt] DATETIME2(3), [updatedAt] DATETIME2(3), FOREIGN KEY ([userId]) REFERENCES [User] ([id]) ON DELETE CASCADE, FOREIGN KEY ([eventId]) REFERENCES [Event] ([id]) ON DELETE CASCADE);
+CREATE TABLE [UserEvent] ([id] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 PRIMARY KEY, [attended] BIT, [rating] BIGINT, [note] NVARCHAR(1000), [userId] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 NOT NULL, [eventId] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 NOT NULL, [createdAt] DATETIME2(3), [updatedAt] DATETIME2(3), [note$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, FOREIGN KEY ([userId]) REFERENCES [User] ([id]) ON DELETE CASCADE, FOREIGN KEY ([eventId]) REFERENCES [Event] ([id]) ON DELETE CASCADE);
 
 -- index fk_UserEvent_userId
 CREATE INDEX [fk_UserEvent_userId] ON [UserEvent] ([userId]);
@@ -59,7 +59,7 @@ CREATE INDEX [fk_UserEvent_userId] ON [UserEvent] ([userId]);
 CREATE INDEX [fk_UserEvent_eventId] ON [UserEvent] ([eventId]);
 
 -- create table Url
-CREATE TABLE [Url] ([id] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 PRIMARY KEY, [url] NVARCHAR(MAX) COLLATE Latin1_General_100_CI_AS_SC NOT NULL, [params] NVARCHAR(MAX) CHECK (ISJSON(CONCAT(N'[', [params], N']')) = 1), [createdAt] DATETIME2(3), [updatedAt] DATETIME2(3));
+CREATE TABLE [Url] ([id] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 PRIMARY KEY, [url] NVARCHAR(MAX) NOT NULL, [params] NVARCHAR(MAX) CHECK (ISJSON(CONCAT(N'[', [params], N']')) = 1), [createdAt] DATETIME2(3), [updatedAt] DATETIME2(3), [url$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8);
 
 -- create table Crawl
 CREATE TABLE [Crawl] ([id] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 PRIMARY KEY, [lastParsedDate] DATETIME2(3), [parseStatus] NVARCHAR(MAX) CHECK (ISJSON(CONCAT(N'[', [parseStatus], N']')) = 1), [errorsEncountered] NVARCHAR(MAX) CHECK (ISJSON(CONCAT(N'[', [errorsEncountered], N']')) = 1), [urlId] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 NOT NULL, [createdAt] DATETIME2(3), [updatedAt] DATETIME2(3), FOREIGN KEY ([urlId]) REFERENCES [Url] ([id]) ON DELETE CASCADE);
@@ -68,19 +68,19 @@ CREATE TABLE [Crawl] ([id] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 PRIMARY
 CREATE INDEX [fk_Crawl_urlId] ON [Crawl] ([urlId]);
 
 -- create table User, case_sensitive: true
-CREATE TABLE [User] ([id] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 PRIMARY KEY, [username] NVARCHAR(100) COLLATE Latin1_General_100_BIN2 NOT NULL, [email] NVARCHAR(100) COLLATE Latin1_General_100_BIN2 NOT NULL, [password] NVARCHAR(MAX) COLLATE Latin1_General_100_BIN2 NOT NULL, [firstName] NVARCHAR(200) COLLATE Latin1_General_100_BIN2 NOT NULL, [lastName] NVARCHAR(200) COLLATE Latin1_General_100_BIN2 NOT NULL, [gender] NVARCHAR(450) COLLATE Latin1_General_100_BIN2, [dob] DATE, [address] NVARCHAR(MAX) COLLATE Latin1_General_100_BIN2, [city] NVARCHAR(MAX) COLLATE Latin1_General_100_BIN2, [state] NVARCHAR(MAX) COLLATE Latin1_General_100_BIN2, [zip] NVARCHAR(MAX) COLLATE Latin1_General_100_BIN2, [isAccountOwner] BIT NOT NULL, [netWorth] DECIMAL(38, 12), [accountId] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 NOT NULL, [createdAt] DATETIME2(3), [updatedAt] DATETIME2(3), FOREIGN KEY ([accountId]) REFERENCES [Account] ([id]) ON DELETE CASCADE);
+CREATE TABLE [User] ([id] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 PRIMARY KEY, [username] NVARCHAR(100) NOT NULL, [email] NVARCHAR(100) NOT NULL, [password] NVARCHAR(MAX) NOT NULL, [firstName] NVARCHAR(200) NOT NULL, [lastName] NVARCHAR(200) NOT NULL, [gender] NVARCHAR(450) COLLATE Latin1_General_100_BIN2, [dob] DATE, [address] NVARCHAR(MAX), [city] NVARCHAR(MAX), [state] NVARCHAR(MAX), [zip] NVARCHAR(MAX), [isAccountOwner] BIT NOT NULL, [netWorth] DECIMAL(38, 12), [accountId] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 NOT NULL, [createdAt] DATETIME2(3), [updatedAt] DATETIME2(3), [username$cf] VARCHAR(1700) COLLATE Latin1_General_100_BIN2_UTF8, [email$cf] VARCHAR(1700) COLLATE Latin1_General_100_BIN2_UTF8, [password$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, [firstName$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, [lastName$cf] VARCHAR(1700) COLLATE Latin1_General_100_BIN2_UTF8, [address$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, [city$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, [state$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, [zip$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, FOREIGN KEY ([accountId]) REFERENCES [Account] ([id]) ON DELETE CASCADE);
 
--- index ux_User_username_cs, case_sensitive: true
-CREATE UNIQUE INDEX [ux_User_username_cs] ON [User] ([username]) WHERE [username] IS NOT NULL;
+-- index ux_User_username$form, case_sensitive: true
+CREATE UNIQUE INDEX [ux_User_username$form] ON [User] ([username$cf]) WHERE [username$cf] IS NOT NULL;
 
--- index ux_User_email_cs, case_sensitive: true
-CREATE UNIQUE INDEX [ux_User_email_cs] ON [User] ([email]) WHERE [email] IS NOT NULL;
+-- index ux_User_email$form, case_sensitive: true
+CREATE UNIQUE INDEX [ux_User_email$form] ON [User] ([email$cf]) WHERE [email$cf] IS NOT NULL;
 
--- index ix_User_gender_lastName_cs, case_sensitive: true
-CREATE INDEX [ix_User_gender_lastName_cs] ON [User] ([gender], [lastName]);
+-- index ix_User_gender_lastName$form, case_sensitive: true
+CREATE INDEX [ix_User_gender_lastName$form] ON [User] ([gender], [lastName$cf]);
 
--- index ix_User_lastName_cs, case_sensitive: true
-CREATE INDEX [ix_User_lastName_cs] ON [User] ([lastName]);
+-- index ix_User_lastName$form, case_sensitive: true
+CREATE INDEX [ix_User_lastName$form] ON [User] ([lastName$cf]);
 
 -- index ix_User_netWorth, case_sensitive: true
 CREATE INDEX [ix_User_netWorth] ON [User] ([netWorth]);
@@ -89,16 +89,16 @@ CREATE INDEX [ix_User_netWorth] ON [User] ([netWorth]);
 CREATE INDEX [fk_User_accountId] ON [User] ([accountId]);
 
 -- create table UserEvent, cascade_delete: false
-CREATE TABLE [UserEvent] ([id] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 PRIMARY KEY, [attended] BIT, [rating] BIGINT, [note] NVARCHAR(1000) COLLATE Latin1_General_100_CI_AS_SC, [userId] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 NOT NULL, [eventId] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 NOT NULL, [createdAt] DATETIME2(3), [updatedAt] DATETIME2(3), FOREIGN KEY ([userId]) REFERENCES [User] ([id]) ON DELETE NO ACTION, FOREIGN KEY ([eventId]) REFERENCES [Event] ([id]) ON DELETE NO ACTION);
+CREATE TABLE [UserEvent] ([id] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 PRIMARY KEY, [attended] BIT, [rating] BIGINT, [note] NVARCHAR(1000), [userId] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 NOT NULL, [eventId] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 NOT NULL, [createdAt] DATETIME2(3), [updatedAt] DATETIME2(3), [note$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, FOREIGN KEY ([userId]) REFERENCES [User] ([id]) ON DELETE NO ACTION, FOREIGN KEY ([eventId]) REFERENCES [Event] ([id]) ON DELETE NO ACTION);
 
 -- create table User under another name (a rebuild)
-CREATE TABLE [User_rebuild] ([id] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 PRIMARY KEY, [username] NVARCHAR(100) COLLATE Latin1_General_100_CI_AS_SC NOT NULL, [email] NVARCHAR(100) COLLATE Latin1_General_100_CI_AS_SC NOT NULL, [password] NVARCHAR(MAX) COLLATE Latin1_General_100_CI_AS_SC NOT NULL, [firstName] NVARCHAR(200) COLLATE Latin1_General_100_CI_AS_SC NOT NULL, [lastName] NVARCHAR(200) COLLATE Latin1_General_100_CI_AS_SC NOT NULL, [gender] NVARCHAR(450) COLLATE Latin1_General_100_BIN2, [dob] DATE, [address] NVARCHAR(MAX) COLLATE Latin1_General_100_CI_AS_SC, [city] NVARCHAR(MAX) COLLATE Latin1_General_100_CI_AS_SC, [state] NVARCHAR(MAX) COLLATE Latin1_General_100_CI_AS_SC, [zip] NVARCHAR(MAX) COLLATE Latin1_General_100_CI_AS_SC, [isAccountOwner] BIT NOT NULL, [netWorth] DECIMAL(38, 12), [accountId] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 NOT NULL, [createdAt] DATETIME2(3), [updatedAt] DATETIME2(3), FOREIGN KEY ([accountId]) REFERENCES [Account] ([id]) ON DELETE CASCADE);
+CREATE TABLE [User_rebuild] ([id] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 PRIMARY KEY, [username] NVARCHAR(100) NOT NULL, [email] NVARCHAR(100) NOT NULL, [password] NVARCHAR(MAX) NOT NULL, [firstName] NVARCHAR(200) NOT NULL, [lastName] NVARCHAR(200) NOT NULL, [gender] NVARCHAR(450) COLLATE Latin1_General_100_BIN2, [dob] DATE, [address] NVARCHAR(MAX), [city] NVARCHAR(MAX), [state] NVARCHAR(MAX), [zip] NVARCHAR(MAX), [isAccountOwner] BIT NOT NULL, [netWorth] DECIMAL(38, 12), [accountId] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 NOT NULL, [createdAt] DATETIME2(3), [updatedAt] DATETIME2(3), [username$cf] VARCHAR(1700) COLLATE Latin1_General_100_BIN2_UTF8, [email$cf] VARCHAR(1700) COLLATE Latin1_General_100_BIN2_UTF8, [password$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, [firstName$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, [lastName$cf] VARCHAR(1700) COLLATE Latin1_General_100_BIN2_UTF8, [address$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, [city$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, [state$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, [zip$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, FOREIGN KEY ([accountId]) REFERENCES [Account] ([id]) ON DELETE CASCADE);
 
 -- add a text column
-ALTER TABLE [User] ADD [city] NVARCHAR(MAX) COLLATE Latin1_General_100_CI_AS_SC;
+ALTER TABLE [User] ADD [city] NVARCHAR(MAX);
 
 -- add a required column (never NOT NULL when added)
-ALTER TABLE [User] ADD [lastName] NVARCHAR(200) COLLATE Latin1_General_100_CI_AS_SC;
+ALTER TABLE [User] ADD [lastName] NVARCHAR(200);
 
 -- add a JSON array column
 ALTER TABLE [Event] ADD [tags] NVARCHAR(MAX) CHECK (ISJSON(CONCAT(N'[', [tags], N']')) = 1);
@@ -106,8 +106,14 @@ ALTER TABLE [Event] ADD [tags] NVARCHAR(MAX) CHECK (ISJSON(CONCAT(N'[', [tags], 
 -- add an FK column
 ALTER TABLE [User] ADD [accountId] NVARCHAR(450) COLLATE Latin1_General_100_BIN2 REFERENCES [Account] ([id]) ON DELETE CASCADE;
 
+-- add the comparison-form column of a text field
+ALTER TABLE [User] ADD [city$cf] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8;
+
+-- add the comparison-form column of an indexed text field
+ALTER TABLE [User] ADD [username$cf] VARCHAR(1700) COLLATE Latin1_General_100_BIN2_UTF8;
+
 -- drop index
-DROP INDEX IF EXISTS [ux_User_username] ON [User];
+DROP INDEX IF EXISTS [ux_User_username$form] ON [User];
 
 -- drop table
 DROP TABLE IF EXISTS [User];

@@ -2,60 +2,60 @@
 -- Regenerate: EVENTS_UPDATE_GOLDEN=1 build/unit_tests --gtest_filter='SqlServerGolden.*'
 
 -- text eq
--- params: "50%_[x]\\ O'Doe" 0 25
-SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE LOWER([lastName]) COLLATE Latin1_General_100_BIN2 = LOWER(?) ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
+-- params: "50%_[x]\\ o'doe" 0 25
+SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [lastName$cf] COLLATE Latin1_General_100_BIN2_UTF8 = CAST(? COLLATE Latin1_General_100_BIN2_UTF8 AS VARCHAR(MAX)) ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
 
 -- text eq, case_sensitive: true
 -- params: "Doe" 0 25
-SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [lastName] COLLATE Latin1_General_100_BIN2 = ? ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
+SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [lastName$cf] COLLATE Latin1_General_100_BIN2_UTF8 = CAST(? COLLATE Latin1_General_100_BIN2_UTF8 AS VARCHAR(MAX)) ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
 
 -- text ne
--- params: "50%_[x]\\ O'Doe" 0 25
-SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE LOWER([lastName]) COLLATE Latin1_General_100_BIN2 <> LOWER(?) ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
+-- params: "50%_[x]\\ o'doe" 0 25
+SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [lastName$cf] COLLATE Latin1_General_100_BIN2_UTF8 <> CAST(? COLLATE Latin1_General_100_BIN2_UTF8 AS VARCHAR(MAX)) ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
 
 -- text ne, case_sensitive: true
 -- params: "Doe" 0 25
-SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [lastName] COLLATE Latin1_General_100_BIN2 <> ? ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
+SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [lastName$cf] COLLATE Latin1_General_100_BIN2_UTF8 <> CAST(? COLLATE Latin1_General_100_BIN2_UTF8 AS VARCHAR(MAX)) ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
 
 -- text gt
--- params: "50%_[x]\\ O'Doe" 0 25
-SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE LOWER([lastName]) COLLATE Latin1_General_100_BIN2 > LOWER(?) ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
+-- params: "50%_[x]\\ o'doe" 0 25
+SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [lastName$cf] COLLATE Latin1_General_100_BIN2_UTF8 > CAST(? COLLATE Latin1_General_100_BIN2_UTF8 AS VARCHAR(MAX)) ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
 
 -- text gt, case_sensitive: true
 -- params: "Doe" 0 25
-SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [lastName] COLLATE Latin1_General_100_BIN2 > ? ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
+SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [lastName$cf] COLLATE Latin1_General_100_BIN2_UTF8 > CAST(? COLLATE Latin1_General_100_BIN2_UTF8 AS VARCHAR(MAX)) ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
 
 -- text gte
--- params: "50%_[x]\\ O'Doe" 0 25
-SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE LOWER([lastName]) COLLATE Latin1_General_100_BIN2 >= LOWER(?) ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
+-- params: "50%_[x]\\ o'doe" 0 25
+SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [lastName$cf] COLLATE Latin1_General_100_BIN2_UTF8 >= CAST(? COLLATE Latin1_General_100_BIN2_UTF8 AS VARCHAR(MAX)) ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
 
 -- text gte, case_sensitive: true
 -- params: "Doe" 0 25
-SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [lastName] COLLATE Latin1_General_100_BIN2 >= ? ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
+SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [lastName$cf] COLLATE Latin1_General_100_BIN2_UTF8 >= CAST(? COLLATE Latin1_General_100_BIN2_UTF8 AS VARCHAR(MAX)) ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
 
 -- text lt
--- params: "50%_[x]\\ O'Doe" 0 25
-SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE LOWER([lastName]) COLLATE Latin1_General_100_BIN2 < LOWER(?) ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
+-- params: "50%_[x]\\ o'doe" 0 25
+SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [lastName$cf] COLLATE Latin1_General_100_BIN2_UTF8 < CAST(? COLLATE Latin1_General_100_BIN2_UTF8 AS VARCHAR(MAX)) ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
 
 -- text lt, case_sensitive: true
 -- params: "Doe" 0 25
-SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [lastName] COLLATE Latin1_General_100_BIN2 < ? ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
+SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [lastName$cf] COLLATE Latin1_General_100_BIN2_UTF8 < CAST(? COLLATE Latin1_General_100_BIN2_UTF8 AS VARCHAR(MAX)) ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
 
 -- text lte
--- params: "50%_[x]\\ O'Doe" 0 25
-SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE LOWER([lastName]) COLLATE Latin1_General_100_BIN2 <= LOWER(?) ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
+-- params: "50%_[x]\\ o'doe" 0 25
+SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [lastName$cf] COLLATE Latin1_General_100_BIN2_UTF8 <= CAST(? COLLATE Latin1_General_100_BIN2_UTF8 AS VARCHAR(MAX)) ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
 
 -- text lte, case_sensitive: true
 -- params: "Doe" 0 25
-SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [lastName] COLLATE Latin1_General_100_BIN2 <= ? ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
+SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [lastName$cf] COLLATE Latin1_General_100_BIN2_UTF8 <= CAST(? COLLATE Latin1_General_100_BIN2_UTF8 AS VARCHAR(MAX)) ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
 
 -- text contains
--- params: "%50\\%\\_\\[x]\\\\ O'Doe%" 0 25
-SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE LOWER([lastName]) COLLATE Latin1_General_100_BIN2 LIKE LOWER(?) ESCAPE '\' ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
+-- params: "%50\\%\\_\\[x]\\\\ o'doe%" 0 25
+SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [lastName$cf] COLLATE Latin1_General_100_BIN2_UTF8 LIKE CAST(? COLLATE Latin1_General_100_BIN2_UTF8 AS VARCHAR(MAX)) ESCAPE '\' ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
 
 -- text contains, case_sensitive: true
 -- params: "%Doe%" 0 25
-SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [lastName] COLLATE Latin1_General_100_BIN2 LIKE ? ESCAPE '\' ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
+SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [lastName$cf] COLLATE Latin1_General_100_BIN2_UTF8 LIKE CAST(? COLLATE Latin1_General_100_BIN2_UTF8 AS VARCHAR(MAX)) ESCAPE '\' ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
 
 -- currency eq
 -- params: "1500.5"
@@ -244,4 +244,4 @@ SELECT count(*) FROM [User] WHERE 1 = 0;
 
 -- several filters
 -- params: "%do%" "1000" "male" 0 25
-SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE LOWER([lastName]) COLLATE Latin1_General_100_BIN2 LIKE LOWER(?) ESCAPE '\' AND [netWorth] >= ? AND [gender] = ? ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
+SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [lastName$cf] COLLATE Latin1_General_100_BIN2_UTF8 LIKE CAST(? COLLATE Latin1_General_100_BIN2_UTF8 AS VARCHAR(MAX)) ESCAPE '\' AND [netWorth] >= ? AND [gender] = ? ORDER BY [id] ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;

@@ -11,15 +11,15 @@ SELECT [id], [username], [email], [password], [firstName], [lastName], [gender],
 
 -- sort text ascending
 -- params: 50 25
-SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] ORDER BY CASE WHEN LOWER([lastName]) COLLATE Latin1_General_100_BIN2 IS NULL THEN 1 ELSE 0 END, LOWER([lastName]) COLLATE Latin1_General_100_BIN2 ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
+SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] ORDER BY CASE WHEN [lastName$cf] COLLATE Latin1_General_100_BIN2_UTF8 IS NULL THEN 1 ELSE 0 END, [lastName$cf] COLLATE Latin1_General_100_BIN2_UTF8 ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
 
 -- sort text descending, then ascending
 -- params: 50 25
-SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] ORDER BY CASE WHEN LOWER([lastName]) COLLATE Latin1_General_100_BIN2 IS NULL THEN 1 ELSE 0 END, LOWER([lastName]) COLLATE Latin1_General_100_BIN2 DESC, CASE WHEN LOWER([firstName]) COLLATE Latin1_General_100_BIN2 IS NULL THEN 1 ELSE 0 END, LOWER([firstName]) COLLATE Latin1_General_100_BIN2 ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
+SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] ORDER BY CASE WHEN [lastName$cf] COLLATE Latin1_General_100_BIN2_UTF8 IS NULL THEN 1 ELSE 0 END, [lastName$cf] COLLATE Latin1_General_100_BIN2_UTF8 DESC, CASE WHEN [firstName$cf] COLLATE Latin1_General_100_BIN2_UTF8 IS NULL THEN 1 ELSE 0 END, [firstName$cf] COLLATE Latin1_General_100_BIN2_UTF8 ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
 
 -- sort text, case_sensitive: true
 -- params: 50 25
-SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] ORDER BY CASE WHEN [lastName] COLLATE Latin1_General_100_BIN2 IS NULL THEN 1 ELSE 0 END, [lastName] COLLATE Latin1_General_100_BIN2 DESC, CASE WHEN [firstName] COLLATE Latin1_General_100_BIN2 IS NULL THEN 1 ELSE 0 END, [firstName] COLLATE Latin1_General_100_BIN2 ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
+SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] ORDER BY CASE WHEN [lastName$cf] COLLATE Latin1_General_100_BIN2_UTF8 IS NULL THEN 1 ELSE 0 END, [lastName$cf] COLLATE Latin1_General_100_BIN2_UTF8 DESC, CASE WHEN [firstName$cf] COLLATE Latin1_General_100_BIN2_UTF8 IS NULL THEN 1 ELSE 0 END, [firstName$cf] COLLATE Latin1_General_100_BIN2_UTF8 ASC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
 
 -- sort currency, date, id
 -- params: 50 25
@@ -27,11 +27,11 @@ SELECT [id], [username], [email], [password], [firstName], [lastName], [gender],
 
 -- filtered, sorted, paged
 -- params: "%smi%" 50 25
-SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE LOWER([lastName]) COLLATE Latin1_General_100_BIN2 LIKE LOWER(?) ESCAPE '\' ORDER BY CASE WHEN [isAccountOwner] IS NULL THEN 1 ELSE 0 END, [isAccountOwner] ASC, CASE WHEN [createdAt] IS NULL THEN 1 ELSE 0 END, [createdAt] DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
+SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [lastName$cf] COLLATE Latin1_General_100_BIN2_UTF8 LIKE CAST(? COLLATE Latin1_General_100_BIN2_UTF8 AS VARCHAR(MAX)) ESCAPE '\' ORDER BY CASE WHEN [isAccountOwner] IS NULL THEN 1 ELSE 0 END, [isAccountOwner] ASC, CASE WHEN [createdAt] IS NULL THEN 1 ELSE 0 END, [createdAt] DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY;
 
 -- total of that list
 -- params: "%smi%"
-SELECT count(*) FROM [User] WHERE LOWER([lastName]) COLLATE Latin1_General_100_BIN2 LIKE LOWER(?) ESCAPE '\';
+SELECT count(*) FROM [User] WHERE [lastName$cf] COLLATE Latin1_General_100_BIN2_UTF8 LIKE CAST(? COLLATE Latin1_General_100_BIN2_UTF8 AS VARCHAR(MAX)) ESCAPE '\';
 
 -- total without filter
 SELECT count(*) FROM [User];
