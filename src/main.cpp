@@ -27,11 +27,13 @@ Configuration, from lowest to highest precedence:
 
 Zero-config default: without a config file `events` serves the bundled sample
 schema, stores data in SQLite at ./events.db (in the working directory) and
-listens on 0.0.0.0:5500.
+listens on 127.0.0.1:5500, so only this machine can reach it. To serve other machines,
+configure a host: `--host 0.0.0.0` (or "host": "0.0.0.0", or EVENTS_HOST=0.0.0.0).
 
 Examples:
   events
   events serve --config sqlite.json --port 8080
+  events serve --host 0.0.0.0          (reachable from other machines)
   EVENTS_DATABASE=postgresql EVENTS_DB_URI=postgresql://me:pw@localhost:5432 events
   events check --schema schema.yaml
   events export --config a.json > dump.jsonl
@@ -63,7 +65,7 @@ void add_source_options(CLI::App* app, Flags& f) {
 void add_serve_options(CLI::App* app, Flags& f) {
     add_source_options(app, f);
     add_optional(app, "--port", f.port, "Listen port (default 5500; 0 picks a free port)");
-    add_optional(app, "--host", f.host, "Listen address (default 0.0.0.0)");
+    add_optional(app, "--host", f.host, "Listen address (default 127.0.0.1: this machine only; 0.0.0.0 listens on every interface)");
     add_optional(app, "--threads", f.threads, "Worker threads (default max(4, 2 x cores))");
 }
 

@@ -14,7 +14,7 @@ struct Config {
     std::string database = "sqlite";          // sqlite | postgresql
     std::string db_uri = "events.db";         // SQLite file path / PostgreSQL URI
     std::string db_name = "events";
-    std::string host = "0.0.0.0";
+    std::string host = "127.0.0.1";          // listen address; "0.0.0.0" exposes the server (DECISIONS §2.26)
     int server_port = 5500;
     int ui_port = 4200;
     std::string validation;                   // "" | "single" | "multiple"

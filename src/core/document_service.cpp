@@ -1,6 +1,7 @@
 #include "core/document_service.h"
 
 #include "core/body_validator.h"
+#include "core/client_text.h"
 #include "core/ulid.h"
 #include "core/value_format.h"
 
@@ -24,6 +25,15 @@ std::string lower_trimmed(std::string_view s) {
     std::string out(s);
     std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
     return out;
+}
+
+// The id of a URL path (GET/PUT/PATCH/DELETE /api/<e>/{id}), canonical: trimmed and
+// lower-cased like every stored id. An id with U+0000 or bytes that are no UTF-8 is a
+// 400 (DECISIONS §2.24), before any driver sees it.
+std::string url_id(std::string_view raw) {
+    if (TextFault fault = text_fault(raw); fault != TextFault::None)
+        throw ApiError::bad_request("Id in the URL " + text_fault_message(fault), "id");
+    return lower_trimmed(raw);
 }
 
 // The response form of a document: `id` first, then every field in schema order.
@@ -95,7 +105,7 @@ DocumentService::DocumentService(const Schema& schema, StorageDriver& driver, Se
 
 Document DocumentService::get(const Entity& e, std::string_view raw_id, const RequestParams& p, Notifications& notes) {
     require_operation(e, 'r');
-    const std::string id = lower_trimmed(raw_id);
+    const std::string id = url_id(raw_id);
     auto stored = driver_.get(e, id);
     if (!stored) throw ApiError::not_found(not_found_message(e, id), id);
     std::vector<Document> docs{response_form(e, std::move(*stored))};
@@ -124,7 +134,7 @@ std::optional<std::string> DocumentService::get_json(const Entity& e, std::strin
                                                     const RequestParams& p) {
     require_operation(e, 'r');
     if (!p.views.empty() || validates_reads(/*single=*/true)) return std::nullopt;   // get() would add to it
-    const std::string id = lower_trimmed(raw_id);
+    const std::string id = url_id(raw_id);
     std::optional<std::string> text = driver_.get_json(e, id);
     if (!text) throw ApiError::not_found(not_found_message(e, id), id);
     return text;
@@ -216,6 +226,9 @@ Document DocumentService::create(const Entity& e, const json::value& body, const
     if (auto* v = body.get_object().if_contains("id"); v && !v->is_null()) {
         if (!v->is_string())
             throw ApiError(422, kGeneral, Notice{"validation_failed", "Input should be a valid string", "id", *v});
+        if (json_text_fault(*v) != TextFault::None)
+            throw ApiError(422, kGeneral,
+                           Notice{"validation_failed", "Input should not contain the NUL character (U+0000)", "id", *v});
         id = lower_trimmed(v->get_string());
     }
     if (id.empty()) id = new_ulid();
@@ -226,14 +239,14 @@ Document DocumentService::replace(const Entity& e, std::string_view id, const js
                                   Notifications& notes) {
     require_operation(e, 'u');
     if (!body.is_object()) throw ApiError::bad_request("Request body must be a JSON object");
-    return write(e, lower_trimmed(id), body, WriteKind::Replace, notes);
+    return write(e, url_id(id), body, WriteKind::Replace, notes);
 }
 
 Document DocumentService::patch(const Entity& e, std::string_view id, const json::value& body, const RequestParams&,
                                 Notifications& notes) {
     require_operation(e, 'u');
     if (!body.is_object()) throw ApiError::bad_request("Request body must be a JSON object");
-    return write(e, lower_trimmed(id), body, WriteKind::Patch, notes);
+    return write(e, url_id(id), body, WriteKind::Patch, notes);
 }
 
 Document DocumentService::write(const Entity& e, std::string id, const json::value& body_value, WriteKind kind,
@@ -323,7 +336,7 @@ bool cascades_natively_below(const StorageDriver& driver, const Entity& e) {
 std::optional<Document> DocumentService::remove(const Entity& e, std::string_view raw_id, const RequestParams&,
                                                 Notifications&) {
     require_operation(e, 'd');
-    const std::string id = lower_trimmed(raw_id);
+    const std::string id = url_id(raw_id);
     // The service cascades when the backend cascades none of the relationships below
     // `e`, or not all of them (then it walks the whole tree, so that no child waits on a
     // relationship the database declared without an action).

@@ -38,6 +38,9 @@ public:
 
     // All methods throw ApiError; warnings go to `notes`. Returned documents are in
     // response form: `id` first, then the fields in schema order, then expansions.
+    // An `id` from the URL is trimmed and lower-cased (stored ids are lower case); one
+    // holding U+0000 or bytes that are no UTF-8 is a 400 naming `id`, and a body id or
+    // value holding U+0000 a 422 naming the field (DECISIONS §2.24).
     Document get(const Entity& e, std::string_view id, const RequestParams& p, Notifications& notes);
     ListResult list(const Entity& e, const RequestParams& p, Notifications& notes);
     // get() and list() as JSON text printed by the driver, for reads that pass the

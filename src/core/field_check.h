@@ -15,6 +15,9 @@ namespace events {
 // Converts a non-null `input` to the canonical form of `field` (value_format.h) into
 // `out`. Returns the failure message (pydantic wording, or the schema's own `message`)
 // when the value has the wrong type or breaks a constraint; nullopt on success.
+// A value holding U+0000 anywhere (a string, a string of an array, a key or value of a
+// JSON object at any depth) fails with "Input should not contain the NUL character
+// (U+0000)" whatever the field's type (DECISIONS §2.24).
 std::optional<std::string> check_field_value(const Field& field, const boost::json::value& input,
                                              boost::json::value& out);
 

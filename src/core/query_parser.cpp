@@ -3,6 +3,7 @@
 // dropped silently), and every sort ends with the id tie-breaker.
 #include "core/query_parser.h"
 
+#include "core/client_text.h"
 #include "core/notifications.h"
 #include "core/value_format.h"
 
@@ -22,7 +23,7 @@ namespace {
 
 constexpr int64_t kMaxPageSize = 1000;
 constexpr const char* kValidParameters =
-    "page, pageSize, sort, filter, view, no_consistency, full_match";
+    "page, pageSize, sort, filter, view, no_consistency, full_match, count";
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -100,6 +101,20 @@ int64_t parse_page_size(const std::string& v) {
     return *n;
 }
 
+// ---- count (DECISIONS §3, optional totals) ------------------------------------
+
+// `exact` (the default) counts every match; `none` counts nothing. Case-insensitive.
+bool parse_count(const std::string& v) {
+    const std::string mode = lower(trim(v));
+    if (mode == "exact") return true;
+    if (mode == "none") return false;
+    Notice n;
+    n.message = "Invalid count value " + v + ". Use 'exact' or 'none'";
+    n.value = json::string(v);
+    n.parameter = "count";
+    throw ApiError(400, kGeneral, std::move(n));
+}
+
 // ---- sort --------------------------------------------------------------------
 
 bool sortable(const Field& f) { return f.type != FieldType::Json && f.type != FieldType::StringArray; }
@@ -147,15 +162,6 @@ std::optional<Operator> operator_named(std::string_view name) {
     if (op == "lte" || op == "le") return Operator::Lte;
     return std::nullopt;
 }
-
-// `"text"` or `'text'` -> text; anything else unchanged.
-std::string_view unquote(std::string_view s) {
-    if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front())
-        return s.substr(1, s.size() - 2);
-    return s;
-}
-
-bool is_quoted(std::string_view s) { return unquote(s).size() != s.size(); }
 
 ApiError bad_filter_value(const Field& field, const std::string& message, std::string_view raw) {
     Notice n;
@@ -214,45 +220,124 @@ FilterOp filter_op(const Field& field, Operator op, bool full_match) {
     return FilterOp::Eq;
 }
 
-void parse_filter(const Entity& entity, const std::string& text, RequestParams& params) {
-    for (std::string_view cond : split(text, ',')) {
-        if (cond.empty()) continue;
-        const std::string cond_text(cond);
-        const size_t colon = cond.find(':');
-        if (colon == std::string_view::npos)
-            throw ApiError::bad_request("Invalid filter format. Use field:value instead of " + cond_text);
+// One condition of a filter as written: `name:value`, `name:op:value`, with the value
+// possibly quoted (DECISIONS §2.25).
+struct FilterClause {
+    std::string_view text;               // the whole condition, for messages
+    std::string_view name;
+    std::optional<std::string_view> op;  // the middle segment, when there is one
+    std::string value;                   // quotes removed, escapes resolved
+};
 
-        const std::string_view name = cond.substr(0, colon);
-        const Field* field = entity.find_field(name);
-        if (!field) throw ApiError::bad_request("Invalid filter field", std::string(name));
+// Reads the double-quoted value that starts at text[pos] (a `"`) and returns the position
+// just after its closing quote, or npos when it has none. Inside the quotes a backslash
+// escapes `"` and the backslash itself; any other backslash is kept as written, so
+// `"C:\temp"` needs no doubling.
+size_t read_quoted(std::string_view text, size_t pos, std::string& out) {
+    const char quote = '"';
+    for (size_t i = pos + 1; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '\\' && i + 1 < text.size() && (text[i + 1] == quote || text[i + 1] == '\\')) {
+            out.push_back(text[++i]);
+        } else if (c == quote) {
+            return i + 1;
+        } else {
+            out.push_back(c);
+        }
+    }
+    return std::string_view::npos;
+}
+
+// The end of a value written in single quotes, REFERENCE §5.3's other quoting: the text
+// from `pos` to the next comma, when it is `'...'`; npos otherwise. Such a value may hold
+// colons but not commas, and an apostrophe elsewhere is an ordinary character (`O'Brien`,
+// `'; DROP TABLE`), which is why single quotes do not get the comma-proof rule of `"`.
+size_t single_quoted_end(std::string_view text, size_t pos) {
+    if (pos >= text.size() || text[pos] != '\'') return std::string_view::npos;
+    const size_t end = std::min(text.find(',', pos), text.size());
+    return end - pos >= 2 && text[end - 1] == '\'' ? end : std::string_view::npos;
+}
+
+// Splits `filter` into its conditions. Conditions are separated by commas, except inside
+// a double-quoted value (DECISIONS §2.25): a value that begins with `"` runs to its closing
+// quote and may hold commas and colons. Any other value ends at the next comma and may hold
+// colons after an operator (`dateTime:gte:2025-01-01T10:00:00Z`) or inside single quotes.
+// Empty conditions are skipped. Throws ApiError(400) naming the malformed condition.
+std::vector<FilterClause> split_filter(std::string_view text) {
+    std::vector<FilterClause> clauses;
+    size_t pos = 0;
+    while (pos <= text.size()) {
+        const size_t start = pos;
+        const size_t name_end = text.find_first_of(":,", pos);
+        if (name_end == std::string_view::npos || text[name_end] == ',') {
+            const size_t end = name_end == std::string_view::npos ? text.size() : name_end;
+            if (end > start)
+                throw ApiError::bad_request("Invalid filter format. Use field:value instead of " +
+                                            std::string(text.substr(start, end - start)));
+            pos = end + 1;
+            continue;
+        }
+        FilterClause clause;
+        clause.name = text.substr(start, name_end - start);
+        pos = name_end + 1;
+        // An operator segment is there when an unquoted segment ends at a colon.
+        if (pos < text.size() && text[pos] != '"' && single_quoted_end(text, pos) == std::string_view::npos) {
+            const size_t seg_end = text.find_first_of(":,", pos);
+            if (seg_end != std::string_view::npos && text[seg_end] == ':') {
+                clause.op = text.substr(pos, seg_end - pos);
+                pos = seg_end + 1;
+            }
+        }
+        size_t end;
+        if (pos < text.size() && text[pos] == '"') {
+            const size_t after = read_quoted(text, pos, clause.value);
+            if (after == std::string_view::npos)
+                throw ApiError::bad_request("Missing closing quote in filter condition " +
+                                            std::string(text.substr(start)));
+            end = after;
+            if (end < text.size() && text[end] != ',') {
+                const size_t next = text.find(',', end);
+                throw ApiError::bad_request(
+                    "Invalid filter format. Text after the closing quote in " +
+                    std::string(text.substr(start, (next == std::string_view::npos ? text.size() : next) - start)));
+            }
+        } else if (const size_t quoted_end = single_quoted_end(text, pos); quoted_end != std::string_view::npos) {
+            end = quoted_end;
+            clause.value = std::string(text.substr(pos + 1, end - pos - 2));
+        } else {
+            end = std::min(text.find(',', pos), text.size());
+            clause.value = std::string(text.substr(pos, end - pos));
+        }
+        clause.text = text.substr(start, end - start);
+        clauses.push_back(std::move(clause));
+        pos = end + 1;
+    }
+    return clauses;
+}
+
+void parse_filter(const Entity& entity, const std::string& text, RequestParams& params) {
+    for (const FilterClause& clause : split_filter(text)) {
+        const std::string clause_text(clause.text);
+        const Field* field = entity.find_field(clause.name);
+        if (!field) throw ApiError::bad_request("Invalid filter field", std::string(clause.name));
         if (field->type == FieldType::Json || field->type == FieldType::StringArray)
             throw ApiError::bad_request("Field " + field->name + " cannot be filtered", field->name);
 
-        // field:value, field:"va:lue", field:op:value, field:op:"va:lue". The second segment
-        // is an operator only when it names one, so `dateTime:gte:2025-01-01T10:00:00Z` keeps
-        // its colons in the value; an equality value with colons must be quoted.
         Operator op = Operator::Eq;
-        std::string_view value = cond.substr(colon + 1);
-        if (!is_quoted(value)) {
-            const size_t second = value.find(':');
-            if (second != std::string_view::npos) {
-                const std::string_view op_name = value.substr(0, second);
-                auto named = operator_named(op_name);
-                if (!named) {
-                    Notice n;
-                    n.message = "Unknown operator=" + std::string(op_name);
-                    n.field = field->name;
-                    n.parameter = "filter";
-                    throw ApiError(400, kGeneral, std::move(n));
-                }
-                op = *named;
-                value = value.substr(second + 1);
+        if (clause.op) {
+            auto named = operator_named(*clause.op);
+            if (!named) {
+                Notice n;
+                n.message = "Unknown operator=" + std::string(*clause.op);
+                n.field = field->name;
+                n.parameter = "filter";
+                throw ApiError(400, kGeneral, std::move(n));
             }
+            op = *named;
         }
-        value = unquote(value);
-        if (value.empty()) throw ApiError::bad_request("Missing filter value in " + cond_text, field->name);
+        if (clause.value.empty()) throw ApiError::bad_request("Missing filter value in " + clause_text, field->name);
 
-        json::value converted = convert_value(*field, value);
+        json::value converted = convert_value(*field, clause.value);
         if (field->is_id() && op == Operator::Eq) params.id_filter = std::string(converted.as_string());
         params.query.filters.push_back(
             FilterCondition{field, filter_op(*field, op, params.full_match), std::move(converted)});
@@ -323,9 +408,18 @@ RequestParams parse_request_params(const Schema& schema, const Entity& entity, c
     std::vector<Param> params;
     for (const auto& [raw_name, value] : query) {
         if (raw_name.empty() && value.empty()) continue;   // stray '&'
+        // DECISIONS §2.24: NUL or bytes that are no UTF-8 never reach a driver.
+        if (TextFault fault = text_fault(raw_name); fault != TextFault::None)
+            throw ApiError::bad_request("Query parameter names " + text_fault_message(fault));
+        if (TextFault fault = text_fault(value); fault != TextFault::None) {
+            Notice n;
+            n.message = "Query parameter " + raw_name + " " + text_fault_message(fault);
+            n.parameter = lower(raw_name);
+            throw ApiError(400, kGeneral, std::move(n));
+        }
         std::string name = lower(raw_name);
         if (name != "page" && name != "pagesize" && name != "sort" && name != "filter" && name != "view" &&
-            name != "no_consistency" && name != "full_match")
+            name != "no_consistency" && name != "full_match" && name != "count")
             throw ApiError::bad_request("Unknown query parameter=" + raw_name + ". Valid parameters: " +
                                         kValidParameters);
         auto it = std::find_if(params.begin(), params.end(), [&](const Param& p) { return p.name == name; });
@@ -343,6 +437,7 @@ RequestParams parse_request_params(const Schema& schema, const Entity& entity, c
         else if (p.name == "filter") parse_filter(entity, p.value, out);
         else if (p.name == "view") { if (!p.value.empty()) out.views = parse_view(schema, entity, p.value); }
         else if (p.name == "no_consistency") out.no_consistency = parse_bool(p.value).value_or(false);
+        else if (p.name == "count") out.query.with_total = parse_count(p.value);
     }
     if (!sorted) out.query.sort = parse_sort(entity, "");
 

@@ -14,6 +14,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <initializer_list>
 #include <map>
 #include <sstream>
 
@@ -473,7 +474,25 @@ private:
 
     static std::string format_number_text(double v) { return to_json_text(json::value(v)); }
 
+    // An unknown key inside an `enum` or `pattern` mapping is a problem naming it: it is
+    // usually a YAML slip, such as an unquoted comma in a flow mapping turning the end of a
+    // message into a key of its own (`message: must be male, female or other`).
+    bool known_keys_only(const std::string& where, const char* what, const YAML::Node& v,
+                         std::initializer_list<std::string_view> allowed) {
+        if (!v.IsMap()) return true;
+        bool ok = true;
+        for (const auto& kv : v) {
+            const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : to_json_text(yaml_to_json(kv.first));
+            if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+                problem(where, fmt::format("unknown {} key '{}'", what, key));
+                ok = false;
+            }
+        }
+        return ok;
+    }
+
     bool read_pattern(const std::string& where, Field& f, const YAML::Node& v, json::object& meta) {
+        if (!known_keys_only(where, "pattern", v, {"regex", "message"})) return false;
         std::string regex;
         if (v.IsScalar()) {
             regex = v.Scalar();
@@ -513,6 +532,7 @@ private:
     }
 
     bool read_enum(const std::string& where, Field& f, const YAML::Node& v, json::object& meta) {
+        if (!known_keys_only(where, "enum", v, {"values", "message", "colors"})) return false;
         // YAML::Node's operator= writes through to the node it refers to: bind once instead.
         const YAML::Node values = v.IsSequence() ? v : v.IsMap() ? v["values"] : YAML::Node();
         if (v.IsMap())

@@ -60,6 +60,11 @@ std::string error_envelope(const char* type, const std::string& message) {
 // reset that destroys the response before the client reads it.
 constexpr auto kLingerTime = std::chrono::seconds(2);
 
+// The most bytes the request line and header fields of one request may take; more
+// gets 431 (DECISIONS §2.26). Browsers and proxies keep well under it (nginx's default
+// for one line is 8 KiB); a long `filter` in the URL still fits.
+constexpr std::uint32_t kHeaderLimit = 16 * 1024;
+
 class Session;
 
 // Server state shared by the acceptor and every session.
@@ -149,6 +154,7 @@ private:
         first_request_ = false;
         parser_.emplace();
         parser_->body_limit(static_cast<std::uint64_t>(std::max<int64_t>(0, server_.options.body_limit)));
+        parser_->header_limit(kHeaderLimit);
         stream_.expires_after(std::chrono::seconds(server_.options.read_timeout_s));
         http::async_read_header(stream_, buffer_, *parser_,
                                 beast::bind_front_handler(&Session::on_header, shared_from_this()));
@@ -186,6 +192,10 @@ private:
                               "Request body exceeds the limit of " + std::to_string(server_.options.body_limit) +
                                   " bytes");
         }
+        if (ec == http::error::header_limit) {
+            return send_error(http::status::request_header_fields_too_large, "header_too_large",
+                              "Request header fields exceed the limit of " + std::to_string(kHeaderLimit) + " bytes");
+        }
         // A connection that dropped or timed out gets no answer; anything else is a request
         // the parser cannot read.
         if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == beast::error::timeout ||
@@ -219,7 +229,7 @@ private:
         if (req.method() == http::verb::options) {
             Response res{http::status::no_content, req.version()};
             add_cors(res, origin);
-            res.set(http::field::access_control_allow_methods, "GET, POST, PUT, PATCH, DELETE, OPTIONS");
+            res.set(http::field::access_control_allow_methods, "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
             auto requested = req[http::field::access_control_request_headers];
             res.set(http::field::access_control_allow_headers, requested.empty() ? "*" : requested);
             res.set(http::field::access_control_max_age, "3600");
@@ -227,17 +237,26 @@ private:
         }
 
         auto target = parse_request_target(req.target());
-        if (!target) {
+        const char* target_error = !target ? "Malformed percent-encoding in request target"
+                                   // DECISIONS §2.24; the query's values are checked where they are parsed,
+                                   // so that the error names the parameter.
+                                   : target->path.find('\0') != std::string::npos
+                                       ? "The request path must not contain the NUL character (U+0000)"
+                                       : nullptr;
+        if (target_error) {
             Response res{http::status::bad_request, req.version()};
             res.set(http::field::content_type, "application/json");
-            res.body() = error_envelope("bad_request", "Malformed percent-encoding in request target");
+            res.body() = error_envelope("bad_request", target_error);
             res.prepare_payload();
             add_cors(res, origin);
             return send(std::move(res), !keep_alive, false);
         }
 
         HttpRequest request;
-        request.method = std::string(req.method_string());
+        // HEAD is GET without the body (DECISIONS §2.26): the handler answers the GET, and
+        // respond() sends its status and headers, Content-Length included, but no body. So
+        // every GET route answers HEAD and the handler knows nothing about it.
+        request.method = req.method() == http::verb::head ? std::string("GET") : std::string(req.method_string());
         std::transform(request.method.begin(), request.method.end(), request.method.begin(),
                        [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
         request.path = std::move(target->path);

@@ -102,6 +102,7 @@ std::string expected_type(int status) {
         case 405: return "method_not_allowed";
         case 409: return "conflict";
         case 413: return "payload_too_large";
+        case 431: return "header_too_large";
         case 422: return "validation_failed";
         case 500: return "internal_error";
         case 503: return "unavailable";

@@ -146,7 +146,7 @@ TEST_P(Examples, I_BadQueryParameters) {
     EXPECT_TRUE(HasError(get("/api/user?view=account(shoesize)"), 400, "general", "bad_request",
                          "Unknown field=account.shoesize in view"));
     EXPECT_TRUE(HasError(get("/api/user?foo=1"), 400, "general", "bad_request",
-                         "Unknown query parameter=foo. Valid parameters: page, pageSize, sort, filter, view, no_consistency, full_match"));
+                         "Unknown query parameter=foo. Valid parameters: page, pageSize, sort, filter, view, no_consistency, full_match, count"));
 }
 
 TEST_P(Examples, J_NotFound) {

@@ -87,9 +87,10 @@ private:
 };
 
 // Reads one response from `sock`; handles Content-Length, chunked and read-to-EOF bodies.
-HttpResponse read_response(Socket& sock, bool head_request) {
+// `buf` holds bytes already received on the connection; what follows the response stays
+// in it (the next response on a keep-alive connection).
+HttpResponse read_response(Socket& sock, bool head_request, std::string& buf) {
     HttpResponse r;
-    std::string buf;
     size_t header_end;
     while ((header_end = buf.find("\r\n\r\n")) == std::string::npos) {
         if (!sock.receive(buf)) {
@@ -99,6 +100,7 @@ HttpResponse read_response(Socket& sock, bool head_request) {
     }
     const std::string head = buf.substr(0, header_end);
     std::string rest = buf.substr(header_end + 4);
+    buf.clear();
 
     size_t line_end = head.find("\r\n");
     const std::string status_line = head.substr(0, line_end);
@@ -117,7 +119,10 @@ HttpResponse read_response(Socket& sock, bool head_request) {
         pos = end + 2;
     }
 
-    if (head_request || r.status == 204 || r.status == 304) return r;
+    if (head_request || r.status == 204 || r.status == 304) {
+        buf = std::move(rest);
+        return r;
+    }
     if (lower(r.header("transfer-encoding")).find("chunked") != std::string::npos) {
         std::string body;
         for (;;) {
@@ -133,11 +138,13 @@ HttpResponse read_response(Socket& sock, bool head_request) {
             if (size == 0) break;
         }
         r.body = std::move(body);
+        buf = std::move(rest);
     } else if (!r.header("content-length").empty()) {
         const size_t length = std::stoul(r.header("content-length"));
         while (rest.size() < length)
             if (!sock.receive(rest)) { r.error = "truncated body"; break; }
         r.body = rest.substr(0, length);
+        if (rest.size() > length) buf = rest.substr(length);
     } else {
         while (sock.receive(rest)) {}
         r.body = std::move(rest);
@@ -152,7 +159,40 @@ HttpResponse read_response(Socket& sock, bool head_request) {
     return r;
 }
 
+HttpResponse read_response(Socket& sock, bool head_request) {
+    std::string buf;
+    return read_response(sock, head_request, buf);
+}
+
 }  // namespace
+
+struct HttpConnection::Impl {
+    Socket sock;
+    std::string buf;
+};
+
+HttpConnection::HttpConnection(int port, std::string host, int timeout_s) : impl_(std::make_unique<Impl>()) {
+    connected_ = impl_->sock.connect_to(host, port, timeout_s, error_);
+}
+
+HttpConnection::~HttpConnection() = default;
+
+bool HttpConnection::send(const std::string& bytes) { return connected_ && impl_->sock.send_all(bytes, error_); }
+
+HttpResponse HttpConnection::read(bool head_request) {
+    if (!connected_) {
+        HttpResponse r;
+        r.error = error_;
+        return r;
+    }
+    return read_response(impl_->sock, head_request, impl_->buf);
+}
+
+bool HttpConnection::closed_by_server() {
+    if (!connected_) return false;
+    if (!impl_->buf.empty()) return false;
+    return !impl_->sock.receive(impl_->buf) && impl_->buf.empty();
+}
 
 std::string HttpResponse::header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);

@@ -5,6 +5,7 @@
 #include <boost/json/value.hpp>
 
 #include <map>
+#include <memory>
 #include <string>
 
 namespace events::e2e {
@@ -43,6 +44,33 @@ private:
     int port_;
     std::string host_;
     int timeout_s_ = 60;
+};
+
+// One keep-alive connection: raw requests are sent as given and the answers read one by
+// one, in order, so a test can check that the connection stays usable.
+class HttpConnection {
+public:
+    explicit HttpConnection(int port, std::string host = "127.0.0.1", int timeout_s = 60);
+    ~HttpConnection();
+    HttpConnection(const HttpConnection&) = delete;
+    HttpConnection& operator=(const HttpConnection&) = delete;
+
+    bool connected() const { return connected_; }
+    const std::string& error() const { return error_; }
+    // Sends `bytes` verbatim (one or several requests); false on a transport error.
+    bool send(const std::string& bytes);
+    // The next answer; with head_request its body is not read (RFC 9110: a HEAD answer
+    // has none, whatever Content-Length says). status 0 when none came.
+    HttpResponse read(bool head_request = false);
+    // True when the server has closed the connection and sent nothing more (waits up to
+    // the timeout for either).
+    bool closed_by_server();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+    bool connected_ = false;
+    std::string error_;
 };
 
 // Percent-encodes everything but unreserved characters (for query values).

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <filesystem>
 
 namespace events::e2e {
@@ -105,6 +106,39 @@ TEST_P(Lifecycle, NewUniqueConstraintOverDuplicatesRefusesToStart) {
     // Nothing was lost; the old schema still starts.
     start_server(default_setup());
     EXPECT_EQ(get("/api/user").json.at("pagination").at("total"), 2);
+}
+
+// The sample schema's old YAML slip (an unquoted comma in a flow mapping) is caught by
+// `events check` and at start-up, naming entity, field and key.
+TEST_P(Lifecycle, UnknownEnumKeyStopsCheckAndStartUp) {
+    const std::string schema = dir() + "/faulty.yaml";
+    const std::string text = sample_schema_text();
+    const std::string good = "enum: {values: [male, female, other], message: \"must be male, female or other\"}";
+    const size_t at = text.find(good);
+    ASSERT_NE(at, std::string::npos);
+    write_file(schema, std::string(text).replace(at, good.size(),
+                                                 "enum: {values: [male, female, other], message: must be male, female or other}"));
+    const std::string expected = "User.gender: unknown enum key 'female or other'";
+
+    const std::string command = std::string(EVENTS_BINARY) + " check --schema " + schema + " 2>&1";
+    std::string checked;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    char chunk[4096];
+    while (size_t n = std::fread(chunk, 1, sizeof chunk, pipe)) checked.append(chunk, n);
+    const int status = ::pclose(pipe);
+    EXPECT_NE(status, 0) << checked;
+    EXPECT_NE(checked.find(expected), std::string::npos) << checked;
+
+    ServerSetup s = default_setup();
+    s.schema_path = schema;
+    TestServer refused(s, dir());
+    std::string error;
+    ASSERT_TRUE(refused.launch(error)) << error;
+    const std::optional<int> code = refused.wait_exit(60);
+    ASSERT_TRUE(code.has_value()) << "the server kept running; output:\n" << refused.output();
+    EXPECT_NE(*code, 0);
+    EXPECT_NE(refused.output().find(expected), std::string::npos) << refused.output();
 }
 
 TEST_P(Lifecycle, DeclaredIndexesAreReportedAndReconciled) {

@@ -137,7 +137,7 @@ TEST_P(Query, FilterErrors) {
 
 TEST_P(Query, UnknownParameters) {
     const std::string message =
-        "Unknown query parameter=%s. Valid parameters: page, pageSize, sort, filter, view, no_consistency, full_match";
+        "Unknown query parameter=%s. Valid parameters: page, pageSize, sort, filter, view, no_consistency, full_match, count";
     auto msg = [&](const std::string& name) {
         std::string m = message;
         m.replace(m.find("%s"), 2, name);
@@ -203,6 +203,61 @@ TEST_P(Query, ValidationSingleLeavesListsAlone) {
     ASSERT_TRUE(IsSuccess(list)) << describe(list);
     EXPECT_FALSE(data(list).at(0).as_object().contains("account"));
     EXPECT_EQ(fetch("user", user).at("account").at("exists"), true);
+}
+
+// DECISIONS §2.25: a double-quoted filter value keeps commas and colons.
+TEST_P(Query, QuotedFilterValuesKeepCommasAndColons) {
+    seed();
+    json::object lee = user_body(account_, "leejr");
+    lee["lastName"] = "Lee, Jr";
+    lee["city"] = "Paris";
+    create("user", lee);
+    json::object odd = user_body(account_, "oddname");
+    odd["lastName"] = "Say \"hi\": now";
+    create("user", odd);
+    // Raw in the URL (the comma and quotes as they are) and percent-encoded: the same.
+    EXPECT_EQ(names("filter=lastName:\"Lee,%20Jr\",city:Paris"), V{"leejr"});
+    EXPECT_EQ(names("filter=lastName:\"Lee,+Jr\",city:Paris"), V{"leejr"});
+    EXPECT_EQ(names("filter=" + url_encode("lastName:\"Lee, Jr\",city:Paris")), V{"leejr"});
+    EXPECT_EQ(names("filter=lastName:%22Lee%2C%20Jr%22"), V{"leejr"});
+    EXPECT_EQ(names("filter=" + url_encode("lastName:\"Lee, Jr\"") + "&full_match"), V{"leejr"});
+    EXPECT_EQ(names("filter=" + url_encode("lastName:eq:\"lee, jr\"") + "&full_match"), V{"leejr"});
+    // `:` and an escaped `"` inside the quotes.
+    EXPECT_EQ(names("filter=" + url_encode(R"(lastName:"Say \"hi\": now")") + "&full_match"), V{"oddname"});
+    EXPECT_EQ(names("filter=" + url_encode(R"(lastName:"\"hi\":")")), V{"oddname"});
+    // Unquoted values still split at commas: `Jr` is a condition without a colon.
+    EXPECT_TRUE(HasError(get("/api/user?filter=lastName:Lee,Jr"), 400, "general", "bad_request",
+                         "Invalid filter format. Use field:value instead of Jr"));
+    EXPECT_TRUE(HasError(get("/api/user?filter=lastName:Lee%2CJr"), 400, "general", "bad_request",
+                         "Invalid filter format. Use field:value instead of Jr"));
+    // A quote that is never closed names the condition.
+    EXPECT_TRUE(HasError(get("/api/user?filter=" + url_encode("city:Paris,lastName:\"Lee, Jr")), 400, "general",
+                         "bad_request", "Missing closing quote in filter condition lastName:\"Lee, Jr"));
+}
+
+// DECISIONS §3 (optional totals): count=none counts nothing and says nothing about totals.
+TEST_P(Query, CountNoneLeavesOutTheTotals) {
+    seed();
+    HttpResponse exact = get("/api/user?pageSize=2&count=exact");
+    ASSERT_TRUE(IsSuccess(exact)) << describe(exact);
+    EXPECT_EQ(exact.json.at("pagination"), (json::object{{"page", 1}, {"pageSize", 2}, {"total", 5}, {"totalPages", 3}}));
+    HttpResponse none = get("/api/user?pageSize=2&page=2&count=none&filter=netWorth:gte:200&sort=netWorth:desc");
+    ASSERT_TRUE(IsSuccess(none)) << describe(none);
+    EXPECT_EQ(none.json.at("pagination"), (json::object{{"page", 2}, {"pageSize", 2}}));
+    EXPECT_EQ(list_field(none, "username"), (V{"carol", "bob"}));   // the same page as with a count
+    EXPECT_EQ(names("pageSize=2&page=2&filter=netWorth:gte:200&sort=netWorth:desc"), (V{"carol", "bob"}));
+    // With a view or an id filter (the document path) too.
+    HttpResponse view = get("/api/user?count=NONE&view=account(name)&pageSize=1");
+    ASSERT_TRUE(IsSuccess(view)) << describe(view);
+    EXPECT_EQ(view.json.at("pagination"), (json::object{{"page", 1}, {"pageSize", 1}}));
+    EXPECT_EQ(data(view).at(0).at("account").at("name"), "Acme Corporation");
+    HttpResponse none_found = get("/api/user?count=none&filter=id:nobody");
+    EXPECT_EQ(none_found.json.at("pagination"), (json::object{{"page", 1}, {"pageSize", 25}}));
+    // A bad value is a 400 naming the parameter.
+    HttpResponse bad = get("/api/user?count=approximate");
+    EXPECT_TRUE(HasError(bad, 400, "general", "bad_request", "Invalid count value approximate. Use 'exact' or 'none'",
+                         std::nullopt, "count"))
+        << describe(bad);
 }
 
 }  // namespace

@@ -149,5 +149,38 @@ TEST_P(Relationships, ViewOfANullFkGivesMissingWarning) {
     EXPECT_EQ(data(r2).at(0).at("account"), (json::object{{"exists", true}, {"name", "Acme Corporation"}}));
 }
 
+// Read validation (REFERENCE §8.1) warns about a null required FK on a plain read, with no
+// `view`: GET one with "single", GET one and lists with "multiple".
+TEST_P(Relationships, ReadValidationWarnsAboutANullRequiredFkWithoutView) {
+    const std::string optional_schema = dir() + "/optional-account.yaml";
+    const std::string required_schema = dir() + "/required-account.yaml";
+    const std::string after = "      tags: {type: 'Array[String]', required: false, ui: {displayPages: details}}";
+    write_file(optional_schema, insert_after(sample_schema_text(), after, "      accountId: {type: ObjectId, required: false}\n"));
+    write_file(required_schema, insert_after(sample_schema_text(), after, "      accountId: {type: ObjectId, required: true}\n"));
+    ServerSetup s = default_setup();
+    s.schema_path = optional_schema;
+    start_server(s);
+    json::object e = event_body();
+    e["id"] = "evt_nofk";
+    create("event", e);
+
+    // The schema now requires the FK that the stored event lacks.
+    s.schema_path = required_schema;
+    for (const char* mode : {"single", "multiple"}) {
+        s.config->insert_or_assign("validation", mode);
+        start_server(s);
+        HttpResponse one = get("/api/event/evt_nofk");
+        ASSERT_EQ(one.status, 200) << mode << ": " << describe(one);
+        EXPECT_TRUE(HasWarning(one, "evt_nofk", "missing", "Missing fk ID", "accountId")) << mode << ": " << describe(one);
+        EXPECT_EQ(data(one).at("account"), (json::object{{"exists", false}})) << mode;
+        HttpResponse list = get("/api/event");
+        ASSERT_EQ(list.status, 200) << describe(list);
+        if (std::string(mode) == "multiple")
+            EXPECT_TRUE(HasWarning(list, "evt_nofk", "missing", "Missing fk ID", "accountId")) << describe(list);
+        else
+            EXPECT_TRUE(IsSuccess(list)) << describe(list);   // "single" validates GET one only
+    }
+}
+
 }  // namespace
 }  // namespace events::e2e

@@ -189,9 +189,92 @@ TEST_P(Routes, ContentTypeIsNotRequired) {
 }
 
 TEST_P(Routes, KeepAliveServesSeveralRequestsOnOneConnection) {
-    const std::string one = "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n";
-    HttpResponse r = raw(one + "GET /api/account HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    EXPECT_EQ(r.status, 200) << describe(r);   // the first answer; the connection stays usable
+    const std::string account = create_account();
+    HttpConnection c(server().port());
+    ASSERT_TRUE(c.connected()) << c.error();
+    // Two pipelined requests, then a third after their answers; every answer is checked.
+    ASSERT_TRUE(c.send("GET /api/health HTTP/1.1\r\nHost: x\r\n\r\nGET /api/account HTTP/1.1\r\nHost: x\r\n\r\n"));
+    HttpResponse health = c.read();
+    EXPECT_TRUE(IsSuccess(health)) << describe(health);
+    EXPECT_EQ(data(health).at("reachable"), true);
+    EXPECT_NE(health.header("connection"), "close");
+    HttpResponse list = c.read();
+    EXPECT_TRUE(IsSuccess(list)) << describe(list);
+    EXPECT_EQ(list_ids(list), std::vector<std::string>{account});
+    ASSERT_TRUE(c.send("GET /api/account/" + account + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    HttpResponse one = c.read();
+    EXPECT_TRUE(IsSuccess(one)) << describe(one);
+    EXPECT_EQ(str(data(one).at("id")), account);
+    EXPECT_TRUE(c.closed_by_server());   // as the last request asked
+}
+
+// An id in the URL is canonical (lower case) on every route: the 404 names the canonical
+// id, and PUT/PATCH/DELETE act on the stored lower-case document, never create another.
+TEST_P(Routes, UrlIdsAreLowerCasedOnEveryMethod) {
+    json::object body = account_body("First Name Corp");
+    body["id"] = "acc1";
+    ASSERT_EQ(post("/api/account", body).status, 201);
+    EXPECT_TRUE(HasError(get("/api/account/NOPE"), 404, "nope", "not_found", "Account nope not found"));
+    EXPECT_TRUE(HasError(put("/api/account/NOPE", account_body()), 404, "nope", "not_found", "Account nope not found"));
+    EXPECT_TRUE(HasError(patch("/api/account/NOPE", json::object{{"credit", 1}}), 404, "nope", "not_found",
+                         "Account nope not found"));
+
+    HttpResponse put_r = put("/api/account/ACC1", account_body("Put Corp"));
+    ASSERT_TRUE(IsSuccess(put_r)) << describe(put_r);
+    EXPECT_EQ(data(put_r).at("id"), "acc1");
+    EXPECT_EQ(fetch("account", "acc1").at("name"), "Put Corp");
+    HttpResponse patch_r = patch("/api/account/AcC1", json::object{{"name", "Patch Corp"}});
+    ASSERT_TRUE(IsSuccess(patch_r)) << describe(patch_r);
+    EXPECT_EQ(data(patch_r).at("id"), "acc1");
+    EXPECT_EQ(fetch("account", "acc1").at("name"), "Patch Corp");
+    HttpResponse all = get("/api/account");
+    EXPECT_EQ(list_ids(all), std::vector<std::string>{"acc1"});   // nothing stored under ACC1
+
+    HttpResponse del_r = del("/api/account/ACC1");
+    ASSERT_TRUE(IsSuccess(del_r)) << describe(del_r);
+    EXPECT_EQ(data(del_r).at("id"), "acc1");
+    EXPECT_EQ(data(del_r).at("name"), "Patch Corp");
+    EXPECT_TRUE(HasError(get("/api/account/acc1"), 404, "acc1", "not_found", "Account acc1 not found"));
+    EXPECT_EQ(list_ids(get("/api/account")), std::vector<std::string>{});
+}
+
+// DECISIONS §2.26: HEAD answers every GET route like GET, without the body.
+TEST_P(Routes, HeadAnswersLikeGetWithoutABody) {
+    const std::string account = create_account();
+    create_user(account, "jsmith");
+    for (const std::string& target :
+         std::vector<std::string>{"/api/user?pageSize=5", "/api/user/nope", "/api/account/" + account, "/api/metadata",
+                                  "/api/health", "/api/db/report", "/api/db/init", "/api/nowhere", "/api/user?page=0"}) {
+        HttpResponse g = get(target);
+        HttpResponse h = request("HEAD", target);
+        EXPECT_EQ(h.status, g.status) << target;
+        EXPECT_EQ(h.header("content-type"), g.header("content-type")) << target;
+        EXPECT_EQ(h.header("content-length"), std::to_string(g.body.size())) << target;
+        EXPECT_TRUE(h.body.empty()) << target;
+    }
+    EXPECT_EQ(request("HEAD", "/api/user/nope").status, 404);
+
+    // On one connection: the answers after a HEAD are read from the right place.
+    HttpConnection c(server().port());
+    ASSERT_TRUE(c.connected()) << c.error();
+    ASSERT_TRUE(c.send("HEAD /api/account/" + account + " HTTP/1.1\r\nHost: x\r\n\r\n"));
+    HttpResponse head = c.read(/*head_request=*/true);
+    EXPECT_EQ(head.status, 200);
+    ASSERT_TRUE(c.send("HEAD /api/account/missing HTTP/1.1\r\nHost: x\r\n\r\n"));
+    EXPECT_EQ(c.read(true).status, 404);
+    ASSERT_TRUE(c.send("GET /api/account/" + account + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    HttpResponse after = c.read();
+    EXPECT_TRUE(IsSuccess(after)) << describe(after);
+    EXPECT_EQ(str(data(after).at("id")), account);
+    EXPECT_EQ(head.header("content-length"), std::to_string(after.body.size()));
+}
+
+// DECISIONS §2.26: request headers over the limit get 431 in the envelope.
+TEST_P(Routes, OversizedHeadersGet431) {
+    HttpResponse r = raw("GET /api/account HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'a') + "\r\n\r\n");
+    EXPECT_TRUE(HasError(r, 431, "general", "header_too_large", "Request header fields exceed the limit of 16384 bytes"))
+        << describe(r);
+    EXPECT_TRUE(StillServing());
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <future>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace events {
 namespace {
@@ -50,6 +51,19 @@ public:
         beast::error_code ec;
         http::response_parser<http::string_body> parser;
         parser.body_limit(64 << 20);
+        stream_.expires_after(kDeadline);
+        http::async_read(stream_, buffer_, parser, [&](beast::error_code e, std::size_t) { ec = e; });
+        run();
+        if (ec) throw beast::system_error(ec);
+        return parser.release();
+    }
+
+    // Reads the answer to a HEAD request: the header only, the body left empty
+    // whatever Content-Length says (RFC 9110 §9.3.2).
+    Response read_head() {
+        beast::error_code ec;
+        http::response_parser<http::string_body> parser;
+        parser.skip(true);
         stream_.expires_after(kDeadline);
         http::async_read(stream_, buffer_, parser, [&](beast::error_code e, std::size_t) { ec = e; });
         run();
@@ -305,7 +319,7 @@ TEST(HttpServer, PreflightAnswers204WithoutCallingTheHandler) {
     EXPECT_EQ(res.result_int(), 204);
     EXPECT_EQ(res[http::field::access_control_allow_origin], "http://localhost:4200");
     EXPECT_EQ(res[http::field::access_control_allow_credentials], "true");
-    EXPECT_EQ(res[http::field::access_control_allow_methods], "GET, POST, PUT, PATCH, DELETE, OPTIONS");
+    EXPECT_EQ(res[http::field::access_control_allow_methods], "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
     EXPECT_EQ(res[http::field::access_control_allow_headers], "content-type, authorization");
     EXPECT_EQ(res[http::field::access_control_max_age], "3600");
     EXPECT_EQ(res[http::field::vary], "Origin");
@@ -509,11 +523,105 @@ TEST(HttpServer, StopBeforeRunMakesRunReturn) {
     ServerOptions o = test_options();
     o.host = "127.0.0.1";
     o.port = 0;
-    HttpServer server(o, echo);
+    std::atomic<int> calls{0};
+    HttpServer server(o, [&](const HttpRequest& req) {
+        ++calls;
+        return echo(req);
+    });
     server.start();
+    const int port = server.bound_port();
+    ASSERT_GT(port, 0);
     server.stop();
-    server.run();   // returns at once instead of serving
-    SUCCEED();
+    // run() must return by itself (a hang fails here, not at the ctest timeout).
+    auto ran = std::async(std::launch::async, [&] { server.run(); });
+    ASSERT_EQ(ran.wait_for(std::chrono::seconds(10)), std::future_status::ready) << "run() did not return after stop()";
+    ran.get();
+    // It served nothing and no longer listens.
+    EXPECT_EQ(calls.load(), 0);
+    net::io_context ioc;
+    tcp::socket probe(ioc);
+    beast::error_code ec;
+    probe.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)), ec);
+    EXPECT_EQ(ec, net::error::connection_refused) << ec.message();
+}
+
+// DECISIONS §2.26: HEAD answers like GET without the body, and the connection stays usable.
+TEST(HttpServer, HeadIsAnsweredAsGetWithoutTheBody) {
+    std::vector<std::string> methods;
+    std::mutex m;
+    RunningServer s(test_options(), [&](const HttpRequest& req) {
+        {
+            std::lock_guard lock(m);
+            methods.push_back(req.method);
+        }
+        HttpResponse res = echo(req);
+        res.status = req.path == "/missing" ? 404 : 200;
+        res.headers.emplace_back("X-Extra", "1");
+        return res;
+    });
+    Client c(s.port());
+    auto got = c.request(get("/thing?a=1"));
+    c.send_raw("HEAD /thing?a=1 HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    Response head = c.read_head();
+    EXPECT_EQ(head.result_int(), 200);
+    EXPECT_EQ(head[http::field::content_type], got[http::field::content_type]);
+    EXPECT_EQ(head[http::field::content_length], got[http::field::content_length]);
+    EXPECT_EQ(head["X-Extra"], "1");
+    EXPECT_TRUE(head.body().empty());
+    EXPECT_TRUE(head.keep_alive());
+    c.send_raw("HEAD /missing HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    Response missing = c.read_head();
+    EXPECT_EQ(missing.result_int(), 404);
+    EXPECT_EQ(missing[http::field::content_length], std::to_string(echo(HttpRequest{"GET", "/missing", {}, "", ""}).body.size()));
+    // The next request on the same connection is read from the right place.
+    auto after = c.request(get("/after"));
+    EXPECT_EQ(after.result_int(), 200);
+    EXPECT_EQ(after.body().substr(0, 10), "GET /after");
+    std::lock_guard lock(m);
+    EXPECT_EQ(methods, (std::vector<std::string>{"GET", "GET", "GET", "GET"}));   // the handler only sees GET
+}
+
+// DECISIONS §2.26: header fields over the limit get 431 in the envelope.
+TEST(HttpServer, OversizedHeaderGets431EnvelopeAndClose) {
+    std::atomic<int> calls{0};
+    RunningServer s(test_options(), [&](const HttpRequest& req) {
+        ++calls;
+        return echo(req);
+    });
+    Client c(s.port());
+    auto res = c.request(get("/x", "X-Big: " + std::string(64 * 1024, 'a') + "\r\n"));
+    EXPECT_EQ(res.result_int(), 431);
+    EXPECT_EQ(res[http::field::content_type], "application/json");
+    EXPECT_EQ(res.body(),
+              R"({"data":null,"notifications":{"general":{"errors":[{"type":"header_too_large","message":"Request header fields exceed the limit of 16384 bytes"}],"warnings":[]}},"status":"error"})");
+    EXPECT_FALSE(res.keep_alive());
+    EXPECT_TRUE(c.closed_by_server());
+    EXPECT_EQ(calls.load(), 0);
+    // Headers under the limit are fine (a long query string included).
+    Client ok(s.port());
+    EXPECT_EQ(ok.request(get("/y?filter=" + std::string(8000, 'b'), "X-Mid: " + std::string(4000, 'c') + "\r\n"))
+                  .result_int(),
+              200);
+}
+
+TEST(HttpServer, ListensOnLoopbackUnlessAHostIsConfigured) {
+    EXPECT_EQ(ServerOptions{}.host, "127.0.0.1");
+}
+
+TEST(HttpServer, NulInThePathIs400AndTheConnectionStaysUsable) {
+    std::atomic<int> calls{0};
+    RunningServer s(test_options(), [&](const HttpRequest& req) {
+        ++calls;
+        return echo(req);
+    });
+    Client c(s.port());
+    auto res = c.request(get("/api/us%00er"));
+    EXPECT_EQ(res.result_int(), 400);
+    EXPECT_EQ(res.body(),
+              R"J({"data":null,"notifications":{"general":{"errors":[{"type":"bad_request","message":"The request path must not contain the NUL character (U+0000)"}],"warnings":[]}},"status":"error"})J");
+    EXPECT_EQ(calls.load(), 0);
+    EXPECT_EQ(c.request(get("/ok?q=%00")).result_int(), 200);   // query values are the parser's to judge
+    EXPECT_EQ(calls.load(), 1);
 }
 
 }  // namespace

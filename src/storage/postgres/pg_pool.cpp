@@ -93,7 +93,7 @@ void PgPool::close() {
 
 ConnectionLease PgPool::lease() {
     std::unique_ptr<PgConnection> conn;
-    std::vector<std::unique_ptr<PgConnection>> dead;   // closed outside the lock
+    size_t dropped = 0;
     {
         std::unique_lock lock(mutex_);
         const auto deadline = std::chrono::steady_clock::now() + kLeaseTimeout;
@@ -103,8 +103,12 @@ ConnectionLease PgPool::lease() {
                 conn = std::move(idle_.back());
                 idle_.pop_back();
                 if (!conn->looks_alive()) {
-                    dead.push_back(std::move(conn));
+                    // Closed before its slot is freed: a slot freed first would let a new
+                    // session open while this one still counts on the server, one more than
+                    // pool_size. Closing a dead session does not wait for the server.
+                    conn.reset();
                     --live_;
+                    ++dropped;
                 }
             }
             if (conn) break;
@@ -116,7 +120,7 @@ ConnectionLease PgPool::lease() {
                 throw StorageUnavailable("all " + std::to_string(size_) + " PostgreSQL connections are busy");
         }
     }
-    if (!dead.empty()) spdlog::info("postgresql: dropped {} dead connection(s)", dead.size());
+    if (dropped) spdlog::info("postgresql: dropped {} dead connection(s)", dropped);
     if (!conn) {
         try {
             conn = connect();
@@ -143,21 +147,22 @@ void PgPool::give_back(SqlConnection* c) {
     }
     const bool dead = !conn->healthy();
     const bool keep = !dead && !conn->in_transaction();
-    std::vector<std::unique_ptr<PgConnection>> discard;
+    if (!keep) conn.reset();   // closed before its slot is freed (see lease())
     {
         std::lock_guard lock(mutex_);
-        if (keep && open_) {
+        if (conn && open_) {
             idle_.push_back(std::move(conn));
         } else {
-            discard.push_back(std::move(conn));
+            conn.reset();
             --live_;
         }
         // A dead session usually means they all died (restart, failover, mass
         // termination): the idle ones go too, so a retry gets a fresh connection.
+        // They are closed while their slots are still counted, for the same reason.
         if (dead) {
-            live_ -= idle_.size();
-            for (auto& idle : idle_) discard.push_back(std::move(idle));
+            const size_t n = idle_.size();
             idle_.clear();
+            live_ -= n;
         }
     }
     returned_.notify_all();

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,7 +16,8 @@ namespace {
 
 constexpr const char* kMetaTable = "_events$meta";
 constexpr const char* kFormKey = "comparison_form";
-constexpr int64_t kRowsPerBatch = 1000;       // rows read per SELECT while refilling
+constexpr int64_t kRowsPerBatch = 1000;       // rows read per SELECT while refilling (then
+                                              // written back 100 per UPDATE: form_rows_per_update)
 constexpr int64_t kProgressEvery = 50000;     // rows between two progress lines
 
 std::optional<std::string> recorded_form(SqlConnection& c, const SqlDialect& d) {
@@ -85,7 +87,7 @@ void refill(SqlConnection& c, const SqlBuilder& b, const Entity& e) {
         batch.limit = kRowsPerBatch;
         batch.with_total = false;
         const SqlStatement st = b.list(e, batch);
-        std::vector<std::pair<std::string, std::vector<SqlParam>>> rows;
+        std::vector<FormRow> rows;
         c.query(st.sql, st.params, [&](const SqlRow& row) {
             std::vector<SqlParam> forms;
             forms.reserve(form_cols.size());
@@ -93,10 +95,11 @@ void refill(SqlConnection& c, const SqlBuilder& b, const Entity& e) {
                 if (row.is_null(col)) forms.emplace_back();
                 else forms.emplace_back(comparison_form(row.get_text(col), b.case_sensitive()));
             }
-            rows.emplace_back(std::string(row.get_text(0)), std::move(forms));
+            rows.push_back({std::string(row.get_text(0)), std::move(forms)});
         });
-        for (const auto& [id, forms] : rows) {
-            const SqlStatement up = b.update_forms(e, id, forms);
+        const size_t per_update = b.form_rows_per_update(e);
+        for (size_t first = 0; first < rows.size(); first += per_update) {
+            const SqlStatement up = b.update_forms(e, rows, first, std::min(per_update, rows.size() - first));
             c.execute(up.sql, up.params);
         }
         done += static_cast<int64_t>(rows.size());
@@ -105,7 +108,7 @@ void refill(SqlConnection& c, const SqlBuilder& b, const Entity& e) {
             next_report += kProgressEvery;
         }
         if (static_cast<int64_t>(rows.size()) < kRowsPerBatch) break;
-        after = rows.back().first;
+        after = rows.back().id;
     }
     spdlog::info("{}: comparison forms of {} computed ({} rows)", b.dialect().name(), e.name, done);
 }

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <type_traits>
@@ -394,15 +395,33 @@ SqlStatement SqlBuilder::update(const Entity& e, const boost::json::object& doc)
     return st;
 }
 
-SqlStatement SqlBuilder::update_forms(const Entity& e, std::string_view id, const std::vector<SqlParam>& forms) const {
+size_t SqlBuilder::form_rows_per_update(const Entity& e) const {
+    const size_t per_row = 1 + 2 * form_fields(e).size();
+    return std::clamp<size_t>(d_.max_parameters() / per_row, 1, 100);
+}
+
+SqlStatement SqlBuilder::update_forms(const Entity& e, const std::vector<FormRow>& rows, size_t first,
+                                      size_t count) const {
+    // One statement for many rows (one round trip), in SQL every backend speaks:
+    // SET f = CASE id WHEN <id> THEN <form> ... END ... WHERE id IN (<ids>).
     SqlStatement st;
     st.sql = "UPDATE " + d_.quote(e.name) + " SET ";
     const std::vector<const Field*> fields = form_fields(e);
     for (size_t i = 0; i < fields.size(); ++i) {
         if (i) st.sql += ", ";
-        st.sql += form_col(*fields[i]) + " = " + ph(st, i < forms.size() ? forms[i] : SqlParam());
+        st.sql += form_col(*fields[i]) + " = CASE " + d_.quote("id");
+        for (size_t r = first; r < first + count; ++r) {
+            st.sql += " WHEN " + ph(st, rows[r].id);
+            st.sql += " THEN " + ph(st, i < rows[r].forms.size() ? rows[r].forms[i] : SqlParam());
+        }
+        st.sql += " END";
     }
-    append_where_id(st, SqlParam(std::string(id)));
+    st.sql += " WHERE " + d_.quote("id") + " IN (";
+    for (size_t r = first; r < first + count; ++r) {
+        if (r != first) st.sql += ", ";
+        st.sql += ph(st, rows[r].id);
+    }
+    st.sql += ")";
     return st;
 }
 

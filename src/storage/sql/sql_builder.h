@@ -28,6 +28,12 @@ struct SqlStatement {
     std::vector<SqlParam> params;
 };
 
+// The comparison forms of one row (form_fields() order), for SqlBuilder::update_forms().
+struct FormRow {
+    std::string id;
+    std::vector<SqlParam> forms;
+};
+
 // An index the schema asks for.
 struct IndexSpec {
     enum class Kind { Unique, Declared, ForeignKey };
@@ -97,8 +103,10 @@ public:
 
     // ---- comparison forms (the start-up reconciliation refills them; it reads the
     // rows with list(), so paging is spelled in one place) ------------------------
-    // Sets the form columns of row `id` to `forms` (form_fields() order).
-    SqlStatement update_forms(const Entity& e, std::string_view id, const std::vector<SqlParam>& forms) const;
+    // Sets the form columns of rows[first, first + count) in one statement; the caller
+    // keeps `count` within form_rows_per_update(e) (parameter limit, statement size).
+    SqlStatement update_forms(const Entity& e, const std::vector<FormRow>& rows, size_t first, size_t count) const;
+    size_t form_rows_per_update(const Entity& e) const;
     // Counts the rows whose value is set but whose form is not (written by a version
     // without forms); only for an entity with form fields.
     SqlStatement count_stale_forms(const Entity& e) const;

@@ -131,6 +131,8 @@ TEST_F(TransferTest, ExportThenImportReproducesEveryDocument) {
     json::value first_line = json::parse(first);
     EXPECT_EQ(first_line.at("entity"), "Account");
     EXPECT_TRUE(first_line.at("doc").as_object().contains("id"));
+    // The comparison-form columns stay inside the storage layer (DECISIONS §2.23).
+    EXPECT_EQ(text.find("$cf"), std::string::npos);
 
     auto b = open("b.db");
     std::stringstream in(text);
@@ -142,6 +144,11 @@ TEST_F(TransferTest, ExportThenImportReproducesEveryDocument) {
     ASSERT_EQ(before.size(), 2108u);
     EXPECT_EQ(before, after);
     EXPECT_EQ(json::value(a->entity_counts()), json::value(b->entity_counts()));
+    // The bulk import wrote the forms: a case-insensitive whole-value filter finds the row.
+    const Entity& accounts = *schema_.find("Account");
+    ListQuery q;
+    q.filters.push_back({accounts.find_field("name"), FilterOp::Eq, json::value("ACCOUNT NUMBER 7")});
+    EXPECT_EQ(b->list(accounts, q).docs.size(), 1u);
 }
 
 // The move a user makes when outgrowing one machine: SQLite -> PostgreSQL -> SQLite,

@@ -196,6 +196,23 @@ TEST_F(BodyValidator, StringArrayAcceptsOnlyArraysOfStrings) {
     EXPECT_EQ(only_error(check(R"({"tags": ["a", 1]})")), R"(tags|Input should be a valid list of strings|["a",1])");
 }
 
+// DECISIONS §2.24: U+0000 anywhere in a value is a 422 naming the field, whatever its type.
+TEST_F(BodyValidator, NulIsRefusedInEveryKindOfValue) {
+    const std::string nul = "Input should not contain the NUL character (U+0000)";
+    EXPECT_EQ(only_error(check(R"({"note": "Ab\u0000cd"})")), "note|" + nul + R"(|"Ab\u0000cd")");
+    EXPECT_EQ(only_error(check(R"({"color": "\u0000"})")), "color|" + nul + R"(|"\u0000")");
+    EXPECT_EQ(only_error(check(R"({"ownerId": "o\u00001"})")), "ownerId|" + nul + R"(|"o\u00001")");
+    EXPECT_EQ(only_error(check(R"({"day": "2025-01-01\u0000"})")), "day|" + nul + R"(|"2025-01-01\u0000")");
+    EXPECT_EQ(only_error(check(R"({"count": "1\u0000"})")), "count|" + nul + R"(|"1\u0000")");
+    EXPECT_EQ(only_error(check(R"({"tags": ["a", "b\u0000"]})")), "tags|" + nul + R"(|["a","b\u0000"])");
+    EXPECT_EQ(only_error(check(R"({"meta": {"a": {"b": ["x\u0000"]}}})")), "meta|" + nul + R"(|{"a":{"b":["x\u0000"]}})");
+    EXPECT_EQ(only_error(check(R"({"meta": {"a": {"k\u0000": 1}}})")), "meta|" + nul + R"(|{"a":{"k\u0000":1}})");
+    // Every failing field at once, like any other failure.
+    EXPECT_EQ(check(R"({"title": "ab\u0000c", "note": "\u0000"})").errors.size(), 2u);
+    // Other control characters are text like any other.
+    EXPECT_EQ(value_of(check(R"({"note": "a\u0001b"})"), "note"), R"("a\u0001b")");
+}
+
 TEST_F(BodyValidator, PatternUsesSearchSemanticsAndSchemaMessage) {
     EXPECT_EQ(value_of(check(R"({"code": "AB12"})"), "code"), R"("AB12")");
     EXPECT_EQ(only_error(check(R"({"code": "ab12"})")), R"(code|String should match pattern '^[A-Z]{2}\d+$'|"ab12")");
@@ -263,7 +280,7 @@ TEST(BodyValidatorSample, SampleMessagesComeFromTheSchema) {
     std::vector<std::string> got;
     for (const Notice& e : c.errors) got.push_back(e.field + ": " + e.message);
     EXPECT_EQ(got, (std::vector<std::string>{"username: String should have at least 3 characters",
-                                             "email: Bad email address format", "gender: must be male",
+                                             "email: Bad email address format", "gender: must be male, female or other",
                                              "isAccountOwner: Input should be a valid boolean"}));
 }
 

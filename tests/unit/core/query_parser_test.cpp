@@ -67,13 +67,13 @@ TEST(QueryParams, DefaultsArePageOneOfTwentyFiveSortedById) {
 TEST(QueryParams, UnknownParameterIsNamedAsGiven) {
     EXPECT_EQ(message_of("User", {{"Limit", "5"}}),
               "Unknown query parameter=Limit. Valid parameters: page, pageSize, sort, filter, view, "
-              "no_consistency, full_match");
+              "no_consistency, full_match, count");
     EXPECT_EQ(message_of("User", {{" invalid", "x"}}),
               "Unknown query parameter= invalid. Valid parameters: page, pageSize, sort, filter, view, "
-              "no_consistency, full_match");
+              "no_consistency, full_match, count");
     EXPECT_EQ(message_of("User", {{"substring_match", "full"}}),
               "Unknown query parameter=substring_match. Valid parameters: page, pageSize, sort, filter, view, "
-              "no_consistency, full_match");
+              "no_consistency, full_match, count");
 }
 
 TEST(QueryParams, NamesAreCaseInsensitive) {
@@ -273,9 +273,94 @@ TEST(QueryFilter, QuotedTextThatNamesAnOperatorIsAValue) {
     EXPECT_EQ(p.query.filters[0].value, "gte");
 }
 
-TEST(QueryFilter, UnbalancedQuoteIsPartOfTheValue) {
-    RequestParams p = parse("User", {{"filter", "lastName:\"abc"}});
-    EXPECT_EQ(p.query.filters.at(0).value, "\"abc");
+TEST(QueryFilter, UnbalancedQuoteIsA400NamingTheCondition) {
+    EXPECT_EQ(message_of("User", {{"filter", "lastName:\"abc"}}),
+              "Missing closing quote in filter condition lastName:\"abc");
+    EXPECT_EQ(message_of("User", {{"filter", "gender:male,lastName:gte:\"Lee, Jr"}}),
+              "Missing closing quote in filter condition lastName:gte:\"Lee, Jr");
+    // An escaped quote does not close the value.
+    EXPECT_EQ(message_of("User", {{"filter", "lastName:\"abc\\\""}}),
+              "Missing closing quote in filter condition lastName:\"abc\\\"");
+}
+
+// DECISIONS §2.25: quoted values keep commas and colons.
+TEST(QueryFilter, QuotedValuesKeepCommas) {
+    RequestParams p = parse("User", {{"filter", "lastName:\"Lee, Jr\",gender:male"}});
+    ASSERT_EQ(p.query.filters.size(), 2u);
+    EXPECT_EQ(p.query.filters[0].field->name, "lastName");
+    EXPECT_EQ(p.query.filters[0].value, "Lee, Jr");
+    EXPECT_EQ(p.query.filters[0].op, FilterOp::Contains);
+    EXPECT_EQ(p.query.filters[1].field->name, "gender");
+    EXPECT_EQ(p.query.filters[1].value, "male");
+    // After an operator too, and several commas and colons at once.
+    RequestParams q = parse("User", {{"filter", "lastName:gte:\"a,b:c,,d\",firstName:x"}});
+    ASSERT_EQ(q.query.filters.size(), 2u);
+    EXPECT_EQ(q.query.filters[0].op, FilterOp::Gte);
+    EXPECT_EQ(q.query.filters[0].value, "a,b:c,,d");
+    EXPECT_EQ(q.query.filters[1].value, "x");
+}
+
+TEST(QueryFilter, EscapesInsideQuotes) {
+    RequestParams p = parse("User", {{"filter", R"(lastName:"say \"hi\": a\\b",firstName:"C:\temp, \q")"}});
+    ASSERT_EQ(p.query.filters.size(), 2u);
+    EXPECT_EQ(p.query.filters[0].value, R"(say "hi": a\b)");
+    // Other backslashes stay as written.
+    EXPECT_EQ(p.query.filters[1].value, R"(C:\temp, \q)");
+}
+
+// Single quotes keep REFERENCE §5.3's meaning (colons, no commas); an apostrophe is
+// otherwise an ordinary character.
+TEST(QueryFilter, ApostrophesAreOrdinaryCharacters) {
+    RequestParams p = parse("User", {{"filter", "lastName:'; DROP TABLE x,firstName:O'Brien,city:'a:b'"}});
+    ASSERT_EQ(p.query.filters.size(), 3u);
+    EXPECT_EQ(p.query.filters[0].value, "'; DROP TABLE x");
+    EXPECT_EQ(p.query.filters[1].value, "O'Brien");
+    EXPECT_EQ(p.query.filters[2].value, "a:b");
+    EXPECT_EQ(message_of("User", {{"filter", "lastName:'Lee, Jr'"}}), "Invalid filter format. Use field:value instead of  Jr'");
+}
+
+TEST(QueryFilter, UnquotedValuesStillSplitAtCommas) {
+    // `Lee,Jr` unquoted is two conditions; the second has no colon.
+    EXPECT_EQ(message_of("User", {{"filter", "lastName:Lee,Jr"}}), "Invalid filter format. Use field:value instead of Jr");
+    // A quote inside an unquoted value is an ordinary character.
+    RequestParams p = parse("User", {{"filter", "lastName:12\" pizza"}});
+    EXPECT_EQ(p.query.filters.at(0).value, "12\" pizza");
+}
+
+TEST(QueryFilter, TextAfterTheClosingQuoteIsA400) {
+    EXPECT_EQ(message_of("User", {{"filter", "lastName:\"Lee\" Jr,gender:male"}}),
+              "Invalid filter format. Text after the closing quote in lastName:\"Lee\" Jr");
+    EXPECT_EQ(message_of("User", {{"filter", "lastName:\"\""}}), "Missing filter value in lastName:\"\"");
+}
+
+// DECISIONS §2.24: NUL and bytes that are no UTF-8 are a 400 naming the parameter.
+TEST(QueryParams, NulAndInvalidUtf8AreRefused) {
+    for (const char* name : {"filter", "sort", "view", "page", "pageSize", "count"}) {
+        Notice n = error_of("User", {{name, std::string("lastName:Ab\0cd", 14)}});
+        EXPECT_EQ(n.message, std::string("Query parameter ") + name + " must not contain the NUL character (U+0000)");
+        EXPECT_EQ(n.parameter, [&] {
+            std::string l(name);
+            for (char& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            return l;
+        }());
+    }
+    Notice bad = error_of("User", {{"filter", "lastName:\xff\xfe"}});
+    EXPECT_EQ(bad.message, "Query parameter filter must be valid UTF-8");
+    EXPECT_EQ(bad.parameter, "filter");
+    EXPECT_EQ(message_of("User", {{std::string("fil\0ter", 7), "x"}}),
+              "Query parameter names must not contain the NUL character (U+0000)");
+}
+
+// DECISIONS §3, optional totals.
+TEST(QueryParams, CountIsExactByDefaultOrNone) {
+    EXPECT_TRUE(parse("User", {}).query.with_total);
+    EXPECT_TRUE(parse("User", {{"count", "exact"}}).query.with_total);
+    EXPECT_FALSE(parse("User", {{"count", "none"}}).query.with_total);
+    EXPECT_FALSE(parse("User", {{"COUNT", "None"}}).query.with_total);
+    Notice n = error_of("User", {{"count", "fast"}});
+    EXPECT_EQ(n.message, "Invalid count value fast. Use 'exact' or 'none'");
+    EXPECT_EQ(n.parameter, "count");
+    EXPECT_EQ(n.value, "fast");
 }
 
 TEST(QueryFilter, UnquotedDatetimeWithColonsAfterAnOperator) {

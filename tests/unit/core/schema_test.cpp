@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace events {
 namespace {
@@ -115,9 +116,7 @@ TEST_F(SchemaBundled, ReadsFieldAttributes) {
     EXPECT_TRUE(gender.is_enum());
     EXPECT_FALSE(gender.is_text());
     EXPECT_EQ(gender.enum_values, (std::vector<std::string>{"male", "female", "other"}));
-    // The sample writes `message: must be male, female or other` inside a flow mapping,
-    // where the commas end the value: YAML itself gives "must be male".
-    EXPECT_EQ(gender.enum_message, "must be male");
+    EXPECT_EQ(gender.enum_message, "must be male, female or other");
 
     const Entity& account = *schema().find("Account");
     ASSERT_TRUE(account.find_field("enabled")->default_value.has_value());
@@ -232,7 +231,7 @@ TEST_F(SchemaBundled, MetadataShowsDefinitionsAsGiven) {
     EXPECT_EQ(fields.at("email").at("pattern").at("message"), json::value("Bad email address format"));
     EXPECT_EQ(fields.at("email").at("pattern").at("regex").as_string().find("dictionary="), json::string::npos);
     EXPECT_EQ(to_json_text(fields.at("gender").at("enum")),
-              R"({"values":["male","female","other"],"message":"must be male"})");
+              R"({"values":["male","female","other"],"message":"must be male, female or other"})");
     EXPECT_EQ(to_json_text(fields.at("netWorth")), R"({"type":"Currency","ge":0,"le":10000000})");
     EXPECT_EQ(to_json_text(user.at("uniques")), R"([["username"],["email"]])");
     EXPECT_EQ(to_json_text(user.at("indexes")), R"([["gender","lastName"],["lastName"],["netWorth"]])");
@@ -469,6 +468,34 @@ TEST(SchemaProblems, UnknownKeysAndBadValues) {
                     "unknown entity key 'uniqe'");
     EXPECT_REPORTED(problems_of("_entities:\n  'Bad Name': {fields: {a: {type: String}}}\n"), "Bad Name", "letters");
     EXPECT_REPORTED(problems_of(thing("      'a-b': {type: String}\n")), "Thing.a-b", "letters");
+}
+
+// The sample schema's old YAML slip: an unquoted comma inside a flow mapping turned the
+// end of the message into a key of the enum.
+TEST(SchemaProblems, UnknownKeysInsideEnumAndPatternAreNamed) {
+    EXPECT_REPORTED(problems_of(thing("      gender: {type: String, enum: {values: [male, female, other], "
+                                      "message: must be male, female or other}}\n")),
+                    "Thing.gender", "unknown enum key 'female or other'");
+    EXPECT_REPORTED(problems_of(thing("      code: {type: String, pattern: {regex: '^a', mesage: bad}}\n")),
+                    "Thing.code", "unknown pattern key 'mesage'");
+    // Every key the reference allows is accepted (REFERENCE §2.4-2.5); `ui` stays free-form.
+    EXPECT_NO_THROW(Schema::load_text(thing("      gender: {type: String, required: true, default: male, "
+                                  "enum: {values: [male, female], message: 'm, f', colors: [blue, red]}, "
+                                  "ui: {anything: {goes: here}, displayPages: all}}\n"
+                                  "      code: {type: String, min_length: 1, max_length: 9, encrypt: true, "
+                                  "pattern: {regex: '^a', message: 'must start with a'}}\n"
+                                  "      n: {type: Integer, ge: 0, le: 9, default: 1}\n"
+                                  "      at: {type: Datetime, autoGenerate: true, autoUpdate: false}\n")));
+}
+
+// The schema shipped in schemas/ is the corrected shared one and loads clean.
+TEST(SchemaProblems, SampleSchemaFileLoadsWithoutProblems) {
+    std::ifstream in(std::string(EVENTS_SOURCE_DIR) + "/schemas/events.yaml");
+    std::stringstream text;
+    text << in.rdbuf();
+    ASSERT_FALSE(text.str().empty());
+    EXPECT_EQ(Schema::load_text(text.str()).find("User")->find_field("gender")->enum_message,
+              "must be male, female or other");
 }
 
 TEST(SchemaProblems, AllProblemsAreReportedTogether) {

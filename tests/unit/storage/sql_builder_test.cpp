@@ -138,6 +138,20 @@ TEST_F(SqlBuilderTest, WritesStoreTheValueAsSentAndItsForm) {
     EXPECT_EQ(std::get<std::string>(rows.params[9]), "\xC3\xA9lodie");
 }
 
+TEST_F(SqlBuilderTest, FormRefillUpdatesManyRowsInOneStatement) {
+    const std::vector<FormRow> rows = {{"a1", {SqlParam(std::string("strasse"))}}, {"a2", {SqlParam()}}, {"a3", {}}};
+    const SqlStatement st = builder_.update_forms(odd(), rows, 1, 2);   // rows a2 and a3 only
+    EXPECT_EQ(st.sql, "UPDATE \"Odd\" SET \"label$cf\" = CASE \"id\" WHEN ? THEN ? WHEN ? THEN ? END WHERE \"id\" IN (?, ?)");
+    ASSERT_EQ(st.params.size(), 6u);
+    EXPECT_EQ(std::get<std::string>(st.params[0]), "a2");
+    EXPECT_TRUE(std::holds_alternative<std::monostate>(st.params[1]));
+    EXPECT_EQ(std::get<std::string>(st.params[2]), "a3");
+    EXPECT_TRUE(std::holds_alternative<std::monostate>(st.params[3]));   // a row without forms: NULL
+    EXPECT_EQ(std::get<std::string>(st.params[5]), "a3");
+    // Within the dialect's parameter limit: 1 + 2 per form column per row, at most 100 rows.
+    EXPECT_EQ(builder_.form_rows_per_update(odd()), 100u);
+}
+
 TEST_F(SqlBuilderTest, UniquesAndIndexesKeyOnForms) {
     const Schema s = Schema::load_text(R"(
 _entities:

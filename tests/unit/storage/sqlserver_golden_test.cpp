@@ -167,7 +167,8 @@ TEST_F(SqlServerGolden, Crud) {
     g.add("count all", builder_.count_all(user));
     g.add("rows written without comparison forms (start-up)", builder_.count_stale_forms(user));
     const std::vector<SqlParam> forms(form_fields(user).size(), SqlParam(std::string("jdoe")));
-    g.add("refill the comparison forms of one row (start-up)", builder_.update_forms(user, "01jd0000000000000000000000", forms));
+    const std::vector<FormRow> rows{{"01jd0000000000000000000000", forms}, {"01jd0000000000000000000001", forms}};
+    g.add("refill the comparison forms of two rows (start-up)", builder_.update_forms(user, rows, 0, 2));
     g.add("duplicates blocking a unique index", builder_.duplicates(user, {&field("User", "username")}, 20));
     g.add("begin", dialect_.begin_write_sql());
     g.add("commit", "COMMIT");
