@@ -51,9 +51,9 @@ SELECT count(*) FROM [User];
 -- rows written without comparison forms (start-up)
 SELECT count(*) FROM [User] WHERE ([username] IS NOT NULL AND [username$cf] IS NULL) OR ([email] IS NOT NULL AND [email$cf] IS NULL) OR ([password] IS NOT NULL AND [password$cf] IS NULL) OR ([firstName] IS NOT NULL AND [firstName$cf] IS NULL) OR ([lastName] IS NOT NULL AND [lastName$cf] IS NULL) OR ([address] IS NOT NULL AND [address$cf] IS NULL) OR ([city] IS NOT NULL AND [city$cf] IS NULL) OR ([state] IS NOT NULL AND [state$cf] IS NULL) OR ([zip] IS NOT NULL AND [zip$cf] IS NULL);
 
--- refill the comparison forms of one row (start-up)
--- params: "jdoe" "jdoe" "jdoe" "jdoe" "jdoe" "jdoe" "jdoe" "jdoe" "jdoe" "01jd0000000000000000000000"
-UPDATE [User] SET [username$cf] = ?, [email$cf] = ?, [password$cf] = ?, [firstName$cf] = ?, [lastName$cf] = ?, [address$cf] = ?, [city$cf] = ?, [state$cf] = ?, [zip$cf] = ? WHERE [id] = ?;
+-- refill the comparison forms of two rows (start-up)
+-- params: "01jd0000000000000000000000" "jdoe" "01jd0000000000000000000001" "jdoe" "01jd0000000000000000000000" "jdoe" "01jd0000000000000000000001" "jdoe" "01jd0000000000000000000000" "jdoe" "01jd0000000000000000000001" "jdoe" "01jd0000000000000000000000" "jdoe" "01jd0000000000000000000001" "jdoe" "01jd0000000000000000000000" "jdoe" "01jd0000000000000000000001" "jdoe" "01jd0000000000000000000000" "jdoe" "01jd0000000000000000000001" "jdoe" "01jd0000000000000000000000" "jdoe" "01jd0000000000000000000001" "jdoe" "01jd0000000000000000000000" "jdoe" "01jd0000000000000000000001" "jdoe" "01jd0000000000000000000000" "jdoe" "01jd0000000000000000000001" "jdoe" "01jd0000000000000000000000" "01jd0000000000000000000001"
+UPDATE [User] SET [username$cf] = CASE [id] WHEN ? THEN ? WHEN ? THEN ? END, [email$cf] = CASE [id] WHEN ? THEN ? WHEN ? THEN ? END, [password$cf] = CASE [id] WHEN ? THEN ? WHEN ? THEN ? END, [firstName$cf] = CASE [id] WHEN ? THEN ? WHEN ? THEN ? END, [lastName$cf] = CASE [id] WHEN ? THEN ? WHEN ? THEN ? END, [address$cf] = CASE [id] WHEN ? THEN ? WHEN ? THEN ? END, [city$cf] = CASE [id] WHEN ? THEN ? WHEN ? THEN ? END, [state$cf] = CASE [id] WHEN ? THEN ? WHEN ? THEN ? END, [zip$cf] = CASE [id] WHEN ? THEN ? WHEN ? THEN ? END WHERE [id] IN (?, ?);
 
 -- duplicates blocking a unique index
 -- params: 0 20
