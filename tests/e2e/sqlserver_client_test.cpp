@@ -2,6 +2,7 @@
 // against a closed port, `events` refuses to start (as it does when PostgreSQL cannot be
 // reached) with an error naming host and port and never the password, and exits promptly.
 // With EVENTS_TEST_MSSQL_URI set, /api/db/report is also checked to mask the real password.
+#include "backends/odbc_exec.h"
 #include "e2e_fixture.h"
 
 #include <arpa/inet.h>
@@ -102,6 +103,11 @@ TEST_F(SqlServerClient, ReportMasksTheRealPassword) {
     EXPECT_EQ(report.body.find(password), std::string::npos) << report.body;
     EXPECT_NE(report.body.find("***"), std::string::npos) << report.body;
     EXPECT_EQ(server.stop(), 0);
+    const std::string dropped = odbc_exec(odbc_connection_string(text, "master"),
+                                          "IF DB_ID(N'events_report_test') IS NOT NULL BEGIN ALTER DATABASE "
+                                          "[events_report_test] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE "
+                                          "[events_report_test]; END");
+    EXPECT_EQ(dropped, "");
 }
 
 }  // namespace
