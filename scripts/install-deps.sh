@@ -9,6 +9,7 @@ PACKAGES=(
   libyaml-cpp-dev libre2-dev libsqlite3-dev sqlite3 libpq-dev
   libfmt-dev libspdlog-dev libcli11-dev libgtest-dev
   libutf8proc-dev
+  unixodbc-dev tdsodbc python3-venv
   postgresql-15 wrk
   prometheus-cpp-dev curl
   python3 python3-venv nodejs chromium

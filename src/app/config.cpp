@@ -44,11 +44,12 @@ bool is_ignored_reference_key(const std::string& key) {
 std::string normalize_database(const std::string& value) {
     std::string db = lower(value);
     if (db == "postgres") db = "postgresql";
-    if (db == "sqlite" || db == "postgresql") return db;
-    if (db == "mongodb" || db == "elasticsearch" || db == "sqlserver")
+    if (db == "mssql") db = "sqlserver";
+    if (db == "sqlite" || db == "postgresql" || db == "sqlserver") return db;
+    if (db == "mongodb" || db == "elasticsearch")
         throw std::runtime_error("database '" + value +
-                                 "' is not supported by this build (supported: sqlite, postgresql)");
-    throw std::runtime_error("unknown database '" + value + "' (supported: sqlite, postgresql)");
+                                 "' is not supported by this build (supported: sqlite, postgresql, sqlserver)");
+    throw std::runtime_error("unknown database '" + value + "' (supported: sqlite, postgresql, sqlserver)");
 }
 
 std::optional<bool> parse_bool(const std::string& text) {
@@ -262,21 +263,22 @@ json::object Config::redacted_json() const {
 
 namespace {
 
-// `password=secret` inside libpq keyword strings or URI query strings.
-std::string mask_password_parameters(std::string text) {
-    const std::string needle = "password=";
+// `password=secret` inside libpq keyword strings or URI query strings, and
+// `PWD=secret;` / `PWD={se;cret}` inside ODBC connection strings.
+std::string mask_password_parameters(std::string text, const std::string& needle) {
     size_t pos = 0;
     while ((pos = lower(text).find(needle, pos)) != std::string::npos) {
         const bool starts_word = pos == 0 || !(std::isalnum(static_cast<unsigned char>(text[pos - 1])) ||
                                                text[pos - 1] == '_');
         const size_t begin = pos + needle.size();
         size_t end = begin;
-        if (end < text.size() && text[end] == '\'') {   // libpq quoted value
-            end = text.find('\'', end + 1);
+        if (end < text.size() && (text[end] == '\'' || text[end] == '{')) {   // libpq quoted / ODBC braced value
+            const char close = text[end] == '{' ? '}' : '\'';
+            end = text.find(close, end + 1);
             end = end == std::string::npos ? text.size() : end + 1;
         } else {
             while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])) && text[end] != '&' &&
-                   text[end] != '#')
+                   text[end] != '#' && text[end] != ';')
                 ++end;
         }
         if (starts_word && end > begin) {
@@ -304,7 +306,7 @@ std::string mask_uri_password(const std::string& uri) {
                 out.replace(colon + 1, at - colon - 1, "***");
         }
     }
-    return mask_password_parameters(out);
+    return mask_password_parameters(mask_password_parameters(out, "password="), "pwd=");
 }
 
 }  // namespace events

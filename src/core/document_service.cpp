@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <cctype>
 #include <map>
 #include <set>
@@ -315,11 +316,31 @@ Document DocumentService::write(const Entity& e, std::string id, const json::val
     return response_form(e, std::move(doc));
 }
 
+namespace {
+
+// True when the driver applies every ON DELETE action reachable from `e` (children,
+// grandchildren, ...) itself.
+bool cascades_natively_below(const StorageDriver& driver, const Entity& e) {
+    std::set<const Entity*> seen;
+    std::function<bool(const Entity&)> walk = [&](const Entity& parent) {
+        if (!seen.insert(&parent).second) return true;
+        for (const Reference& ref : parent.referenced_by)
+            if (!driver.cascades_natively(*ref.field) || !walk(*ref.entity)) return false;
+        return true;
+    };
+    return walk(e);
+}
+
+}  // namespace
+
 std::optional<Document> DocumentService::remove(const Entity& e, std::string_view raw_id, const RequestParams&,
                                                 Notifications&) {
     require_operation(e, 'd');
     const std::string id = url_id(raw_id);
-    const bool native = driver_.capabilities().native_cascades;
+    // The service cascades when the backend cascades none of the relationships below
+    // `e`, or not all of them (then it walks the whole tree, so that no child waits on a
+    // relationship the database declared without an action).
+    const bool native = cascades_natively_below(driver_, e);
     std::optional<Document> deleted;
 
     try {

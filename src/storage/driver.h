@@ -108,6 +108,14 @@ public:
 
     virtual std::string_view backend_name() const = 0;   // "sqlite", "postgresql", ...
     virtual Capabilities capabilities() const = 0;
+    // Whether the backend applies cascade_delete itself to this one FK field. Normally
+    // capabilities().native_cascades; a backend that cannot declare some cascades (SQL
+    // Server: a second cascade path to a table, error 1785) answers false for those, and
+    // the document service cascades them in the write transaction.
+    virtual bool cascades_natively(const Field& fk) const {
+        (void)fk;
+        return capabilities().native_cascades;
+    }
 
     // Start-up: connect, create what is missing, reconcile unique/declared indexes
     // with the schema (DECISIONS §2.14). Throws ReconcileError / StorageUnavailable.
@@ -141,7 +149,7 @@ public:
     virtual bool ping() = 0;
 };
 
-// Creates the driver named by `backend` ("sqlite", "postgresql"); throws
+// Creates the driver named by `backend` ("sqlite", "postgresql", "sqlserver"); throws
 // std::invalid_argument for an unknown or unsupported backend.
 std::unique_ptr<StorageDriver> make_driver(std::string_view backend, const Schema& schema,
                                            const DriverOptions& options);

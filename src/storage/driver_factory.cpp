@@ -4,6 +4,8 @@
 #include "storage/postgres/pg_pool.h"
 #include "storage/sql/sql_driver.h"
 #include "storage/sqlite/sqlite_driver.h"
+#include "storage/sqlserver/mssql_dialect.h"
+#include "storage/sqlserver/mssql_pool.h"
 
 #include <algorithm>
 #include <cctype>
@@ -23,6 +25,11 @@ std::unique_ptr<StorageDriver> make_driver(std::string_view backend, const Schem
         return std::make_unique<SqlDriver>(schema, options, std::make_unique<PgDialect>(),
                                            std::make_unique<PgPool>(PgTarget(options.uri, options.db_name),
                                                                     options.pool_size));
+    }
+    if (name == "sqlserver" || name == "mssql") {
+        return std::make_unique<SqlDriver>(schema, options, std::make_unique<MssqlDialect>(schema),
+                                           std::make_unique<MssqlPool>(MssqlTarget(options.uri, options.db_name),
+                                                                       options.pool_size));
     }
     throw std::invalid_argument("unsupported database backend: " + std::string(backend));
 }

@@ -51,7 +51,7 @@ std::string SqlBuilder::ph(SqlStatement& st, SqlParam p) const {
 // ---- DDL ------------------------------------------------------------------------
 
 std::string SqlBuilder::on_delete_action(const Field& fk) const {
-    if (!cascade_delete_) return "RESTRICT";
+    if (!cascade_delete_ || !d_.cascades_natively(fk)) return d_.no_action();
     return fk.required ? "CASCADE" : "SET NULL";
 }
 
@@ -61,8 +61,9 @@ std::string SqlBuilder::create_table(const Entity& e, std::string_view table) co
     for (const Field* f : data_fields(e)) {
         sql += ", " + col(*f) + " " + d_.column_type(*f);
         if (f->required) sql += " NOT NULL";
+        if (std::string check = d_.column_constraint(*f); !check.empty()) sql += " " + check;
     }
-    for (const Field* f : form_fields(e)) sql += ", " + form_col(*f) + " " + d_.form_column_type();
+    for (const Field* f : form_fields(e)) sql += ", " + form_col(*f) + " " + d_.form_column_type(*f);
     for (const Field* f : e.foreign_keys) {
         sql += ", FOREIGN KEY (" + col(*f) + ") REFERENCES " + d_.quote(f->fk_target->name) + " (" + d_.quote("id") +
                ") ON DELETE " + on_delete_action(*f);
@@ -72,7 +73,9 @@ std::string SqlBuilder::create_table(const Entity& e, std::string_view table) co
 }
 
 std::string SqlBuilder::add_column(const Entity& e, const Field& f) const {
-    std::string sql = "ALTER TABLE " + d_.quote(e.name) + " ADD COLUMN " + col(f) + " " + d_.column_type(f);
+    std::string sql =
+        "ALTER TABLE " + d_.quote(e.name) + " " + d_.add_column_keyword() + " " + col(f) + " " + d_.column_type(f);
+    if (std::string check = d_.column_constraint(f); !check.empty()) sql += " " + check;
     if (f.is_fk())
         sql += " REFERENCES " + d_.quote(f.fk_target->name) + " (" + d_.quote("id") + ") ON DELETE " +
                on_delete_action(f);
@@ -80,7 +83,8 @@ std::string SqlBuilder::add_column(const Entity& e, const Field& f) const {
 }
 
 std::string SqlBuilder::add_form_column(const Entity& e, const Field& f) const {
-    return "ALTER TABLE " + d_.quote(e.name) + " ADD COLUMN " + form_col(f) + " " + d_.form_column_type();
+    return "ALTER TABLE " + d_.quote(e.name) + " " + d_.add_column_keyword() + " " + form_col(f) + " " +
+           d_.form_column_type(f);
 }
 
 std::string SqlBuilder::form_column(const Field& f) const { return form_column_name(f, d_.max_identifier_length()); }
@@ -142,8 +146,8 @@ SqlStatement SqlBuilder::duplicates(const Entity& e, const std::vector<const Fie
     }
     SqlStatement st;
     st.sql = "SELECT " + shown + ", count(*) FROM " + d_.quote(e.name) + " WHERE " + not_null + " GROUP BY " + keys +
-             " HAVING count(*) > 1 ORDER BY count(*) DESC LIMIT ";
-    st.sql += ph(st, limit);
+             " HAVING count(*) > 1 ORDER BY count(*) DESC";
+    append_page(st, limit, 0);
     return st;
 }
 
@@ -153,6 +157,18 @@ std::string SqlBuilder::select_columns(const Entity& e) const {
     std::string cols = d_.quote("id");
     for (const Field* f : data_fields(e)) cols += ", " + col(*f);
     return cols;
+}
+
+void SqlBuilder::append_page(SqlStatement& st, int64_t limit, int64_t offset) const {
+    std::string limit_ph, offset_ph;
+    if (d_.offset_before_limit()) {
+        offset_ph = ph(st, offset);
+        limit_ph = ph(st, limit);
+    } else {
+        limit_ph = ph(st, limit);
+        offset_ph = ph(st, offset);
+    }
+    st.sql += " " + d_.limit_offset(limit_ph, offset_ph);
 }
 
 void SqlBuilder::append_where_id(SqlStatement& st, SqlParam id) const {
@@ -246,17 +262,14 @@ SqlStatement SqlBuilder::list(const Entity& e, const ListQuery& q) const {
                  locator + " FROM " + d_.quote(e.name);
         append_where(st, e, q.filters);
         st.sql += " ORDER BY " + order;
-        const std::string limit_ph = ph(st, limit);
-        const std::string offset_ph = ph(st, offset);
-        st.sql += " " + d_.limit_offset(limit_ph, offset_ph) + ") ORDER BY " + order;
+        append_page(st, limit, offset);
+        st.sql += ") ORDER BY " + order;
         return st;
     }
     st.sql = "SELECT " + select_columns(e) + " FROM " + d_.quote(e.name);
     append_where(st, e, q.filters);
     st.sql += " ORDER BY " + order;
-    const std::string limit_ph = ph(st, limit);
-    const std::string offset_ph = ph(st, offset);
-    st.sql += " " + d_.limit_offset(limit_ph, offset_ph);
+    append_page(st, limit, offset);
     return st;
 }
 
@@ -308,10 +321,7 @@ SqlStatement SqlBuilder::ids_where(const Entity& e, const Field& f, std::string_
     st.sql = "SELECT " + d_.quote("id") + " FROM " + d_.quote(e.name) + " WHERE " + col(f) + " = ";
     st.sql += ph(st, std::string(value));
     st.sql += " ORDER BY " + d_.quote("id");
-    if (limit >= 0) {
-        const std::string limit_ph = ph(st, limit);
-        st.sql += " " + d_.limit_offset(limit_ph, ph(st, int64_t{0}));
-    }
+    if (limit >= 0) append_page(st, limit, 0);
     return st;
 }
 

@@ -124,6 +124,8 @@ private:
     std::string key_col(const Field& f) const;
     // " WHERE id = <id>" (the statements that address one document).
     void append_where_id(SqlStatement& st, SqlParam id) const;
+    // " <limit/offset clause>", parameters bound in the order the dialect names them.
+    void append_page(SqlStatement& st, int64_t limit, int64_t offset) const;
     void append_where(SqlStatement& st, const Entity& e, const std::vector<FilterCondition>& filters) const;
     std::string condition(SqlStatement& st, const Entity& e, const FilterCondition& c) const;
     std::string order_by(const ListQuery& q) const;

@@ -34,7 +34,7 @@ class SqlDialect {
 public:
     virtual ~SqlDialect() = default;
 
-    virtual std::string_view name() const = 0;   // "sqlite", "postgresql"
+    virtual std::string_view name() const = 0;   // "sqlite", "postgresql", "sqlserver"
 
     // ---- spelling -------------------------------------------------------------
     // Identifiers come only from the schema; quoting still doubles embedded quotes.
@@ -50,6 +50,25 @@ public:
     virtual std::string column_type(const Field& f) const = 0;
     // Transaction control for write().
     virtual std::string begin_write_sql() const { return "BEGIN"; }
+    // What follows ALTER TABLE t when a column is added ("ADD COLUMN"; T-SQL: "ADD").
+    virtual std::string add_column_keyword() const { return "ADD COLUMN"; }
+    // Constraint written after a column's type and NOT NULL (e.g. a JSON check); "" = none.
+    virtual std::string column_constraint(const Field& f) const {
+        (void)f;
+        return {};
+    }
+
+    // ---- foreign keys -----------------------------------------------------------
+    // ON DELETE action of an FK the database must not act on by itself: cascade_delete
+    // is off (the service refuses the delete, DECISIONS §3) or the service cascades it.
+    virtual std::string no_action() const { return "RESTRICT"; }
+    // False for an FK whose ON DELETE cascade the backend cannot declare (SQL Server
+    // refuses a second cascade path to a table, error 1785): the document service then
+    // cascades it in the write transaction, and its FK is declared with no_action().
+    virtual bool cascades_natively(const Field& fk) const {
+        (void)fk;
+        return true;
+    }
 
     // ---- the matching rule (DECISIONS §2.21, §2.23) ---------------------------------
     // Text compares, matches and sorts through its comparison form, which the shared
@@ -60,6 +79,12 @@ public:
     // Column type of a form column: text that compares and sorts by its bytes (or, for
     // a backend storing UTF-16, by code point, which orders UTF-8 text the same way).
     virtual std::string form_column_type() const = 0;
+    // Form column type for the field `f`: a backend that can index only bounded text
+    // (SQL Server) sizes the form columns of indexed fields. The default: form_column_type().
+    virtual std::string form_column_type(const Field& f) const {
+        (void)f;
+        return form_column_type();
+    }
     // Expression that compares/sorts the form column `column` (already quoted) byte-wise.
     virtual std::string text_key(const std::string& column) const = 0;
     // Expression for a form parameter on the other side of a comparison with text_key().
@@ -76,6 +101,9 @@ public:
     virtual std::string order_term(const std::string& expr, bool descending) const;
     // LIMIT/OFFSET clause for the given placeholders.
     virtual std::string limit_offset(const std::string& limit_ph, const std::string& offset_ph) const;
+    // True when limit_offset() names the offset first (T-SQL `OFFSET ? ROWS FETCH NEXT ? ROWS
+    // ONLY`): positional placeholders must then be bound offset first.
+    virtual bool offset_before_limit() const { return false; }
 
     // ---- optional accelerators (the defaults: none) -----------------------------
     // Column naming a row cheaply (SQLite: "rowid"). When set, a page with an offset

@@ -26,6 +26,7 @@ public:
 
     std::string_view backend_name() const override { return dialect_->name(); }
     Capabilities capabilities() const override;
+    bool cascades_natively(const Field& fk) const override { return dialect_->cascades_natively(fk); }
 
     void open() override;
     void close() override;

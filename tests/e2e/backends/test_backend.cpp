@@ -9,6 +9,7 @@ const std::vector<std::unique_ptr<TestBackend>>& test_backends() {
         std::vector<std::unique_ptr<TestBackend>> v;
         v.push_back(make_sqlite_test_backend());
         v.push_back(make_postgres_test_backend());
+        v.push_back(make_sqlserver_test_backend());
         return v;
     }();
     return all;

@@ -68,5 +68,6 @@ const TestBackend& test_backend(const std::string& label);
 // One factory per backend (tests/e2e/backends/<name>_backend.cpp).
 std::unique_ptr<TestBackend> make_sqlite_test_backend();
 std::unique_ptr<TestBackend> make_postgres_test_backend();
+std::unique_ptr<TestBackend> make_sqlserver_test_backend();
 
 }  // namespace events::e2e

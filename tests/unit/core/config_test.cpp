@@ -118,7 +118,9 @@ TEST_F(ConfigTest, FileSetsEveryKind) {
 TEST_F(ConfigTest, DatabaseSpellings) {
     EXPECT_EQ(Config::from_file(write(R"({"database": "SQLite"})")).database, "sqlite");
     EXPECT_EQ(Config::from_file(write(R"({"database": "postgres"})")).database, "postgresql");
-    for (const char* kind : {"mongodb", "elasticsearch", "sqlserver"}) {
+    EXPECT_EQ(Config::from_file(write(R"({"database": "SQLServer"})")).database, "sqlserver");
+    EXPECT_EQ(Config::from_file(write(R"({"database": "mssql"})")).database, "sqlserver");
+    for (const char* kind : {"mongodb", "elasticsearch"}) {
         const std::string path = write(std::string(R"({"database": ")") + kind + "\"}");
         const std::string message = error_of([&] { Config::from_file(path); });
         EXPECT_NE(message.find("not supported by this build"), std::string::npos) << message;
@@ -308,6 +310,10 @@ TEST(ConfigMask, UriPasswords) {
     EXPECT_EQ(mask_uri_password("host=db user=u password=secret dbname=x"),
               "host=db user=u password=*** dbname=x");
     EXPECT_EQ(mask_uri_password("host=db PASSWORD='a b' dbname=x"), "host=db PASSWORD=*** dbname=x");
+    EXPECT_EQ(mask_uri_password("mssql://sa:S3cret!@127.0.0.1:1433"), "mssql://sa:***@127.0.0.1:1433");
+    EXPECT_EQ(mask_uri_password("Driver={FreeTDS};Server=db;UID=sa;PWD=S3cret!;TDS_Version=7.4"),
+              "Driver={FreeTDS};Server=db;UID=sa;PWD=***;TDS_Version=7.4");
+    EXPECT_EQ(mask_uri_password("Server=db;Pwd={a;b};UID=sa"), "Server=db;Pwd=***;UID=sa");
     EXPECT_EQ(mask_uri_password("events.db"), "events.db");
     EXPECT_EQ(mask_uri_password("/data/my:file@x.db"), "/data/my:file@x.db");
     EXPECT_EQ(mask_uri_password(""), "");

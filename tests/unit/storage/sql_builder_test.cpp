@@ -173,7 +173,7 @@ _entities:
     // Duplicates group by form but show a stored value.
     EXPECT_EQ(builder_.duplicates(tag, ix[0].fields, 20).sql,
               "SELECT min(\"label\"), \"n\", count(*) FROM \"Tag\" WHERE \"label$cf\" IS NOT NULL AND \"n\" IS NOT "
-              "NULL GROUP BY \"label$cf\", \"n\" HAVING count(*) > 1 ORDER BY count(*) DESC LIMIT ?");
+              "NULL GROUP BY \"label$cf\", \"n\" HAVING count(*) > 1 ORDER BY count(*) DESC LIMIT ? OFFSET ?");
 }
 
 TEST_F(SqlBuilderTest, FormColumnNamesCannotCollideWithFields) {
