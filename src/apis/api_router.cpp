@@ -168,7 +168,7 @@ HttpResponse ApiRouter::handle(const HttpRequest& req) {
     Dispatch d = dispatch(req);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-    const std::string method = method_label(req.method);
+    const std::string method = method_label(req.head ? std::string("HEAD") : req.method);
     metrics_.observe_request(d.route, method, d.response.status, seconds, d.response.body.size());
     log_access(AccessRecord{wall, request_id, method, d.route, d.response.status, seconds * 1000.0, d.response.body.size()},
                config_.log_format == "json");

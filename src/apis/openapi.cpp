@@ -166,12 +166,13 @@ json::object shared_schemas() {
     json::object int_min0{{"type", "integer"}, {"minimum", 0}};
     schemas["Pagination"] = json::object{
         {"type", "object"},
+        {"description", "total and totalPages are left out with count=none (nothing was counted)"},
         {"properties", json::object{{"page", json::object{{"type", "integer"}, {"minimum", 1}}},
                                     {"pageSize", json::object{{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}},
                                     {"total", int_min0},
                                     {"totalPages", json::object{{"type", "integer"}, {"minimum", 0},
                                                                 {"description", "ceil(total / pageSize); 0 when total is 0"}}}}},
-        {"required", json::array{"page", "pageSize", "total", "totalPages"}}};
+        {"required", json::array{"page", "pageSize"}}};
     schemas["ErrorEnvelope"] = json::object{
         {"type", "object"},
         {"properties", json::object{{"data", type_only("null")},

@@ -256,7 +256,8 @@ private:
         // HEAD is GET without the body (DECISIONS §2.26): the handler answers the GET, and
         // respond() sends its status and headers, Content-Length included, but no body. So
         // every GET route answers HEAD and the handler knows nothing about it.
-        request.method = req.method() == http::verb::head ? std::string("GET") : std::string(req.method_string());
+        request.head = req.method() == http::verb::head;
+        request.method = request.head ? std::string("GET") : std::string(req.method_string());
         std::transform(request.method.begin(), request.method.end(), request.method.begin(),
                        [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
         request.path = std::move(target->path);
