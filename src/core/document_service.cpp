@@ -3,6 +3,7 @@
 #include "core/body_validator.h"
 #include "core/ulid.h"
 #include "core/value_format.h"
+#include "storage/write_scope.h"
 
 #include <fmt/format.h>
 
@@ -208,8 +209,9 @@ void DocumentService::expand(const Entity& e, std::vector<Document>& docs, const
 
 // ---- writes -----------------------------------------------------------------
 
-Document DocumentService::create(const Entity& e, const json::value& body, const RequestParams&, Notifications& notes) {
+Document DocumentService::create(const Entity& e, const json::value& body, const RequestParams& p, Notifications& notes) {
     require_operation(e, 'c');
+    WriteScope scope(p.no_consistency);
     if (!body.is_object()) throw ApiError::bad_request("Request body must be a JSON object");
     std::string id;
     if (auto* v = body.get_object().if_contains("id"); v && !v->is_null()) {
@@ -221,16 +223,18 @@ Document DocumentService::create(const Entity& e, const json::value& body, const
     return write(e, std::move(id), body, WriteKind::Create, notes);
 }
 
-Document DocumentService::replace(const Entity& e, std::string_view id, const json::value& body, const RequestParams&,
+Document DocumentService::replace(const Entity& e, std::string_view id, const json::value& body, const RequestParams& p,
                                   Notifications& notes) {
     require_operation(e, 'u');
+    WriteScope scope(p.no_consistency);
     if (!body.is_object()) throw ApiError::bad_request("Request body must be a JSON object");
     return write(e, lower_trimmed(id), body, WriteKind::Replace, notes);
 }
 
-Document DocumentService::patch(const Entity& e, std::string_view id, const json::value& body, const RequestParams&,
+Document DocumentService::patch(const Entity& e, std::string_view id, const json::value& body, const RequestParams& p,
                                 Notifications& notes) {
     require_operation(e, 'u');
+    WriteScope scope(p.no_consistency);
     if (!body.is_object()) throw ApiError::bad_request("Request body must be a JSON object");
     return write(e, lower_trimmed(id), body, WriteKind::Patch, notes);
 }
@@ -302,9 +306,10 @@ Document DocumentService::write(const Entity& e, std::string id, const json::val
     return response_form(e, std::move(doc));
 }
 
-std::optional<Document> DocumentService::remove(const Entity& e, std::string_view raw_id, const RequestParams&,
+std::optional<Document> DocumentService::remove(const Entity& e, std::string_view raw_id, const RequestParams& p,
                                                 Notifications&) {
     require_operation(e, 'd');
+    WriteScope scope(p.no_consistency);   // backends without transactions read it (storage/write_scope.h)
     const std::string id = lower_trimmed(raw_id);
     const bool native = driver_.capabilities().native_cascades;
     std::optional<Document> deleted;

@@ -9,6 +9,8 @@ const std::vector<std::unique_ptr<TestBackend>>& test_backends() {
         std::vector<std::unique_ptr<TestBackend>> v;
         v.push_back(make_sqlite_test_backend());
         v.push_back(make_postgres_test_backend());
+        v.push_back(make_opensearch_test_backend());
+        v.push_back(make_elasticsearch8_test_backend());
         return v;
     }();
     return all;

@@ -68,5 +68,7 @@ const TestBackend& test_backend(const std::string& label);
 // One factory per backend (tests/e2e/backends/<name>_backend.cpp).
 std::unique_ptr<TestBackend> make_sqlite_test_backend();
 std::unique_ptr<TestBackend> make_postgres_test_backend();
+std::unique_ptr<TestBackend> make_opensearch_test_backend();       // EVENTS_TEST_ES_URI
+std::unique_ptr<TestBackend> make_elasticsearch8_test_backend();   // EVENTS_TEST_ES8_URI
 
 }  // namespace events::e2e

@@ -118,7 +118,8 @@ TEST_F(ConfigTest, FileSetsEveryKind) {
 TEST_F(ConfigTest, DatabaseSpellings) {
     EXPECT_EQ(Config::from_file(write(R"({"database": "SQLite"})")).database, "sqlite");
     EXPECT_EQ(Config::from_file(write(R"({"database": "postgres"})")).database, "postgresql");
-    for (const char* kind : {"mongodb", "elasticsearch", "sqlserver"}) {
+    EXPECT_EQ(Config::from_file(write(R"({"database": "Elasticsearch"})")).database, "elasticsearch");
+    for (const char* kind : {"mongodb", "sqlserver"}) {
         const std::string path = write(std::string(R"({"database": ")") + kind + "\"}");
         const std::string message = error_of([&] { Config::from_file(path); });
         EXPECT_NE(message.find("not supported by this build"), std::string::npos) << message;
