@@ -147,6 +147,8 @@ struct EsClient::Impl {
         http::response<http::string_body> res;
         http::response_parser<http::string_body> parser;
         parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+        // A HEAD answer announces a Content-Length but has no body.
+        if (req.method() == http::verb::head) parser.skip(true);
         c.tcp().expires_after(timeout);
         if (c.secure) http::write(*c.secure, req, ec);
         else http::write(*c.plain, req, ec);

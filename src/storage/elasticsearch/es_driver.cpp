@@ -89,25 +89,38 @@ int64_t int_of(const json::value* v, int64_t fallback = -1) {
     return fallback;
 }
 
+// Members of an answer, or empty ones when absent. They take objects by reference (no
+// temporaries: the results refer into the argument).
+const json::object& obj(const json::object& o, std::string_view key) {
+    static const json::object empty;
+    if (const json::value* x = o.if_contains(key); x && x->is_object()) return x->get_object();
+    return empty;
+}
 const json::object& obj(const json::value& v, std::string_view key) {
     static const json::object empty;
-    if (const json::object* o = v.if_object())
-        if (const json::value* x = o->if_contains(key); x && x->is_object()) return x->get_object();
-    return empty;
+    return v.is_object() ? obj(v.get_object(), key) : empty;
 }
 
+const json::array& arr(const json::object& o, std::string_view key) {
+    static const json::array empty;
+    if (const json::value* x = o.if_contains(key); x && x->is_array()) return x->get_array();
+    return empty;
+}
 const json::array& arr(const json::value& v, std::string_view key) {
     static const json::array empty;
-    if (const json::object* o = v.if_object())
-        if (const json::value* x = o->if_contains(key); x && x->is_array()) return x->get_array();
-    return empty;
+    return v.is_object() ? arr(v.get_object(), key) : empty;
 }
 
-std::string str(const json::value& v, std::string_view key) {
-    if (const json::object* o = v.if_object())
-        if (const json::value* x = o->if_contains(key); x && x->is_string()) return std::string(x->get_string());
+std::string str(const json::object& o, std::string_view key) {
+    if (const json::value* x = o.if_contains(key); x && x->is_string()) return std::string(x->get_string());
     return {};
 }
+std::string str(const json::value& v, std::string_view key) { return v.is_object() ? str(v.get_object(), key) : ""; }
+
+// Deleted so that a json::object never binds to the json::value overloads through a
+// temporary copy.
+const json::object& obj(json::value&&, std::string_view) = delete;
+const json::array& arr(json::value&&, std::string_view) = delete;
 
 // The document a write request read first (WriteScope::record_read), kept so that an
 // update based on it can be re-applied onto a newer version (EsDriver::update).
@@ -120,6 +133,10 @@ thread_local FirstRead first_read;
 json::object source_excluding_cmp() { return {{"excludes", json::array{json::string(kEsCmpField)}}}; }
 
 // The write transaction: every operation goes straight to the node (no transactions).
+// Documents it created are deleted again (with their claims) when the work fails later,
+// so that a failed import batch leaves nothing behind, as on the SQL backends; updates
+// and deletes are not undone (DocumentService orders their steps so that a failure
+// leaves a state a retry completes).
 class EsTxn : public WriteTxn {
 public:
     explicit EsTxn(EsDriver& d) : d_(d) {}
@@ -129,8 +146,11 @@ public:
         return std::move(s->doc);
     }
     bool exists(const Entity& e, std::string_view id) override { return d_.get_stored(e, id).has_value(); }
-    void insert(const Entity& e, const Document& doc) override { d_.insert(e, doc); }
-    void insert_many(const Entity& e, const std::vector<Document>& docs) override { d_.insert_many(e, docs); }
+    void insert(const Entity& e, const Document& doc) override {
+        d_.insert(e, doc);
+        created_.emplace_back(&e, doc);
+    }
+    void insert_many(const Entity& e, const std::vector<Document>& docs) override { d_.insert_many(e, docs, created_); }
     bool update(const Entity& e, const Document& doc) override { return d_.update(e, doc); }
     bool remove(const Entity& e, std::string_view id) override { return d_.remove(e, id); }
     std::vector<std::string> ids_where(const Entity& e, const Field& f, std::string_view v, int64_t limit) override {
@@ -138,6 +158,15 @@ public:
     }
     int64_t count_where(const Entity& e, const Field& f, std::string_view v) override { return d_.count_where(e, f, v); }
     void clear_where(const Entity& e, const Field& f, std::string_view v) override { d_.clear_where(e, f, v); }
+
+    // Best effort: the work has already failed; a failure here is logged, not thrown.
+    void undo() noexcept {
+        try {
+            d_.remove_created(created_);
+        } catch (const std::exception& ex) {
+            spdlog::error("elasticsearch: undoing a failed write: {}", ex.what());
+        }
+    }
 
 private:
     EsDriver& d_;
@@ -180,20 +209,15 @@ std::string EsDriver::refresh_param() const {
 // ---- start-up -----------------------------------------------------------------
 
 void EsDriver::ensure_index(const std::string& name, const json::object& mappings) {
-    int status = 0;
-    call("HEAD", "/" + url_encode(name), {}, {200, 404}, &status);
-    if (status == 404) {
-        json::object body{{"mappings", mappings}};
-        int created = 0;
-        json::value answer = call("PUT", "/" + url_encode(name), to_json_text(body), {200, 400}, &created);
-        if (created == 200) return;
-        // Another server created it at the same moment: then it exists now.
-        if (str(obj(answer, "error"), "type") != "resource_already_exists_exception")
-            throw ReconcileError("cannot create index " + name + ": " + error_text(answer));
-    }
-    // New fields are added; a changed type cannot be (Elasticsearch keeps a field's type).
+    int created = 0;
+    json::value answer =
+        call("PUT", "/" + url_encode(name), to_json_text(json::object{{"mappings", mappings}}), {200, 400}, &created);
+    if (created == 200) return;
+    if (str(obj(answer, "error"), "type") != "resource_already_exists_exception")
+        throw ReconcileError("cannot create index " + name + ": " + error_text(answer));
+    // It exists: new fields are added; a changed type cannot be (a field keeps its type).
     int put = 0;
-    json::value answer = call("PUT", "/" + url_encode(name) + "/_mapping", to_json_text(mappings), {200, 400}, &put);
+    answer = call("PUT", "/" + url_encode(name) + "/_mapping", to_json_text(mappings), {200, 400}, &put);
     if (put != 200)
         throw ReconcileError("the mapping of index " + name + " does not match the schema: " + error_text(answer));
 }
@@ -372,11 +396,29 @@ void EsDriver::release(const Entity& e, size_t c, const std::string& key, const 
 
 void EsDriver::write(const std::function<void(WriteTxn&)>& work) {
     EsTxn txn(*this);
-    work(txn);
+    try {
+        work(txn);
+    } catch (...) {
+        txn.undo();
+        throw;
+    }
+}
+
+void EsDriver::remove_created(const std::vector<std::pair<const Entity*, Document>>& created) {
+    if (created.empty()) return;
+    std::string bulk;
+    for (const auto& [e, doc] : created) {
+        bulk += to_json_text(json::object{{"delete", {{"_index", index(*e)}, {"_id", str(doc, "id")}}}});
+        bulk += '\n';
+    }
+    call("POST", "/_bulk?" + refresh_param(), bulk, {200});
+    for (const auto& [e, doc] : created)
+        for (size_t c = 0; c < e->uniques.size(); ++c)
+            if (auto key = unique_key(e->uniques[c], doc, options_.case_sensitive)) release(*e, c, *key, str(doc, "id"));
 }
 
 void EsDriver::insert(const Entity& e, const Document& doc) {
-    const std::string id = str(json::value(doc), "id");
+    const std::string id = str(doc, "id");
     if (id.size() > kMaxIdBytes) throw ApiError::validation("Id is longer than 512 bytes", "id", id);
     if (get_stored(e, id)) throw UniqueViolation(&e, {"id"});
     std::vector<std::pair<size_t, std::string>> taken;
@@ -406,7 +448,8 @@ void EsDriver::insert(const Entity& e, const Document& doc) {
     }
 }
 
-void EsDriver::insert_many(const Entity& e, const std::vector<Document>& docs) {
+void EsDriver::insert_many(const Entity& e, const std::vector<Document>& docs,
+                           std::vector<std::pair<const Entity*, Document>>& created) {
     const std::string claims = es_claims_index_name(options_.db_name);
     for (size_t begin = 0; begin < docs.size(); begin += kBulkBatch) {
         const size_t end = std::min(docs.size(), begin + kBulkBatch);
@@ -414,7 +457,7 @@ void EsDriver::insert_many(const Entity& e, const std::vector<Document>& docs) {
         std::string bulk;
         std::vector<std::tuple<size_t, size_t, std::string>> claimed;   // doc, constraint, key
         for (size_t i = begin; i < end; ++i) {
-            const std::string id = str(json::value(docs[i]), "id");
+            const std::string id = str(docs[i], "id");
             for (size_t c = 0; c < e.uniques.size(); ++c) {
                 std::optional<std::string> key = unique_key(e.uniques[c], docs[i], options_.case_sensitive);
                 if (!key) continue;
@@ -446,14 +489,14 @@ void EsDriver::insert_many(const Entity& e, const std::vector<Document>& docs) {
             for (size_t k = 0; k < claimed.size(); ++k)
                 if (claim_ok[k])
                     release(e, std::get<1>(claimed[k]), std::get<2>(claimed[k]),
-                            str(json::value(docs[std::get<0>(claimed[k])]), "id"));
+                            str(docs[std::get<0>(claimed[k])], "id"));
             throw UniqueViolation(&e, field_names(e.uniques[*broken]));
         }
         // 2. the documents, each created only if its id is new
         bulk.clear();
         const std::string idx = index(e);
         for (size_t i = begin; i < end; ++i) {
-            bulk += to_json_text(json::object{{"create", {{"_index", idx}, {"_id", str(json::value(docs[i]), "id")}}}});
+            bulk += to_json_text(json::object{{"create", {{"_index", idx}, {"_id", str(docs[i], "id")}}}});
             bulk += '\n';
             bulk += to_json_text(es_to_source(e, docs[i], options_.case_sensitive));
             bulk += '\n';
@@ -466,14 +509,17 @@ void EsDriver::insert_many(const Entity& e, const std::vector<Document>& docs) {
         for (size_t k = 0; k < items.size(); ++k) {
             const json::object& item = obj(items[k], "create");
             const int status = static_cast<int>(int_of(item.if_contains("status"), 0));
-            if (status == 200 || status == 201) continue;
-            failed.insert(str(json::value(item), "_id"));
+            if (status == 200 || status == 201) {
+                created.emplace_back(&e, docs[begin + k]);
+                continue;
+            }
+            failed.insert(str(item, "_id"));
             if (status == 409) id_taken = true;
             else if (failure.empty()) failure = error_text(json::value(item));
         }
         if (!failed.empty()) {
             for (auto& [i, c, key] : claimed) {
-                const std::string id = str(json::value(docs[i]), "id");
+                const std::string id = str(docs[i], "id");
                 if (failed.count(id)) release(e, c, key, id);
             }
             if (id_taken) throw UniqueViolation(&e, {"id"});
@@ -483,7 +529,7 @@ void EsDriver::insert_many(const Entity& e, const std::vector<Document>& docs) {
 }
 
 bool EsDriver::update(const Entity& e, const Document& doc) {
-    const std::string id = str(json::value(doc), "id");
+    const std::string id = str(doc, "id");
     const WriteScope* scope = WriteScope::current();
     const std::string key_of_doc = index(e) + "/" + id;
     const std::string read_version = scope ? scope->read_version(key_of_doc) : "";
@@ -571,7 +617,7 @@ std::vector<std::string> EsDriver::ids_where(const Entity& e, const Field& f, st
                       {"_source", json::array{"id"}}};
     std::vector<std::string> ids;
     for (const json::object& h : search_all(index(e), std::move(body), 0, limit == INT64_MAX ? -1 : limit, nullptr))
-        ids.push_back(str(json::value(h), "_id"));
+        ids.push_back(str(h, "_id"));
     return ids;
 }
 
@@ -617,9 +663,9 @@ json::object EsDriver::report_details() {
     json::object out;
     json::value root = call("GET", "/", {}, {200});
     const json::object& version = obj(root, "version");
-    out["server"] = json::object{{"distribution", version.contains("distribution") ? str(json::value(version), "distribution")
+    out["server"] = json::object{{"distribution", version.contains("distribution") ? str(version, "distribution")
                                                                                     : std::string("elasticsearch")},
-                                 {"version", str(json::value(version), "number")}};
+                                 {"version", str(version, "number")}};
     out["strict_consistency"] = options_.strict_consistency;
     json::array indices;
     auto describe = [&](const std::string& name, const std::string& entity) {
@@ -654,17 +700,17 @@ void EsDriver::reconcile_claims() {
     int64_t removed = 0;
     std::vector<json::object> all = search_all(claims, body, 0, -1, nullptr);
     std::map<std::string, std::vector<const json::object*>> by_entity;
-    for (const json::object& h : all) by_entity[str(obj(json::value(h), "_source"), "entity")].push_back(&h);
+    for (const json::object& h : all) by_entity[str(obj(h, "_source"), "entity")].push_back(&h);
     for (auto& [entity_name, hits] : by_entity) {
         auto it = by_name.find(entity_name);
         std::map<std::string, Document> owners;
         if (it != by_name.end()) {
             std::set<std::string> ids;
-            for (const json::object* h : hits) ids.insert(str(obj(json::value(*h), "_source"), "owner"));
+            for (const json::object* h : hits) ids.insert(str(obj(*h, "_source"), "owner"));
             std::vector<std::string> list(ids.begin(), ids.end());
             for (size_t i = 0; i < list.size(); i += kBulkBatch) {
                 std::vector<std::string> part(list.begin() + i, list.begin() + std::min(list.size(), i + kBulkBatch));
-                for (Document& d : get_many(*it->second, part)) owners.emplace(str(json::value(d), "id"), std::move(d));
+                for (Document& d : get_many(*it->second, part)) owners.emplace(str(d, "id"), std::move(d));
             }
         }
         for (const json::object* h : hits) {
@@ -673,9 +719,9 @@ void EsDriver::reconcile_claims() {
             bool valid = false;
             if (it != by_name.end()) {
                 const Entity& e = *it->second;
-                auto owner = owners.find(str(json::value(src), "owner"));
+                auto owner = owners.find(str(src, "owner"));
                 for (size_t c = 0; c < e.uniques.size() && owner != owners.end(); ++c) {
-                    if (constraint_name(e.uniques[c]) != str(json::value(src), "constraint")) continue;
+                    if (constraint_name(e.uniques[c]) != str(src, "constraint")) continue;
                     auto key = unique_key(e.uniques[c], owner->second, options_.case_sensitive);
                     valid = key && claim_id(e, c, *key) == str(hv, "_id");
                 }
@@ -700,8 +746,8 @@ void EsDriver::reconcile_claims() {
                                {"sort", json::array{json::object{{"id", "asc"}}}},
                                {"_source", source_excluding_cmp()}};
         for (const json::object& h : search_all(index(e), docs_body, 0, -1, nullptr)) {
-            Document d = es_from_source(e, obj(json::value(h), "_source"));
-            const std::string id = str(json::value(d), "id");
+            Document d = es_from_source(e, obj(h, "_source"));
+            const std::string id = str(d, "id");
             for (size_t c = 0; c < e.uniques.size(); ++c) {
                 auto key = unique_key(e.uniques[c], d, options_.case_sensitive);
                 if (!key) continue;

@@ -54,7 +54,11 @@ public:
     };
     std::optional<Stored> get_stored(const Entity& e, std::string_view id);
     void insert(const Entity& e, const Document& doc);
-    void insert_many(const Entity& e, const std::vector<Document>& docs);
+    // Inserts in _bulk requests of 1,000 (claims first); appends what it created to `created`.
+    void insert_many(const Entity& e, const std::vector<Document>& docs,
+                     std::vector<std::pair<const Entity*, Document>>& created);
+    // Deletes these documents and releases their claims (undo of a failed write).
+    void remove_created(const std::vector<std::pair<const Entity*, Document>>& created);
     bool update(const Entity& e, const Document& doc);
     bool remove(const Entity& e, std::string_view id);
     std::vector<std::string> ids_where(const Entity& e, const Field& f, std::string_view value, int64_t limit);
