@@ -13,8 +13,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
+#include <random>
 #include <set>
+#include <thread>
 
 namespace events {
 
@@ -26,8 +29,17 @@ namespace {
 constexpr int64_t kWindow = 10000;
 // Documents per _bulk request.
 constexpr size_t kBulkBatch = 1000;
-// Conflicting concurrent full replacements are retried this often before a 409.
-constexpr int kUpdateAttempts = 8;
+// A write that lost a race for one document (if_seq_no) is retried this often, after a
+// growing, jittered pause, before a 409.
+constexpr int kUpdateAttempts = 40;
+
+void pause_before_retry(int attempt) {
+    thread_local std::minstd_rand rng(std::random_device{}());
+    const int ceiling_ms = std::min(50, 2 + attempt * 2);
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % ceiling_ms));
+}
+// The refresh interval of the indices created in strict-consistency mode.
+constexpr const char* kRefreshInterval = "100ms";
 // _id is at most 512 bytes.
 constexpr size_t kMaxIdBytes = 512;
 
@@ -170,6 +182,7 @@ public:
 
 private:
     EsDriver& d_;
+    std::vector<std::pair<const Entity*, Document>> created_;
 };
 
 }  // namespace
@@ -209,9 +222,12 @@ std::string EsDriver::refresh_param() const {
 // ---- start-up -----------------------------------------------------------------
 
 void EsDriver::ensure_index(const std::string& name, const json::object& mappings) {
+    json::object body{{"mappings", mappings}};
+    // A write with refresh=wait_for returns at the next refresh: with the default interval
+    // (1 s) every strictly consistent write would take half a second on average.
+    if (options_.strict_consistency) body["settings"] = json::object{{"index", {{"refresh_interval", kRefreshInterval}}}};
     int created = 0;
-    json::value answer =
-        call("PUT", "/" + url_encode(name), to_json_text(json::object{{"mappings", mappings}}), {200, 400}, &created);
+    json::value answer = call("PUT", "/" + url_encode(name), to_json_text(body), {200, 400}, &created);
     if (created == 200) return;
     if (str(obj(answer, "error"), "type") != "resource_already_exists_exception")
         throw ReconcileError("cannot create index " + name + ": " + error_text(answer));
@@ -581,6 +597,7 @@ bool EsDriver::update(const Entity& e, const Document& doc) {
         }
         if (status == 409) {   // another write landed between our read and this one: again
             for (auto& [tc, key] : taken) release(e, tc, key, id);
+            pause_before_retry(attempt);
             continue;
         }
         for (auto& [c, key] : old_keys) release(e, c, key, id);
@@ -600,7 +617,10 @@ bool EsDriver::remove(const Entity& e, std::string_view raw_id) {
              "/" + index(e) + "/_doc/" + url_encode(id) +
                  fmt::format("?if_seq_no={}&if_primary_term={}&", stored->seq_no, stored->primary_term) + refresh_param(),
              {}, {200, 404, 409}, &status);
-        if (status == 409) continue;   // changed meanwhile: release the claims of what is deleted
+        if (status == 409) {   // changed meanwhile: delete (and release the claims of) the new version
+            pause_before_retry(attempt);
+            continue;
+        }
         if (status == 404) return false;
         // After the document: a crash here leaves a claim without its document, which
         // open() removes; the other order could let a duplicate in.
@@ -667,18 +687,18 @@ json::object EsDriver::report_details() {
                                                                                     : std::string("elasticsearch")},
                                  {"version", str(version, "number")}};
     out["strict_consistency"] = options_.strict_consistency;
-    json::array indices;
-    auto describe = [&](const std::string& name, const std::string& entity) {
+    // Per entity (and for the claims index): the index, its document count, its mapping.
+    auto describe = [&](const std::string& name) {
         json::object ix{{"index", name}};
-        if (!entity.empty()) ix["entity"] = entity;
         ix["documents"] = int_of(call("GET", "/" + name + "/_count", {}, {200}).get_object().if_contains("count"), 0);
         json::value mapping = call("GET", "/" + name + "/_mapping", {}, {200});
         ix["mapping"] = obj(obj(mapping, name), "mappings");
-        indices.push_back(std::move(ix));
+        return ix;
     };
-    for (const auto& e : schema_.entities()) describe(index(*e), e->name);
-    describe(es_claims_index_name(options_.db_name), "");
-    out["indices"] = std::move(indices);
+    json::object entities;
+    for (const auto& e : schema_.entities()) entities[e->name] = describe(index(*e));
+    out["entities"] = std::move(entities);
+    out["unique_claims"] = describe(es_claims_index_name(options_.db_name));
     return out;
 }
 
@@ -758,8 +778,8 @@ void EsDriver::reconcile_claims() {
                     const std::string owner = str(obj(held, "_source"), "owner");
                     if (owner != id)
                         throw ReconcileError(fmt::format(
-                            "{} documents {} and {} have the same {} (unique): remove the duplicate before starting",
-                            e.name, owner, id, constraint_name(e.uniques[c])));
+                            "{} documents {} and {} have the same {} (unique) '{}': remove the duplicate before starting",
+                            e.name, owner, id, constraint_name(e.uniques[c]), *key));
                     continue;
                 }
                 if (!claim(e, c, *key, id))

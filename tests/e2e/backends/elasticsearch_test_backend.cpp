@@ -65,8 +65,12 @@ public:
     }
 
     ::testing::AssertionResult create_foreign_data(const json::object& config) const override {
-        const std::string doc = "/" + index(config, "other_app_data") + "/_doc/1?refresh=true";
-        HttpResponse r = client().request("PUT", doc, R"({"note": "not ours"})", {{"Content-Type", "application/json"}});
+        const std::string idx = "/" + index(config, "other_app_data");
+        HttpResponse r = client().request("PUT", idx, R"({"mappings": {"properties": {"note": {"type": "keyword"}}}})",
+                                          {{"Content-Type", "application/json"}});
+        if (r.status != 200) return failure("PUT " + idx, r);
+        const std::string doc = idx + "/_doc/1?refresh=true";
+        r = client().request("PUT", doc, R"({"note": "not ours"})", {{"Content-Type", "application/json"}});
         if (r.status != 200 && r.status != 201) return failure("PUT " + doc, r);
         return ::testing::AssertionSuccess();
     }
