@@ -765,26 +765,43 @@ void EsDriver::reconcile_claims() {
         json::object docs_body{{"query", {{"match_all", json::object()}}},
                                {"sort", json::array{json::object{{"id", "asc"}}}},
                                {"_source", source_excluding_cmp()}};
+        struct Wanted {
+            std::string cid, owner, key;
+            size_t constraint;
+        };
+        std::vector<Wanted> wanted;
         for (const json::object& h : search_all(index(e), docs_body, 0, -1, nullptr)) {
             Document d = es_from_source(e, obj(h, "_source"));
             const std::string id = str(d, "id");
-            for (size_t c = 0; c < e.uniques.size(); ++c) {
-                auto key = unique_key(e.uniques[c], d, options_.case_sensitive);
-                if (!key) continue;
-                const std::string target = "/" + claims + "/_doc/" + url_encode(claim_id(e, c, *key));
-                int status = 0;
-                json::value held = call("GET", target, {}, {200, 404}, &status);
-                if (status == 200) {
-                    const std::string owner = str(obj(held, "_source"), "owner");
-                    if (owner != id)
-                        throw ReconcileError(fmt::format(
-                            "{} documents {} and {} have the same {} (unique) '{}': remove the duplicate before starting",
-                            e.name, owner, id, constraint_name(e.uniques[c]), *key));
+            for (size_t c = 0; c < e.uniques.size(); ++c)
+                if (auto key = unique_key(e.uniques[c], d, options_.case_sensitive))
+                    wanted.push_back({claim_id(e, c, *key), id, std::move(*key), c});
+        }
+        auto duplicate = [&](const Wanted& w, const std::string& other) {
+            return ReconcileError(fmt::format(
+                "{} documents {} and {} have the same {} (unique) '{}': remove the duplicate before starting", e.name,
+                other, w.owner, constraint_name(e.uniques[w.constraint]), w.key));
+        };
+        // The claims are looked up 1,000 at a time; only missing ones are created.
+        for (size_t i = 0; i < wanted.size(); i += kBulkBatch) {
+            const size_t end = std::min(wanted.size(), i + kBulkBatch);
+            json::array ids;
+            for (size_t k = i; k < end; ++k) ids.push_back(json::string(wanted[k].cid));
+            json::value answer = call("POST", "/" + claims + "/_mget", to_json_text(json::object{{"ids", std::move(ids)}}),
+                                      {200});
+            const json::array& found = arr(answer, "docs");
+            for (size_t k = i; k < end; ++k) {
+                const Wanted& w = wanted[k];
+                const json::value* held = k - i < found.size() ? &found[k - i] : nullptr;
+                if (held && held->is_object() && held->get_object().contains("_source")) {
+                    const std::string owner = str(obj(*held, "_source"), "owner");
+                    if (owner != w.owner) throw duplicate(w, owner);
                     continue;
                 }
-                if (!claim(e, c, *key, id))
-                    throw ReconcileError(fmt::format("{} {}: its {} (unique) is held by another document", e.name, id,
-                                                     constraint_name(e.uniques[c])));
+                if (!claim(e, w.constraint, w.key, w.owner)) {
+                    json::value other = call("GET", "/" + claims + "/_doc/" + url_encode(w.cid), {}, {200, 404});
+                    throw duplicate(w, str(obj(other, "_source"), "owner"));
+                }
                 ++added;
             }
         }
