@@ -28,9 +28,11 @@ public:
 
     // The version of the first document the request read (a PATCH reads the stored
     // document, merges and writes it back): a driver records `key` (its own name of the
-    // document) and `version` (its own opaque token) on the first read, and refuses the
-    // write when the stored version changed meanwhile, so no concurrent update is lost.
-    // Returns the recorded version of `key`, or "" when none was recorded for it.
+    // document) and `version` (its own opaque token) on the first read; when the stored
+    // version has changed by the time of the write, the driver knows the request's
+    // document was based on an older one (the Elasticsearch driver then re-applies the
+    // request's changes onto the newer version, so no concurrent update is lost).
+    // read_version() returns the recorded version of `key`, or "" when none was recorded.
     void record_read(const std::string& key, const std::string& version) {
         if (!read_key_.empty()) return;   // the first read is what the request's write is based on
         read_key_ = key;
