@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <thread>
 
 namespace events {
 namespace {
@@ -92,6 +93,41 @@ TEST(EsMapping, StrictWithComparisonFormsAndUnindexedJson) {
     EXPECT_TRUE(back.at("netWorth").is_double());
     EXPECT_TRUE(back.at("firstName").is_null());
     EXPECT_EQ(back.begin()->key(), "id");
+}
+
+// https:// checks the server's certificate: a self-signed one (a TLS server of Python's
+// standard library on loopback) is refused, never talked to.
+TEST(EsClientTls, SelfSignedCertificateIsRefused) {
+    if (std::system("command -v openssl >/dev/null && command -v python3 >/dev/null") != 0)
+        GTEST_SKIP() << "openssl or python3 not installed";
+    const std::string dir = "/tmp/events-es-tls-" + std::to_string(::getpid());
+    const std::string make = "mkdir -p " + dir + " && openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+                             "-keyout " + dir + "/key.pem -out " + dir + "/cert.pem >/dev/null 2>&1";
+    ASSERT_EQ(std::system(make.c_str()), 0);
+    const int port = 20000 + static_cast<int>(::getpid() % 20000);
+    const std::string server =
+        "cd " + dir + " && python3 -c \"import http.server, ssl; "
+        "s = http.server.HTTPServer(('127.0.0.1', " + std::to_string(port) + "), http.server.SimpleHTTPRequestHandler); "
+        "c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); c.load_cert_chain('cert.pem', 'key.pem'); "
+        "s.socket = c.wrap_socket(s.socket, server_side=True); s.handle_request(); s.handle_request()\" "
+        ">/dev/null 2>&1 & echo $! > " + dir + "/pid";
+    ASSERT_EQ(std::system(server.c_str()), 0);
+    std::string error;
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        EsClient client(EsEndpoint::parse("https://127.0.0.1:" + std::to_string(port)), 1, 5);
+        try {
+            client.request("GET", "/");
+            error = "answered";
+            break;
+        } catch (const StorageUnavailable& e) {
+            error = e.what();
+            if (error.find("connect") == std::string::npos || error.find("TLS") != std::string::npos) break;
+        }
+    }
+    std::system(("kill $(cat " + dir + "/pid) 2>/dev/null; rm -rf " + dir).c_str());
+    EXPECT_NE(error.find("TLS handshake"), std::string::npos) << error;
+    EXPECT_NE(error.find("certificate"), std::string::npos) << error;
 }
 
 // ---- on a real node ----------------------------------------------------------------------
