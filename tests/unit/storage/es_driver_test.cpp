@@ -220,6 +220,36 @@ TEST_F(EsDriverTest, DuplicatesWrittenBehindItsBackStopTheStart) {
     }
 }
 
+// A PATCH reads, merges and writes back; another write landing in between must not be
+// lost (if_seq_no): the PATCH's own changes are applied onto the newer version.
+TEST_F(EsDriverTest, PatchBasedOnAnOlderVersionKeepsTheOtherWrite) {
+    auto d = open();
+    const Entity& u = user();
+    d->write([&](WriteTxn& t) {
+        t.insert(u, Document{{"id", "p1"}, {"username", "pat"}, {"email", "pat@x.org"}, {"firstName", "Pat"},
+                             {"city", "Oslo"}});
+    });
+    WriteScope patch(/*no_consistency=*/false);
+    Document merged = *d->get(u, "p1");   // what the PATCH read ...
+    {
+        WriteScope other(false);          // ... another request changes city meanwhile ...
+        Document changed = *d->get(u, "p1");
+        changed["city"] = "Bergen";
+        d->write([&](WriteTxn& t) { ASSERT_TRUE(t.update(u, changed)); });
+    }
+    merged["firstName"] = "Patricia";     // ... and the PATCH writes its firstName
+    d->write([&](WriteTxn& t) { ASSERT_TRUE(t.update(u, merged)); });
+    const Document now = *d->get(u, "p1");
+    EXPECT_EQ(now.at("firstName"), "Patricia");
+    EXPECT_EQ(now.at("city"), "Bergen");
+    // A full replacement based on nothing read replaces everything.
+    WriteScope put(false);
+    d->write([&](WriteTxn& t) {
+        ASSERT_TRUE(t.update(u, Document{{"id", "p1"}, {"username", "pat"}, {"email", "pat@x.org"}}));
+    });
+    EXPECT_TRUE(d->get(u, "p1")->at("city").is_null());
+}
+
 TEST_F(EsDriverTest, NoConsistencyWritesDoNotWaitForRefresh) {
     auto d = open();
     // Refreshes every 30 s from now on: a write that waits for one would take that long.
