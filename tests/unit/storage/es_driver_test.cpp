@@ -220,6 +220,32 @@ TEST_F(EsDriverTest, DuplicatesWrittenBehindItsBackStopTheStart) {
     }
 }
 
+// A unique value is claimed before its document is written, moved on update and released
+// on delete (case-insensitively, through the comparison form).
+TEST_F(EsDriverTest, ClaimsMoveOnUpdateAndGoOnDelete) {
+    auto d = open();
+    const Entity& u = user();
+    auto insert = [&](const std::string& id, const std::string& name) {
+        d->write([&](WriteTxn& t) { t.insert(u, user_doc(id, name, id + "@x.org")); });
+    };
+    auto refused = [&](const std::string& id, const std::string& name) {
+        try {
+            insert(id, name);
+        } catch (const UniqueViolation& v) {
+            return v.fields == std::vector<std::string>{"username"};
+        }
+        return false;
+    };
+    insert("u1", "Alice");
+    EXPECT_TRUE(refused("u2", "ALICE"));
+    d->write([&](WriteTxn& t) { ASSERT_TRUE(t.update(u, user_doc("u1", "Alicia", "u1@x.org"))); });
+    insert("u2", "alice");                 // the old value is free again
+    EXPECT_TRUE(refused("u3", "alicia"));  // the new one is taken
+    d->write([&](WriteTxn& t) { ASSERT_TRUE(t.remove(u, "u1")); });
+    insert("u3", "alicia");                // released by the delete
+    EXPECT_EQ(d->entity_counts().at("User"), 2);
+}
+
 // A PATCH reads, merges and writes back; another write landing in between must not be
 // lost (if_seq_no): the PATCH's own changes are applied onto the newer version.
 TEST_F(EsDriverTest, PatchBasedOnAnOlderVersionKeepsTheOtherWrite) {
