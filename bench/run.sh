@@ -2,7 +2,7 @@
 # Benchmark harness of issue 4: see bench/README.md.
 #
 #   bench/run.sh [--sizes 10k,100k,1m] [--duration 10] [--connections 64] [--threads 2]
-#                [--backend sqlite|postgresql] [--scenarios a,b,...] [--build-dir DIR]
+#                [--backend sqlite|postgresql|elasticsearch] [--scenarios a,b,...] [--build-dir DIR]
 #                [--events-bin PATH] [--schema FILE]
 #
 # For each size: generate (or reuse) the deterministic dump, load it with `events import`
@@ -42,7 +42,7 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown argument: $1" >&2; usage 2 ;;
   esac
 done
-case $backend in sqlite|postgresql) ;; *) echo "--backend must be sqlite or postgresql" >&2; exit 2 ;; esac
+case $backend in sqlite|postgresql|elasticsearch) ;; *) echo "--backend must be sqlite, postgresql or elasticsearch" >&2; exit 2 ;; esac
 for s in ${scenarios//,/ }; do
   [[ -f $BENCH/wrk/$s.lua ]] || { echo "unknown scenario: $s (have: $all_scenarios)" >&2; exit 2; }
 done
@@ -80,10 +80,12 @@ nonce=$(printf '%x' "$(date +%s%N | cut -c1-15)")
 server_pid=
 baseline_pid=
 pg_data=
+es_url=
 cleanup() {
   [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null || true
   [[ -n $baseline_pid ]] && kill "$baseline_pid" 2>/dev/null || true
   if [[ -n $pg_data ]]; then pg_stop || true; fi
+  if [[ -n $es_url ]]; then EVENTS_ES_TEST_DIR=$WORK/es "$ROOT/tests/servers/opensearch/server.sh" stop 2>/dev/null || true; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -169,6 +171,17 @@ pg_stop() {
 }
 pg_sql() { PGOPTIONS="-c client_min_messages=warning" psql -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -tAq -c "$1"; }
 [[ $backend == postgresql ]] && pg_start
+
+# ---- OpenSearch: a throwaway node under bench/work/es (tests/servers/opensearch/server.sh) ----
+if [[ $backend == elasticsearch ]]; then
+  EVENTS_ES_TEST_DIR=$WORK/es "$ROOT/tests/servers/opensearch/server.sh" stop 2>/dev/null || true
+  log "starting OpenSearch with tests/servers/opensearch/server.sh"
+  es_env=$(EVENTS_ES_TEST_DIR=$WORK/es "$ROOT/tests/servers/opensearch/server.sh" start 2>"$logdir/es-node.log") ||
+    die "tests/servers/opensearch/server.sh failed, see $logdir/es-node.log"
+  es_url=$(sed -n 's/^export EVENTS_TEST_ES_URI=//p' <<<"$es_env")
+  [[ -n $es_url ]] || die "cannot read the node's URL from: $es_env"
+  pg_kind="tests/servers/opensearch/server.sh (OpenSearch 2.19.6, one node, heap 512 MiB)"
+fi
 
 # ---- baseline --------------------------------------------------------------------------------
 run_wrk() {  # run_wrk NAME URL SCRIPT -> prints the BENCH_JSON object (or "null")
@@ -272,6 +285,12 @@ for size in ${sizes//,/ }; do
     db=$WORK/db/$size.db
     rm -f "$db" "$db-wal" "$db-shm"
     db_uri=$db; db_name=events
+  elif [[ $backend == elasticsearch ]]; then
+    db_name=bench_$size
+    for ix in $(curl -fsS "$es_url/_cat/indices/${db_name}_*?h=index" || true); do
+      curl -fsS -X DELETE "$es_url/$ix" >/dev/null || die "cannot delete index $ix"
+    done
+    db_uri=$es_url
   else
     db_name=bench_$size
     pg_sql "DROP DATABASE IF EXISTS $db_name" || die "cannot reach PostgreSQL"
@@ -284,6 +303,8 @@ for size in ${sizes//,/ }; do
 EOF
   db_bytes() {
     if [[ $backend == sqlite ]]; then file_bytes "$db" "$db-wal"
+    elif [[ $backend == elasticsearch ]]; then
+      curl -fsS "$es_url/_cat/indices/${db_name}_*?h=store.size&bytes=b" | awk '{ s += $1 } END { print s + 0 }'
     else pg_sql "SELECT pg_database_size('$db_name')"; fi
   }
 

@@ -8,8 +8,9 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev
   libyaml-cpp-dev libre2-dev libsqlite3-dev sqlite3 libpq-dev
   libfmt-dev libspdlog-dev libcli11-dev libgtest-dev
-  libutf8proc-dev
+  libutf8proc-dev libssl-dev
   unixodbc-dev tdsodbc python3-venv
+  openjdk-17-jdk-headless maven
   postgresql-15 wrk
   prometheus-cpp-dev curl
   python3 python3-venv nodejs chromium

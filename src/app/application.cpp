@@ -193,6 +193,7 @@ std::unique_ptr<StorageDriver> open_storage(const Config& config, const Schema& 
     options.db_name = config.db_name;
     options.case_sensitive = config.case_sensitive;
     options.cascade_delete = config.cascade_delete;
+    options.strict_consistency = config.elasticsearch_strict_consistency;
     options.pool_size = config.pool_size > 0 ? config.pool_size
                                              : (config.threads > 0 ? config.threads : default_thread_count());
     auto driver = make_driver(config.database, schema, options);

@@ -54,6 +54,27 @@ struct Run {
     std::vector<int64_t> lines;   // the input line of each document
 };
 
+// Backends without native foreign keys (document stores): the parents of one run must
+// exist (parents come first in a dump, so they were inserted before). Throws
+// ForeignKeyViolation naming the first missing one.
+void check_parents(StorageDriver& driver, const Run& run) {
+    if (driver.capabilities().native_foreign_keys) return;
+    for (const Field* fk : run.entity->foreign_keys) {
+        std::vector<std::string> wanted;
+        for (const Document& d : run.docs)
+            if (const json::value* v = d.if_contains(fk->name); v && v->is_string()) wanted.emplace_back(v->get_string());
+        std::sort(wanted.begin(), wanted.end());
+        wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+        if (wanted.empty()) continue;
+        std::vector<std::string> found;
+        for (const Document& p : driver.get_many(*fk->fk_target, wanted)) found.emplace_back(p.at("id").as_string());
+        std::sort(found.begin(), found.end());
+        for (const std::string& id : wanted)
+            if (!std::binary_search(found.begin(), found.end(), id))
+                throw ForeignKeyViolation(fk->name + ": " + fk->fk_target->name + " " + id + " does not exist");
+    }
+}
+
 // Inserts document by document, so that a failure names its line.
 void insert_one_by_one(StorageDriver& driver, const std::vector<Run>& batch) {
     driver.write([&](WriteTxn& txn) {
@@ -63,6 +84,7 @@ void insert_one_by_one(StorageDriver& driver, const std::vector<Run>& batch) {
                 const std::string where =
                     line_prefix(run.lines[i]) + run.entity->name + " " + std::string(doc.at("id").as_string()) + ": ";
                 try {
+                    check_parents(driver, Run{run.entity, {doc}, {}});
                     txn.insert(*run.entity, doc);
                 } catch (const UniqueViolation& u) {
                     std::string fields;
@@ -85,7 +107,10 @@ void insert_batch(StorageDriver& driver, std::vector<Run>& batch) {
     if (batch.empty()) return;
     try {
         driver.write([&](WriteTxn& txn) {
-            for (const Run& run : batch) txn.insert_many(*run.entity, run.docs);
+            for (const Run& run : batch) {
+                check_parents(driver, run);
+                txn.insert_many(*run.entity, run.docs);
+            }
         });
     } catch (const UniqueViolation&) {
         insert_one_by_one(driver, batch);

@@ -4,6 +4,7 @@
 #include "core/client_text.h"
 #include "core/ulid.h"
 #include "core/value_format.h"
+#include "storage/write_scope.h"
 
 #include <fmt/format.h>
 
@@ -219,8 +220,9 @@ void DocumentService::expand(const Entity& e, std::vector<Document>& docs, const
 
 // ---- writes -----------------------------------------------------------------
 
-Document DocumentService::create(const Entity& e, const json::value& body, const RequestParams&, Notifications& notes) {
+Document DocumentService::create(const Entity& e, const json::value& body, const RequestParams& p, Notifications& notes) {
     require_operation(e, 'c');
+    WriteScope scope(p.no_consistency);
     if (!body.is_object()) throw ApiError::bad_request("Request body must be a JSON object");
     std::string id;
     if (auto* v = body.get_object().if_contains("id"); v && !v->is_null()) {
@@ -235,16 +237,18 @@ Document DocumentService::create(const Entity& e, const json::value& body, const
     return write(e, std::move(id), body, WriteKind::Create, notes);
 }
 
-Document DocumentService::replace(const Entity& e, std::string_view id, const json::value& body, const RequestParams&,
+Document DocumentService::replace(const Entity& e, std::string_view id, const json::value& body, const RequestParams& p,
                                   Notifications& notes) {
     require_operation(e, 'u');
+    WriteScope scope(p.no_consistency);
     if (!body.is_object()) throw ApiError::bad_request("Request body must be a JSON object");
     return write(e, url_id(id), body, WriteKind::Replace, notes);
 }
 
-Document DocumentService::patch(const Entity& e, std::string_view id, const json::value& body, const RequestParams&,
+Document DocumentService::patch(const Entity& e, std::string_view id, const json::value& body, const RequestParams& p,
                                 Notifications& notes) {
     require_operation(e, 'u');
+    WriteScope scope(p.no_consistency);
     if (!body.is_object()) throw ApiError::bad_request("Request body must be a JSON object");
     return write(e, url_id(id), body, WriteKind::Patch, notes);
 }
@@ -333,9 +337,10 @@ bool cascades_natively_below(const StorageDriver& driver, const Entity& e) {
 
 }  // namespace
 
-std::optional<Document> DocumentService::remove(const Entity& e, std::string_view raw_id, const RequestParams&,
+std::optional<Document> DocumentService::remove(const Entity& e, std::string_view raw_id, const RequestParams& p,
                                                 Notifications&) {
     require_operation(e, 'd');
+    WriteScope scope(p.no_consistency);   // backends without transactions read it (storage/write_scope.h)
     const std::string id = url_id(raw_id);
     // The service cascades when the backend cascades none of the relationships below
     // `e`, or not all of them (then it walks the whole tree, so that no child waits on a

@@ -72,7 +72,10 @@ struct DriverOptions {
     std::string db_name;
     bool case_sensitive = false;
     bool cascade_delete = true;
-    int pool_size = 8;          // read connections (SQLite) / pool size (PostgreSQL)
+    int pool_size = 8;          // read connections (SQLite) / pool size (PostgreSQL, Elasticsearch)
+    // Elasticsearch: writes wait for the refresh that makes them searchable (REFERENCE §5.7,
+    // config `elasticsearch_strict_consistency`); other backends are always consistent.
+    bool strict_consistency = true;
 };
 
 // Operations inside one atomic write. Obtained only through StorageDriver::write().
@@ -149,7 +152,7 @@ public:
     virtual bool ping() = 0;
 };
 
-// Creates the driver named by `backend` ("sqlite", "postgresql", "sqlserver"); throws
+// Creates the driver named by `backend` ("sqlite", "postgresql", "sqlserver", "elasticsearch"); throws
 // std::invalid_argument for an unknown or unsupported backend.
 std::unique_ptr<StorageDriver> make_driver(std::string_view backend, const Schema& schema,
                                            const DriverOptions& options);

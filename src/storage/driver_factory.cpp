@@ -1,5 +1,6 @@
 // Backend selection: the only place that knows every driver.
 #include "storage/driver.h"
+#include "storage/elasticsearch/es_driver.h"
 #include "storage/postgres/pg_dialect.h"
 #include "storage/postgres/pg_pool.h"
 #include "storage/sql/sql_driver.h"
@@ -31,6 +32,7 @@ std::unique_ptr<StorageDriver> make_driver(std::string_view backend, const Schem
                                            std::make_unique<MssqlPool>(MssqlTarget(options.uri, options.db_name),
                                                                        options.pool_size));
     }
+    if (name == "elasticsearch") return std::make_unique<EsDriver>(schema, options);
     throw std::invalid_argument("unsupported database backend: " + std::string(backend));
 }
 

@@ -13,14 +13,12 @@ namespace {
 class Concurrency : public E2ETest {};
 E2E_INSTANTIATE(Concurrency);
 
-TEST_P(Concurrency, SixteenCreatesOfOneUsernameGiveOne201AndFifteen409) {
-    const std::string account = create_account();
-    const HttpClient& client = server().http();
-    constexpr int kThreads = 16;
-    std::latch start(kThreads);
-    std::vector<HttpResponse> responses(kThreads);
+// `threads` concurrent creates of one username (DECISIONS §2.15): exactly one 201.
+void creates_of_one_username(const HttpClient& client, const std::string& account, int threads_count) {
+    std::latch start(threads_count);
+    std::vector<HttpResponse> responses(threads_count);
     std::vector<std::thread> threads;
-    for (int i = 0; i < kThreads; ++i) {
+    for (int i = 0; i < threads_count; ++i) {
         threads.emplace_back([&, i] {
             json::object body = user_body(account, "samename");
             body["email"] = "racer" + std::to_string(i) + "@example.com";
@@ -29,9 +27,9 @@ TEST_P(Concurrency, SixteenCreatesOfOneUsernameGiveOne201AndFifteen409) {
             responses[i] = client.post("/api/user", body);
         });
     }
-    for (auto& t : threads) t.join();
+    for (auto& th : threads) th.join();
     int created = 0, conflicts = 0;
-    for (int i = 0; i < kThreads; ++i) {
+    for (int i = 0; i < threads_count; ++i) {
         const HttpResponse& r = responses[i];
         if (r.status == 201) ++created;
         else if (r.status == 409) {
@@ -42,8 +40,18 @@ TEST_P(Concurrency, SixteenCreatesOfOneUsernameGiveOne201AndFifteen409) {
         }
     }
     EXPECT_EQ(created, 1);
-    EXPECT_EQ(conflicts, 15);
-    EXPECT_EQ(get("/api/user").json.at("pagination").at("total"), 1);
+    EXPECT_EQ(conflicts, threads_count - 1);
+    EXPECT_EQ(client.get("/api/user").json.at("pagination").at("total"), 1);
+}
+
+TEST_P(Concurrency, SixteenCreatesOfOneUsernameGiveOne201AndFifteen409) {
+    const std::string account = create_account();
+    creates_of_one_username(server().http(), account, 16);
+}
+
+TEST_P(Concurrency, SixtyFourCreatesOfOneUsernameGiveOne201) {
+    const std::string account = create_account();
+    creates_of_one_username(server().http(), account, 64);
 }
 
 TEST_P(Concurrency, SixteenCreatesOfOneIdGiveOne201) {

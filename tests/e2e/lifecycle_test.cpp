@@ -142,6 +142,9 @@ TEST_P(Lifecycle, UnknownEnumKeyStopsCheckAndStartUp) {
 }
 
 TEST_P(Lifecycle, DeclaredIndexesAreReportedAndReconciled) {
+    if (backend() == "elasticsearch")
+        GTEST_SKIP() << "Elasticsearch indexes every field of its mapping: declared `indexes` have no counterpart "
+                        "to create or drop (docs/ELASTICSEARCH.md)";
     HttpResponse r = get("/api/db/report");
     ASSERT_EQ(r.status, 200) << describe(r);
     const json::value& details = r.json.at("report").at("details");

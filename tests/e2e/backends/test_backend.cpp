@@ -10,6 +10,8 @@ const std::vector<std::unique_ptr<TestBackend>>& test_backends() {
         v.push_back(make_sqlite_test_backend());
         v.push_back(make_postgres_test_backend());
         v.push_back(make_sqlserver_test_backend());
+        v.push_back(make_opensearch_test_backend());
+        v.push_back(make_elasticsearch8_test_backend());
         return v;
     }();
     return all;

@@ -69,5 +69,7 @@ const TestBackend& test_backend(const std::string& label);
 std::unique_ptr<TestBackend> make_sqlite_test_backend();
 std::unique_ptr<TestBackend> make_postgres_test_backend();
 std::unique_ptr<TestBackend> make_sqlserver_test_backend();
+std::unique_ptr<TestBackend> make_opensearch_test_backend();       // EVENTS_TEST_ES_URI
+std::unique_ptr<TestBackend> make_elasticsearch8_test_backend();   // EVENTS_TEST_ES8_URI
 
 }  // namespace events::e2e

@@ -185,6 +185,62 @@ TEST_F(TransferTest, SqliteToPostgresqlToSqliteKeepsEveryDocument) {
     pg->close();
 }
 
+// SQLite -> Elasticsearch/OpenSearch -> SQLite, every document compared, and the bulk
+// path's failures on a backend without transactions: a duplicate inside a batch names its
+// line and leaves nothing of the batch; a missing parent fails the import. Needs a node
+// (EVENTS_TEST_ES_URI, scripts/test-server.sh start opensearch); skipped otherwise.
+TEST_F(TransferTest, SqliteToElasticsearchToSqliteKeepsEveryDocument) {
+    const char* es_uri = std::getenv("EVENTS_TEST_ES_URI");
+    if (!es_uri || !*es_uri) GTEST_SKIP() << "EVENTS_TEST_ES_URI is not set: no OpenSearch node to move data to";
+
+    auto a = open("a.db");
+    populate(schema_, *a);
+
+    DriverOptions es_options;
+    es_options.uri = es_uri;
+    es_options.db_name = "transfer_" + std::to_string(::getpid()) + "_" + std::to_string(std::time(nullptr));
+    es_options.pool_size = 2;
+    auto es = make_driver("elasticsearch", schema_, es_options);
+    es->open();
+
+    std::stringstream first;
+    export_documents(schema_, *a, first);
+    std::stringstream into_es(first.str());
+    EXPECT_EQ(import_documents(schema_, *es, into_es, {}, 500).documents, 2108);
+    EXPECT_EQ(dump(*a), dump(*es));
+
+    std::stringstream second;
+    export_documents(schema_, *es, second);
+    EXPECT_EQ(second.str(), first.str());   // the same lines, byte for byte
+
+    auto c = open("c.db");
+    std::stringstream into_c(second.str());
+    EXPECT_EQ(import_documents(schema_, *c, into_c, {}, 500).documents, 2108);
+    EXPECT_EQ(dump(*a), dump(*c));
+
+    // Failures of the bulk path, on a fresh prefix.
+    es->wipe();
+    std::string input;
+    for (int i = 0; i < 50; ++i)
+        input += R"({"entity":"Account","doc":{"id":"acct)" + std::to_string(i) + R"(","name":"Account )" +
+                 std::to_string(i) + R"("}})" + "\n";
+    input += R"({"entity":"Account","doc":{"id":"acct7","name":"Again seven"}})" "\n";   // line 51
+    std::stringstream dup(input);
+    try {
+        import_documents(schema_, *es, dup, {}, 1000);
+        ADD_FAILURE() << "expected an error";
+    } catch (const std::runtime_error& e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find("line 51: Account acct7: id already exists"), std::string::npos) << message;
+    }
+    EXPECT_EQ(es->entity_counts().at("Account").as_int64(), 0);
+    std::stringstream orphan(R"({"entity":"Profile","doc":{"id":"p1","name":"orphan","userId":"nosuchuser"}})"
+                             "\n");
+    EXPECT_THROW(import_documents(schema_, *es, orphan), std::runtime_error);
+    EXPECT_FALSE(es->get(entity("Profile"), "p1"));
+    es->close();
+}
+
 TEST_F(TransferTest, ExportOfAnEmptyDatabaseIsEmpty) {
     auto a = open("a.db");
     std::stringstream out;

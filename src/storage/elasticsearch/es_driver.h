@@ -1,0 +1,96 @@
+// The Elasticsearch / OpenSearch driver (REST API common to Elasticsearch 7/8 and
+// OpenSearch 1/2). docs/ELASTICSEARCH.md describes the design; in short:
+//   - one index per entity with an explicit strict mapping (es_mapping.h);
+//   - no transactions: each WriteTxn operation is one or a few requests, ordered so that
+//     a crash leaves only work that start-up reconciliation repairs;
+//   - uniques (DECISIONS §2.15) are claim documents in `<db_name>__uniques` whose _id is
+//     entity + constraint + unique key (storage/document/unique_key.h), created with
+//     op_type=create BEFORE the document is written, moved on update (new claim, write,
+//     old claim released) and released after a delete; open() deletes claims whose
+//     owner no longer holds the value and creates missing ones;
+//   - POST with an existing id: op_type=create (409); PUT/PATCH: if_seq_no/if_primary_term;
+//   - writes wait for refresh (refresh=wait_for) unless strict consistency is off or the
+//     request says no_consistency=true (REFERENCE §5.7, storage/write_scope.h);
+//   - lists: exact totals (track_total_hits), pages past 10,000 hits by search_after.
+#pragma once
+
+#include "storage/driver.h"
+#include "storage/elasticsearch/es_client.h"
+
+#include <boost/json/value.hpp>
+
+#include <memory>
+#include <string>
+
+namespace events {
+
+class EsDriver : public StorageDriver {
+public:
+    // Throws std::invalid_argument for a malformed options.uri (es_client.h).
+    EsDriver(const Schema& schema, const DriverOptions& options);
+    ~EsDriver() override;
+
+    std::string_view backend_name() const override { return "elasticsearch"; }
+    // Uniques are enforced here (claims), FKs and cascades by DocumentService.
+    Capabilities capabilities() const override { return {true, false, false}; }
+
+    void open() override;
+    void close() override;
+    std::optional<Document> get(const Entity& e, std::string_view id) override;
+    std::vector<Document> get_many(const Entity& e, const std::vector<std::string>& ids) override;
+    ListPage list(const Entity& e, const ListQuery& q) override;
+    void write(const std::function<void(WriteTxn&)>& work) override;
+    void wipe() override;
+    boost::json::object entity_counts() override;
+    boost::json::object report_details() override;
+    bool ping() override;
+
+    // ---- used by the write transaction (es_driver.cpp) ----
+    struct Stored {
+        Document doc;           // response form
+        int64_t seq_no = -1;
+        int64_t primary_term = -1;
+        std::string version() const { return std::to_string(seq_no) + ":" + std::to_string(primary_term); }
+    };
+    std::optional<Stored> get_stored(const Entity& e, std::string_view id);
+    void insert(const Entity& e, const Document& doc);
+    // Inserts in _bulk requests of 1,000 (claims first); appends what it created to `created`.
+    void insert_many(const Entity& e, const std::vector<Document>& docs,
+                     std::vector<std::pair<const Entity*, Document>>& created);
+    // Deletes these documents and releases their claims (undo of a failed write).
+    void remove_created(const std::vector<std::pair<const Entity*, Document>>& created);
+    bool update(const Entity& e, const Document& doc);
+    bool remove(const Entity& e, std::string_view id);
+    std::vector<std::string> ids_where(const Entity& e, const Field& f, std::string_view value, int64_t limit);
+    int64_t count_where(const Entity& e, const Field& f, std::string_view value);
+    void clear_where(const Entity& e, const Field& f, std::string_view value);
+
+private:
+    struct Claim;
+    // One request; the parsed JSON answer. Throws StorageUnavailable (node down, 429/5xx
+    // answers) and std::runtime_error for an answer with a status not in `ok`.
+    boost::json::value call(std::string_view method, const std::string& target, std::string_view body,
+                            std::initializer_list<int> ok, int* status = nullptr);
+    std::string index(const Entity& e) const;
+    std::string refresh_param() const;   // "refresh=wait_for" or "refresh=false"
+    void create_indices();
+    void ensure_index(const std::string& name, const boost::json::object& mappings);
+    void reconcile_claims();
+    std::string claim_id(const Entity& e, size_t constraint, const std::string& key) const;
+    // Claims `key` of constraint `c` of `e` for document `owner`: true when taken (or
+    // already held by `owner`), false when another document holds it.
+    bool claim(const Entity& e, size_t c, const std::string& key, const std::string& owner);
+    // Deletes the claim when `owner` holds it.
+    void release(const Entity& e, size_t c, const std::string& key, const std::string& owner);
+    // The hits of a search for `body` (sort required) from `offset`, at most `limit`
+    // (-1: all), walking past the 10,000-hit window with search_after. `total` gets
+    // hits.total when asked for.
+    std::vector<boost::json::object> search_all(const std::string& index, boost::json::object body, int64_t offset,
+                                                int64_t limit, int64_t* total);
+
+    const Schema& schema_;
+    DriverOptions options_;
+    std::unique_ptr<EsClient> client_;
+};
+
+}  // namespace events
