@@ -8,7 +8,7 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev
   libyaml-cpp-dev libre2-dev libsqlite3-dev sqlite3 libpq-dev
   libfmt-dev libspdlog-dev libcli11-dev libgtest-dev
-  libutf8proc-dev
+  libutf8proc-dev libmongoc-dev libbson-dev
   postgresql-15 wrk
 )
 

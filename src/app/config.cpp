@@ -44,11 +44,11 @@ bool is_ignored_reference_key(const std::string& key) {
 std::string normalize_database(const std::string& value) {
     std::string db = lower(value);
     if (db == "postgres") db = "postgresql";
-    if (db == "sqlite" || db == "postgresql") return db;
-    if (db == "mongodb" || db == "elasticsearch" || db == "sqlserver")
+    if (db == "sqlite" || db == "postgresql" || db == "mongodb") return db;
+    if (db == "elasticsearch" || db == "sqlserver")
         throw std::runtime_error("database '" + value +
-                                 "' is not supported by this build (supported: sqlite, postgresql)");
-    throw std::runtime_error("unknown database '" + value + "' (supported: sqlite, postgresql)");
+                                 "' is not supported by this build (supported: sqlite, postgresql, mongodb)");
+    throw std::runtime_error("unknown database '" + value + "' (supported: sqlite, postgresql, mongodb)");
 }
 
 std::optional<bool> parse_bool(const std::string& text) {

@@ -1,5 +1,6 @@
 // Backend selection: the only place that knows every driver.
 #include "storage/driver.h"
+#include "storage/mongodb/mongo_driver.h"
 #include "storage/postgres/pg_dialect.h"
 #include "storage/postgres/pg_pool.h"
 #include "storage/sql/sql_driver.h"
@@ -24,6 +25,7 @@ std::unique_ptr<StorageDriver> make_driver(std::string_view backend, const Schem
                                            std::make_unique<PgPool>(PgTarget(options.uri, options.db_name),
                                                                     options.pool_size));
     }
+    if (name == "mongodb") return std::make_unique<MongoDriver>(schema, options);
     throw std::invalid_argument("unsupported database backend: " + std::string(backend));
 }
 
