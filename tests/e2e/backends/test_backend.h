@@ -68,5 +68,10 @@ const TestBackend& test_backend(const std::string& label);
 // One factory per backend (tests/e2e/backends/<name>_backend.cpp).
 std::unique_ptr<TestBackend> make_sqlite_test_backend();
 std::unique_ptr<TestBackend> make_postgres_test_backend();
+// MongoDB-compatible servers (mongo_test_backend.cpp): EVENTS_TEST_FERRETDB_URI,
+// EVENTS_TEST_JONGODB_URI, EVENTS_TEST_MONGO_URI.
+std::unique_ptr<TestBackend> make_ferretdb_test_backend();
+std::unique_ptr<TestBackend> make_jongodb_test_backend();
+std::unique_ptr<TestBackend> make_mongodb_test_backend();
 
 }  // namespace events::e2e

@@ -1,0 +1,166 @@
+// The MongoDB-compatible backends of the e2e suite (database "mongodb"): FerretDB 1.24 and
+// jongodb 0.1.6, started by scripts/test-server.sh, and a real MongoDB when
+// EVENTS_TEST_MONGO_URI names one. One database per test; the behind-the-back operations
+// use the C driver directly (the only file of the suite that links libmongoc).
+#include "backends/test_backend.h"
+
+#include <mongoc/mongoc.h>
+
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+
+namespace events::e2e {
+
+namespace {
+
+std::string env(const char* name) {
+    const char* v = std::getenv(name);
+    return v ? v : "";
+}
+
+struct ClientDeleter {
+    void operator()(mongoc_client_t* c) const { mongoc_client_destroy(c); }
+};
+struct CollectionDeleter {
+    void operator()(mongoc_collection_t* c) const { mongoc_collection_destroy(c); }
+};
+using Client = std::unique_ptr<mongoc_client_t, ClientDeleter>;
+using Collection = std::unique_ptr<mongoc_collection_t, CollectionDeleter>;
+
+class Bson {
+public:
+    Bson() { bson_init(&b_); }
+    ~Bson() { bson_destroy(&b_); }
+    Bson(const Bson&) = delete;
+    Bson& operator=(const Bson&) = delete;
+    operator bson_t*() { return &b_; }
+
+private:
+    bson_t b_;
+};
+
+constexpr const char* kForeignCollection = "other_app_data";
+
+class MongoTestBackend : public TestBackend {
+public:
+    MongoTestBackend(std::string label, std::string env_var, std::string server)
+        : label_(std::move(label)), env_var_(std::move(env_var)), server_(std::move(server)) {}
+
+    std::string label() const override { return label_; }
+    std::string database() const override { return "mongodb"; }
+    std::string unavailable_reason() const override {
+        if (!env(env_var_.c_str()).empty()) return {};
+        if (server_.empty()) return env_var_ + " is not set (point it at a MongoDB 7 or 8 server to run these tests)";
+        return env_var_ + " is not set (start one with: eval \"$(scripts/test-server.sh start " + server_ + ")\")";
+    }
+
+    void configure(boost::json::object& config, const std::string& db_name, const std::string&) const override {
+        config["db_uri"] = env(env_var_.c_str());
+        config["db_name"] = db_name;
+    }
+
+    ::testing::AssertionResult set_raw_field(const boost::json::object& config, const std::string& entity,
+                                             const std::string& id, const std::string& field,
+                                             const std::string& value) const override {
+        Client client = connect(config);
+        if (!client) return ::testing::AssertionFailure() << "cannot connect";
+        Collection coll = collection(client.get(), config, entity);
+        Bson filter, update, reply;
+        BSON_APPEND_UTF8(filter, "_id", id.c_str());
+        bson_t set;
+        bson_append_document_begin(update, "$set", -1, &set);
+        bson_append_utf8(&set, field.c_str(), -1, value.c_str(), -1);
+        bson_append_document_end(update, &set);
+        bson_error_t err;
+        if (!mongoc_collection_update_one(coll.get(), filter, update, nullptr, reply, &err))
+            return ::testing::AssertionFailure() << "update failed: " << err.message;
+        return ::testing::AssertionSuccess();
+    }
+
+    ::testing::AssertionResult delete_raw(const boost::json::object& config, const std::string& entity,
+                                          const std::string& id) const override {
+        Client client = connect(config);
+        if (!client) return ::testing::AssertionFailure() << "cannot connect";
+        Collection coll = collection(client.get(), config, entity);
+        Bson filter, reply;
+        BSON_APPEND_UTF8(filter, "_id", id.c_str());
+        bson_error_t err;
+        if (!mongoc_collection_delete_one(coll.get(), filter, nullptr, reply, &err))
+            return ::testing::AssertionFailure() << "delete failed: " << err.message;
+        return ::testing::AssertionSuccess();
+    }
+
+    ::testing::AssertionResult create_foreign_data(const boost::json::object& config) const override {
+        Client client = connect(config);
+        if (!client) return ::testing::AssertionFailure() << "cannot connect";
+        Collection coll = collection(client.get(), config, kForeignCollection);
+        Bson doc, reply;
+        BSON_APPEND_UTF8(doc, "_id", "kept");
+        BSON_APPEND_UTF8(doc, "owner", "another application");
+        bson_error_t err;
+        if (!mongoc_collection_insert_one(coll.get(), doc, nullptr, reply, &err))
+            return ::testing::AssertionFailure() << "insert failed: " << err.message;
+        return ::testing::AssertionSuccess();
+    }
+
+    ::testing::AssertionResult foreign_data_intact(const boost::json::object& config) const override {
+        Client client = connect(config);
+        if (!client) return ::testing::AssertionFailure() << "cannot connect";
+        Collection coll = collection(client.get(), config, kForeignCollection);
+        Bson filter, reply;
+        BSON_APPEND_UTF8(filter, "_id", "kept");
+        BSON_APPEND_UTF8(filter, "owner", "another application");
+        bson_error_t err;
+        const int64_t n = mongoc_collection_count_documents(coll.get(), filter, nullptr, nullptr, reply, &err);
+        if (n != 1) return ::testing::AssertionFailure() << "foreign collection has " << n << " matching documents";
+        return ::testing::AssertionSuccess();
+    }
+
+    void drop_database(const boost::json::object& config) const override {
+        Client client = connect(config);
+        if (!client) return;
+        mongoc_database_t* db = mongoc_client_get_database(client.get(), name_of(config).c_str());
+        bson_error_t err;
+        mongoc_database_drop_with_opts(db, nullptr, &err);   // jongodb has none: its data goes with the process
+        mongoc_database_destroy(db);
+    }
+
+private:
+    static std::string name_of(const boost::json::object& config) { return std::string(config.at("db_name").as_string()); }
+
+    static Client connect(const boost::json::object& config) {
+        static std::once_flag once;
+        std::call_once(once, [] { mongoc_init(); });
+        bson_error_t err;
+        mongoc_uri_t* uri = mongoc_uri_new_with_error(std::string(config.at("db_uri").as_string()).c_str(), &err);
+        if (!uri) return nullptr;
+        mongoc_uri_set_option_as_int32(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, 5000);
+        Client client(mongoc_client_new_from_uri(uri));
+        mongoc_uri_destroy(uri);
+        if (client) mongoc_client_set_error_api(client.get(), MONGOC_ERROR_API_VERSION_2);
+        return client;
+    }
+
+    static Collection collection(mongoc_client_t* client, const boost::json::object& config, const std::string& name) {
+        return Collection(mongoc_client_get_collection(client, name_of(config).c_str(), name.c_str()));
+    }
+
+    std::string label_;
+    std::string env_var_;
+    std::string server_;   // the scripts/test-server.sh name that starts one ("" for none)
+};
+
+}  // namespace
+
+std::unique_ptr<TestBackend> make_ferretdb_test_backend() {
+    return std::make_unique<MongoTestBackend>("FerretDB", "EVENTS_TEST_FERRETDB_URI", "ferretdb");
+}
+std::unique_ptr<TestBackend> make_jongodb_test_backend() {
+    return std::make_unique<MongoTestBackend>("Jongodb", "EVENTS_TEST_JONGODB_URI", "jongodb");
+}
+std::unique_ptr<TestBackend> make_mongodb_test_backend() {
+    return std::make_unique<MongoTestBackend>("MongoDB", "EVENTS_TEST_MONGO_URI", "");
+}
+
+}  // namespace events::e2e
