@@ -159,6 +159,10 @@ void encode_shadows(const Entity& e, const json::object& doc, const CodecOptions
             const std::string name = form_field(f);
             if (null || !v->is_string()) bson_append_null(set, name.c_str(), static_cast<int>(name.size()));
             else append_string(set, name, comparison_form(v->get_string(), o.case_sensitive));
+        } else if (has_form_field(f)) {
+            const std::string name = form_field(f);
+            if (null || !v->is_number()) bson_append_null(set, name.c_str(), static_cast<int>(name.size()));
+            else bson_append_double(set, name.c_str(), static_cast<int>(name.size()), number_of(*v));
         }
         const std::string flag = null_field(f);
         bson_append_bool(set, flag.c_str(), static_cast<int>(flag.size()), null);

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <set>
 #include <mutex>
@@ -33,7 +34,9 @@ void init_library() {
         // libmongoc logs to stderr by default; route its warnings to our log.
         mongoc_log_set_handler(
             [](mongoc_log_level_t level, const char* domain, const char* message, void*) {
-                if (level <= MONGOC_LOG_LEVEL_WARNING) spdlog::warn("libmongoc {}: {}", domain, message);
+                // jongodb has no endSessions: libmongoc's complaint about it is noise.
+                if (level <= MONGOC_LOG_LEVEL_WARNING && std::strstr(message, "endSessions") == nullptr)
+                    spdlog::warn("libmongoc {}: {}", domain, message);
             },
             nullptr);
     });
@@ -144,6 +147,7 @@ void MongoDriver::probe_server(mongoc_client_t* client) {
             else mongoc_client_session_abort_transaction(session.get(), nullptr);
         }
     }
+    serialize_writes_ = transactions_ && server_kind_ == "jongodb";
     spdlog::info("mongodb: {} {} (database {}), transactions {}", server_kind_, server_version_, options_.db_name,
                  transactions_ ? "yes" : "no");
 }
@@ -211,6 +215,8 @@ ListPage MongoDriver::list(const Entity& e, const ListQuery& q) {
 }
 
 void MongoDriver::write(const std::function<void(WriteTxn&)>& work) {
+    std::unique_lock<std::mutex> serial(write_mutex_, std::defer_lock);
+    if (serialize_writes_) serial.lock();
     mongo::PooledClient client(pool());
     if (!transactions_) {
         MongoWriteTxn txn(*this, client.get(), nullptr);

@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace events {
@@ -66,6 +67,11 @@ private:
     mongoc_uri_t* uri_ = nullptr;
     mongoc_client_pool_t* pool_ = nullptr;
     bool transactions_ = false;
+    // jongodb 0.1.6 loses writes of transactions that commit concurrently (a commit
+    // replaces what another committed meanwhile): there, this process runs its
+    // writes one at a time (docs/MONGODB.md).
+    bool serialize_writes_ = false;
+    std::mutex write_mutex_;
     std::string server_version_;
     std::string server_kind_;   // "MongoDB", "FerretDB <version>", "jongodb"
 };

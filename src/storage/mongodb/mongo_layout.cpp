@@ -4,6 +4,8 @@
 
 namespace events::mongo {
 
+bool has_form_field(const Field& f) { return !f.is_id() && (f.is_text() || f.type == FieldType::Currency); }
+
 std::string form_field(const Field& f) { return "_cf_" + f.name; }
 std::string null_field(const Field& f) { return "_nl_" + f.name; }
 
@@ -15,7 +17,7 @@ std::string unique_field(const std::vector<const Field*>& constraint) {
 
 std::string key_field(const Field& f) {
     if (f.is_id()) return "_id";
-    if (f.is_text()) return form_field(f);
+    if (has_form_field(f)) return form_field(f);
     return f.name;
 }
 
@@ -23,7 +25,7 @@ std::string layout_signature(const Entity& e, bool case_sensitive) {
     std::string text = case_sensitive ? "cs" : "ci";
     for (const Field& f : e.fields) {
         if (f.is_id()) continue;
-        text += "|" + f.name + ":" + std::string(type_name(f.type)) + (f.is_text() ? "t" : "");
+        text += "|" + f.name + ":" + std::string(type_name(f.type)) + (has_form_field(f) ? "f" : "");
     }
     for (const auto& u : e.uniques) text += "|" + unique_field(u);
     // FNV-1a, printed in hex: short, deterministic across runs and builds.

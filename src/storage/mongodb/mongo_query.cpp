@@ -81,9 +81,14 @@ void build_filter(const std::vector<FilterCondition>& filters, const CodecOption
             bson_t list;
             bson_append_array_begin(&cond, "$nin", -1, &list);
             if (text) bson_append_utf8(&list, "0", 1, value.get_string().data(), static_cast<int>(value.get_string().size()));
+            else if (f.type == FieldType::Currency)
+                bson_append_double(&list, "0", 1, value.is_number() ? value.to_number<double>() : 0.0);
             else append_value(&list, "0", f, value, o);
             bson_append_null(&list, "1", 1);
             bson_append_array_end(&cond, &list);
+        } else if (f.type == FieldType::Currency) {
+            // On the double shadow (mongo_layout.h): the canonical value, exactly.
+            bson_append_double(&cond, operator_of(c.op), -1, value.is_number() ? value.to_number<double>() : 0.0);
         } else if (text || f.is_id()) {
             const auto& s = value.is_string() ? value.get_string() : json::string();
             bson_append_utf8(&cond, operator_of(c.op), -1, s.data(), static_cast<int>(s.size()));

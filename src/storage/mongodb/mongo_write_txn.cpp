@@ -190,7 +190,7 @@ void MongoWriteTxn::clear_where(const Entity& e, const Field& field, std::string
     bson_append_document_begin(update, "$set", -1, &set);
     bson_append_null(&set, field.name.c_str(), -1);
     bson_append_bool(&set, mongo::null_field(field).c_str(), -1, true);
-    if (field.is_text()) bson_append_null(&set, mongo::form_field(field).c_str(), -1);
+    if (mongo::has_form_field(field)) bson_append_null(&set, mongo::form_field(field).c_str(), -1);
     bson_append_document_end(update, &set);
     // A constraint with a null field no longer takes part: its key goes.
     bool any = false;

@@ -28,6 +28,13 @@ public:
     // "" when the tests can run; otherwise why they are skipped (e.g. an unset
     // EVENTS_TEST_*_URI variable, naming the command that starts a server).
     virtual std::string unavailable_reason() const = 0;
+    // "" when the test `suite_and_name` ("Lifecycle.DeclaredIndexesAreReportedAndReconciled")
+    // can run on this backend; otherwise why the server cannot support it (the test is
+    // skipped with that reason, never passed; README and docs list these).
+    virtual std::string skip_reason(const std::string& suite_and_name) const {
+        (void)suite_and_name;
+        return {};
+    }
     // Sets db_uri and db_name (and any backend-specific key) of `config` for a fresh
     // database named `db_name`; `dir` is the test's own temporary directory.
     virtual void configure(boost::json::object& config, const std::string& db_name, const std::string& dir) const = 0;
