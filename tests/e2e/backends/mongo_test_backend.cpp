@@ -2,6 +2,7 @@
 // jongodb 0.1.6, started by scripts/test-server.sh, and a real MongoDB when
 // EVENTS_TEST_MONGO_URI names one. One database per test; the behind-the-back operations
 // use the C driver directly (the only file of the suite that links libmongoc).
+#include "backends/mongo_test_backend.h"
 #include "backends/test_backend.h"
 
 #include <mongoc/mongoc.h>
@@ -42,6 +43,34 @@ private:
 };
 
 constexpr const char* kForeignCollection = "other_app_data";
+
+std::string name_of(const boost::json::object& config) { return std::string(config.at("db_name").as_string()); }
+
+Client connect(const boost::json::object& config) {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        mongoc_init();
+        // jongodb has no endSessions; libmongoc would warn about it on every close.
+        mongoc_log_set_handler(
+            [](mongoc_log_level_t level, const char* domain, const char* message, void* data) {
+                if (std::strstr(message, "endSessions") == nullptr)
+                    mongoc_log_default_handler(level, domain, message, data);
+            },
+            nullptr);
+    });
+    bson_error_t err;
+    mongoc_uri_t* uri = mongoc_uri_new_with_error(std::string(config.at("db_uri").as_string()).c_str(), &err);
+    if (!uri) return nullptr;
+    mongoc_uri_set_option_as_int32(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, 5000);
+    Client client(mongoc_client_new_from_uri(uri));
+    mongoc_uri_destroy(uri);
+    if (client) mongoc_client_set_error_api(client.get(), MONGOC_ERROR_API_VERSION_2);
+    return client;
+}
+
+Collection collection(mongoc_client_t* client, const boost::json::object& config, const std::string& name) {
+    return Collection(mongoc_client_get_collection(client, name_of(config).c_str(), name.c_str()));
+}
 
 class MongoTestBackend : public TestBackend {
 public:
@@ -135,40 +164,53 @@ public:
     }
 
 private:
-    static std::string name_of(const boost::json::object& config) { return std::string(config.at("db_name").as_string()); }
-
-    static Client connect(const boost::json::object& config) {
-        static std::once_flag once;
-        std::call_once(once, [] {
-            mongoc_init();
-            // jongodb has no endSessions; libmongoc would warn about it on every close.
-            mongoc_log_set_handler(
-                [](mongoc_log_level_t level, const char* domain, const char* message, void* data) {
-                    if (std::strstr(message, "endSessions") == nullptr)
-                        mongoc_log_default_handler(level, domain, message, data);
-                },
-                nullptr);
-        });
-        bson_error_t err;
-        mongoc_uri_t* uri = mongoc_uri_new_with_error(std::string(config.at("db_uri").as_string()).c_str(), &err);
-        if (!uri) return nullptr;
-        mongoc_uri_set_option_as_int32(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, 5000);
-        Client client(mongoc_client_new_from_uri(uri));
-        mongoc_uri_destroy(uri);
-        if (client) mongoc_client_set_error_api(client.get(), MONGOC_ERROR_API_VERSION_2);
-        return client;
-    }
-
-    static Collection collection(mongoc_client_t* client, const boost::json::object& config, const std::string& name) {
-        return Collection(mongoc_client_get_collection(client, name_of(config).c_str(), name.c_str()));
-    }
-
     std::string label_;
     std::string env_var_;
     std::string server_;   // the scripts/test-server.sh name that starts one ("" for none)
 };
 
 }  // namespace
+
+::testing::AssertionResult lay_out_python_database(const boost::json::object& config) {
+    Client client = connect(config);
+    if (!client) return ::testing::AssertionFailure() << "cannot connect";
+    bson_error_t err;
+    auto insert = [&](const char* entity, bson_t* doc) -> bool {
+        Collection coll = collection(client.get(), config, entity);
+        const bool ok = mongoc_collection_insert_one(coll.get(), doc, nullptr, nullptr, &err);
+        bson_destroy(doc);
+        return ok;
+    };
+    // Milliseconds since the epoch of the dates used below.
+    constexpr int64_t k20200102 = 1577934245678;   // 2020-01-02T03:04:05.678Z
+    constexpr int64_t k20310203 = 1927843200000;   // 2031-02-03
+    constexpr int64_t k20210607 = 1623024000000;   // 2021-06-07T00:00:00Z
+    constexpr int64_t k19900517 = 642902400000;    // 1990-05-17
+    if (!insert("Account", BCON_NEW("_id", BCON_UTF8("py_acc1"), "name", BCON_UTF8("Python Account One"), "credit",
+                                    BCON_DOUBLE(1234.5), "expireDate", BCON_DATE_TIME(k20310203), "enabled",
+                                    BCON_BOOL(true), "createdAt", BCON_DATE_TIME(k20200102), "updatedAt", BCON_NULL)))
+        return ::testing::AssertionFailure() << "insert Account: " << err.message;
+    if (!insert("Account", BCON_NEW("_id", BCON_UTF8("py_acc2"), "name", BCON_UTF8("Second Account"), "credit",
+                                    BCON_INT32(100), "expireDate", BCON_NULL, "enabled", BCON_BOOL(false), "createdAt",
+                                    BCON_DATE_TIME(k20210607), "updatedAt", BCON_NULL)))
+        return ::testing::AssertionFailure() << "insert Account: " << err.message;
+    if (!insert("User", BCON_NEW("_id", BCON_UTF8("py_usr1"), "username", BCON_UTF8("Zo\xc3\xab"), "email",
+                                 BCON_UTF8("zoe@example.com"), "password", BCON_UTF8("secret123"), "firstName",
+                                 BCON_UTF8("Zoe"), "lastName", BCON_UTF8("Python"), "gender", BCON_UTF8("female"),
+                                 "dob", BCON_DATE_TIME(k19900517), "address", BCON_NULL, "city", BCON_NULL, "state",
+                                 BCON_NULL, "zip", BCON_NULL, "netWorth", BCON_INT32(50000), "accountId",
+                                 BCON_UTF8("py_acc1"), "isAccountOwner", BCON_BOOL(true), "createdAt",
+                                 BCON_DATE_TIME(k20200102), "updatedAt", BCON_NULL)))
+        return ::testing::AssertionFailure() << "insert User: " << err.message;
+    // The Python framework's own unique index (default name), which is not ours.
+    Collection users = collection(client.get(), config, "User");
+    bson_t* cmd = BCON_NEW("createIndexes", BCON_UTF8("User"), "indexes", "[", "{", "key", "{", "username", BCON_INT32(1),
+                           "}", "name", BCON_UTF8("username_1"), "unique", BCON_BOOL(true), "}", "]");
+    const bool ok = mongoc_collection_write_command_with_opts(users.get(), cmd, nullptr, nullptr, &err);
+    bson_destroy(cmd);
+    if (!ok) return ::testing::AssertionFailure() << "createIndexes: " << err.message;
+    return ::testing::AssertionSuccess();
+}
 
 std::unique_ptr<TestBackend> make_ferretdb_test_backend() {
     return std::make_unique<MongoTestBackend>("FerretDB", "EVENTS_TEST_FERRETDB_URI", "ferretdb");
