@@ -2,7 +2,7 @@
 # Benchmark harness of issue 4: see bench/README.md.
 #
 #   bench/run.sh [--sizes 10k,100k,1m] [--duration 10] [--connections 64] [--threads 2]
-#                [--backend sqlite|postgresql] [--scenarios a,b,...] [--build-dir DIR]
+#                [--backend sqlite|postgresql|mongodb] [--scenarios a,b,...] [--build-dir DIR]
 #                [--events-bin PATH] [--schema FILE]
 #
 # For each size: generate (or reuse) the deterministic dump, load it with `events import`
@@ -42,7 +42,7 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown argument: $1" >&2; usage 2 ;;
   esac
 done
-case $backend in sqlite|postgresql) ;; *) echo "--backend must be sqlite or postgresql" >&2; exit 2 ;; esac
+case $backend in sqlite|postgresql|mongodb) ;; *) echo "--backend must be sqlite, postgresql or mongodb" >&2; exit 2 ;; esac
 for s in ${scenarios//,/ }; do
   [[ -f $BENCH/wrk/$s.lua ]] || { echo "unknown scenario: $s (have: $all_scenarios)" >&2; exit 2; }
 done
@@ -80,10 +80,12 @@ nonce=$(printf '%x' "$(date +%s%N | cut -c1-15)")
 server_pid=
 baseline_pid=
 pg_data=
+ferret_dir=
 cleanup() {
   [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null || true
   [[ -n $baseline_pid ]] && kill "$baseline_pid" 2>/dev/null || true
   if [[ -n $pg_data ]]; then pg_stop || true; fi
+  if [[ -n $ferret_dir ]]; then EVENTS_FERRETDB_TEST_DIR=$ferret_dir "$ROOT/tests/servers/ferretdb/server.sh" stop 2>/dev/null || true; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -169,6 +171,26 @@ pg_stop() {
 }
 pg_sql() { PGOPTIONS="-c client_min_messages=warning" psql -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -tAq -c "$1"; }
 [[ $backend == postgresql ]] && pg_start
+
+# ---- MongoDB: the server EVENTS_TEST_MONGO_URI names, else a throwaway FerretDB --------------
+mongo_uri=
+mongo_start() {
+  if [[ -n ${EVENTS_TEST_MONGO_URI:-} ]]; then
+    mongo_uri=$EVENTS_TEST_MONGO_URI
+    pg_kind="MongoDB at EVENTS_TEST_MONGO_URI"
+    return
+  fi
+  ferret_dir=$WORK/ferretdb
+  rm -rf "$ferret_dir"
+  log "starting FerretDB with tests/servers/ferretdb/server.sh"
+  local env_lines
+  env_lines=$(EVENTS_FERRETDB_TEST_DIR=$ferret_dir "$ROOT/tests/servers/ferretdb/server.sh" start 2>"$logdir/ferretdb.log") ||
+    die "tests/servers/ferretdb/server.sh failed, see $logdir/ferretdb.log"
+  mongo_uri=$(sed -n 's/^export EVENTS_TEST_FERRETDB_URI=//p' <<<"$env_lines")
+  [[ -n $mongo_uri ]] || die "cannot read the URI from tests/servers/ferretdb/server.sh: $env_lines"
+  pg_kind="FerretDB 1.24.2 (SQLite backend) from tests/servers/ferretdb"
+}
+[[ $backend == mongodb ]] && mongo_start
 
 # ---- baseline --------------------------------------------------------------------------------
 run_wrk() {  # run_wrk NAME URL SCRIPT -> prints the BENCH_JSON object (or "null")
@@ -272,6 +294,10 @@ for size in ${sizes//,/ }; do
     db=$WORK/db/$size.db
     rm -f "$db" "$db-wal" "$db-shm"
     db_uri=$db; db_name=events
+  elif [[ $backend == mongodb ]]; then
+    db_name=bench_${size}_$stamp   # a fresh database each run (FerretDB starts empty anyway)
+    db_name=${db_name//[^A-Za-z0-9_]/_}
+    db_uri=$mongo_uri
   else
     db_name=bench_$size
     pg_sql "DROP DATABASE IF EXISTS $db_name" || die "cannot reach PostgreSQL"
@@ -284,6 +310,8 @@ for size in ${sizes//,/ }; do
 EOF
   db_bytes() {
     if [[ $backend == sqlite ]]; then file_bytes "$db" "$db-wal"
+    elif [[ $backend == mongodb ]]; then
+      if [[ -n $ferret_dir ]]; then du -sb "$ferret_dir/data" | cut -f1; else echo 0; fi
     else pg_sql "SELECT pg_database_size('$db_name')"; fi
   }
 

@@ -38,10 +38,12 @@ port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 build() {
     # Rebuilt when main.go or go.mod changed since the cached binary.
     if [[ -x $BIN && $BIN -nt $HERE/main.go && $BIN -nt $HERE/go.mod && $BIN -nt $HERE/go.sum ]]; then return; fi
+    # The machine image has Go in /usr/local/go; a PATH without it still finds it.
+    if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then PATH=/usr/local/go/bin:$PATH; fi
     command -v go >/dev/null || die "Go is not installed (needed to build the FerretDB test server)"
     log "building FerretDB 1.24.2 into $BIN (first time: downloads modules, a few minutes)"
     mkdir -p "$CACHE"
-    (cd "$HERE" && GOMODCACHE=$CACHE/gomod GOCACHE=$CACHE/gocache GOFLAGS=-mod=mod GOTOOLCHAIN=local \
+    (cd "$HERE" && GOMODCACHE=$CACHE/gomod GOCACHE=$CACHE/gocache GOFLAGS=-mod=mod GOTOOLCHAIN=${GOTOOLCHAIN:-auto} \
         go build -o "$BIN.tmp" . >&2) || die "go build failed"
     mv "$BIN.tmp" "$BIN"
 }
