@@ -4,6 +4,8 @@
 #include "storage/mongodb/mongo_driver.h"
 #include "storage/mongodb/mongo_layout.h"
 
+#include <algorithm>
+
 namespace events {
 
 using mongo::Bson;
@@ -115,6 +117,16 @@ void MongoWriteTxn::insert_many(const Entity& e, const std::vector<Document>& do
     append_session(opts);
     bson_error_t err;
     if (!mongoc_collection_insert_many(coll.get(), ptrs.data(), ptrs.size(), opts, reply, &err)) {
+        if (!session_) {
+            // Without a transaction an ordered insert keeps the documents before the one
+            // that failed: take them out again, so the batch fails as a whole (the
+            // caller then inserts one by one to name the failing document).
+            const int64_t inserted = std::min<int64_t>(reply_count(reply, "insertedCount"), docs.size());
+            for (int64_t i = 0; i < inserted; ++i) {
+                const boost::json::value* id = docs[i].if_contains("id");
+                if (id && id->is_string()) remove(e, id->get_string());
+            }
+        }
         if (mongo::is_duplicate_key(err)) throw UniqueViolation(&e, {});
         raise_write(err, e, nullptr, true, "insert into " + e.name);
     }
