@@ -198,12 +198,54 @@ ListPage MongoDriver::list(const Entity& e, const ListQuery& q) {
     bson_append_document_begin(opts, "sort", -1, &sort);
     mongo::build_sort(q, &sort);
     bson_append_document_end(opts, &sort);
-    // An id-ordered page skips through the _id index (keys only, no documents read).
-    if (q.offset > 0) bson_append_int64(opts, "skip", -1, q.offset);
-    if (q.limit >= 0) bson_append_int64(opts, "limit", -1, q.limit);
     ListPage page;
-    if (q.limit != 0) {
-        mongo::Cursor cursor(mongoc_collection_find_with_opts(coll.get(), filter, opts, nullptr));
+    // A deep page ordered by id: the first id of the page is found by a query that reads
+    // only ids (the _id index), then the page starts at that id; the skipped documents
+    // themselves are never read.
+    const bool id_ordered = q.sort.empty() || q.sort.front().field->is_id();
+    Bson anchored;
+    const bson_t* page_filter = filter;
+    if (q.offset > 0 && id_ordered && q.limit != 0) {
+        const bool descending = !q.sort.empty() && q.sort.front().descending;
+        Bson id_opts;
+        bson_t id_sort, projection;
+        bson_append_document_begin(id_opts, "projection", -1, &projection);
+        bson_append_int32(&projection, "_id", -1, 1);
+        bson_append_document_end(id_opts, &projection);
+        bson_append_document_begin(id_opts, "sort", -1, &id_sort);
+        bson_append_int32(&id_sort, "_id", -1, descending ? -1 : 1);
+        bson_append_document_end(id_opts, &id_sort);
+        bson_append_int64(id_opts, "skip", -1, q.offset);
+        bson_append_int64(id_opts, "limit", -1, 1);
+        mongo::Cursor ids(mongoc_collection_find_with_opts(coll.get(), filter, id_opts, nullptr));
+        const bson_t* d;
+        std::optional<std::string> first;
+        if (mongoc_cursor_next(ids.get(), &d)) {
+            bson_iter_t it;
+            if (bson_iter_init_find(&it, d, "_id") && BSON_ITER_HOLDS_UTF8(&it)) first = bson_iter_utf8(&it, nullptr);
+        }
+        bson_error_t err;
+        if (mongoc_cursor_error(ids.get(), &err)) mongo::raise(err, "list " + e.name);
+        if (first) {
+            bson_t all, clause, range;
+            bson_append_array_begin(anchored, "$and", -1, &all);
+            bson_append_document(&all, "0", -1, filter);
+            bson_append_document_begin(&all, "1", -1, &clause);
+            bson_append_document_begin(&clause, "_id", -1, &range);
+            bson_append_utf8(&range, descending ? "$lte" : "$gte", -1, first->data(), static_cast<int>(first->size()));
+            bson_append_document_end(&clause, &range);
+            bson_append_document_end(&all, &clause);
+            bson_append_array_end(anchored, &all);
+            page_filter = anchored;
+        } else {
+            page_filter = nullptr;   // past the end: an empty page
+        }
+    } else if (q.offset > 0) {
+        bson_append_int64(opts, "skip", -1, q.offset);
+    }
+    if (q.limit >= 0) bson_append_int64(opts, "limit", -1, q.limit);
+    if (q.limit != 0 && page_filter) {
+        mongo::Cursor cursor(mongoc_collection_find_with_opts(coll.get(), page_filter, opts, nullptr));
         const bson_t* d;
         while (mongoc_cursor_next(cursor.get(), &d)) page.docs.push_back(mongo::decode(e, d));
         bson_error_t err;

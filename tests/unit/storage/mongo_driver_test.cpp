@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <cstdio>
 #include <ctime>
 #include <memory>
 
@@ -182,6 +183,45 @@ TEST(MongoDriver, ReportCountsDanglingReferencesAndKeepsOtherCollections) {
         EXPECT_EQ(json::value(driver->entity_counts()), (json::value(json::object{{"Team", 1}, {"Person", 3}})));
         driver->wipe();
         EXPECT_EQ(json::value(driver->entity_counts()), (json::value(json::object{{"Team", 0}, {"Person", 0}})));
+    }
+}
+
+TEST(MongoDriver, DeepPagesByIdMatchAWalkOfTheWholeList) {
+    const Schema schema = Schema::load_text(kPeopleNoUnique);
+    const Entity& team = *schema.find("Team");
+    FOR_EACH_SERVER(uri) {
+        SCOPED_TRACE(uri);
+        auto driver = open_driver(schema, uri, fresh_db_name());
+        driver->write([&](WriteTxn& t) {
+            for (int i = 0; i < 30; ++i) {
+                char id[16];
+                std::snprintf(id, sizeof id, "t%02d", i);
+                Document d;
+                d["id"] = id;
+                d["name"] = i % 3 == 0 ? "Fizz" : "Other";
+                t.insert(team, d);
+            }
+        });
+        auto ids = [&](ListQuery q) {
+            std::vector<std::string> out;
+            for (const Document& d : driver->list(team, q).docs) out.emplace_back(d.at("id").as_string());
+            return out;
+        };
+        ListQuery q;
+        q.offset = 10;
+        q.limit = 3;
+        EXPECT_EQ(ids(q), (std::vector<std::string>{"t10", "t11", "t12"}));
+        EXPECT_EQ(driver->list(team, q).total, 30);
+        q.sort = {SortKey{&team.id_field(), true}};
+        EXPECT_EQ(ids(q), (std::vector<std::string>{"t19", "t18", "t17"}));
+        q.filters.push_back({team.find_field("name"), FilterOp::Eq, json::value("fizz")});
+        q.offset = 2;
+        EXPECT_EQ(ids(q), (std::vector<std::string>{"t21", "t18", "t15"}));
+        EXPECT_EQ(driver->list(team, q).total, 10);
+        q.offset = 10;
+        EXPECT_TRUE(ids(q).empty());
+        EXPECT_EQ(driver->list(team, q).total, 10);
+        driver->wipe();
     }
 }
 
