@@ -302,11 +302,17 @@ std::vector<std::string> MongoDriver::colliding_constraint(mongoc_client_t* clie
     auto coll = collection(client, e);
     const boost::json::value* idv = doc.if_contains("id");
     const std::string id = idv && idv->is_string() ? std::string(idv->get_string()) : std::string();
+    // Whether any document matches (a find of one id: see MongoWriteTxn::exists).
     auto count = [&](bson_t* filter) {
-        Bson opts, reply;
+        Bson opts;
+        bson_t projection;
+        bson_append_document_begin(opts, "projection", -1, &projection);
+        bson_append_int32(&projection, "_id", -1, 1);
+        bson_append_document_end(opts, &projection);
         bson_append_int64(opts, "limit", -1, 1);
-        bson_error_t err;
-        return mongoc_collection_count_documents(coll.get(), filter, opts, nullptr, reply, &err);
+        mongo::Cursor cursor(mongoc_collection_find_with_opts(coll.get(), filter, opts, nullptr));
+        const bson_t* d = nullptr;
+        return mongoc_cursor_next(cursor.get(), &d) ? 1 : 0;
     };
     if (is_insert) {
         Bson filter;

@@ -81,15 +81,23 @@ std::optional<Document> MongoWriteTxn::get(const Entity& e, std::string_view id)
 }
 
 bool MongoWriteTxn::exists(const Entity& e, std::string_view id) {
+    // A find of the id alone, not count_documents: FerretDB runs the count's aggregation
+    // over the whole collection, the find through its filter pushdown.
     auto coll = driver_.collection(client_, e);
-    Bson filter, opts, reply;
+    Bson filter, opts;
     append_id(filter, id);
+    bson_t projection;
+    bson_append_document_begin(opts, "projection", -1, &projection);
+    bson_append_int32(&projection, "_id", -1, 1);
+    bson_append_document_end(opts, &projection);
     bson_append_int64(opts, "limit", -1, 1);
     append_session(opts);
+    mongo::Cursor cursor(mongoc_collection_find_with_opts(coll.get(), filter, opts, nullptr));
+    const bson_t* d = nullptr;
+    const bool found = mongoc_cursor_next(cursor.get(), &d);
     bson_error_t err;
-    const int64_t n = mongoc_collection_count_documents(coll.get(), filter, opts, nullptr, reply, &err);
-    if (n < 0) mongo::raise(err, "read " + e.name);
-    return n > 0;
+    if (mongoc_cursor_error(cursor.get(), &err)) mongo::raise(err, "read " + e.name);
+    return found;
 }
 
 void MongoWriteTxn::insert(const Entity& e, const Document& doc) {
