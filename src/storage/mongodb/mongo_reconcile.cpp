@@ -66,7 +66,6 @@ void MongoDriver::reconcile_entity(mongoc_client_t* client, const Entity& e, std
 
     // 1. The collection (servers without `create`, like jongodb, create it on first use).
     {
-        mongo::Collection created;
         Bson cmd, reply;
         bson_append_utf8(cmd, "create", -1, e.name.c_str(), -1);
         mongoc_database_t* db = mongoc_client_get_database(client, options_.db_name.c_str());
