@@ -2,7 +2,7 @@
 # Benchmark harness of issue 4: see bench/README.md.
 #
 #   bench/run.sh [--sizes 10k,100k,1m] [--duration 10] [--connections 64] [--threads 2]
-#                [--backend sqlite|postgresql|elasticsearch] [--scenarios a,b,...] [--build-dir DIR]
+#                [--backend sqlite|postgresql|elasticsearch|mongodb] [--scenarios a,b,...] [--build-dir DIR]
 #                [--events-bin PATH] [--schema FILE]
 #
 # For each size: generate (or reuse) the deterministic dump, load it with `events import`
@@ -42,7 +42,7 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown argument: $1" >&2; usage 2 ;;
   esac
 done
-case $backend in sqlite|postgresql|elasticsearch) ;; *) echo "--backend must be sqlite, postgresql or elasticsearch" >&2; exit 2 ;; esac
+case $backend in sqlite|postgresql|elasticsearch|mongodb) ;; *) echo "--backend must be sqlite, postgresql, elasticsearch or mongodb" >&2; exit 2 ;; esac
 for s in ${scenarios//,/ }; do
   [[ -f $BENCH/wrk/$s.lua ]] || { echo "unknown scenario: $s (have: $all_scenarios)" >&2; exit 2; }
 done
@@ -81,11 +81,13 @@ server_pid=
 baseline_pid=
 pg_data=
 es_url=
+ferret_dir=
 cleanup() {
   [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null || true
   [[ -n $baseline_pid ]] && kill "$baseline_pid" 2>/dev/null || true
   if [[ -n $pg_data ]]; then pg_stop || true; fi
   if [[ -n $es_url ]]; then EVENTS_ES_TEST_DIR=$WORK/es "$ROOT/tests/servers/opensearch/server.sh" stop 2>/dev/null || true; fi
+  if [[ -n $ferret_dir ]]; then EVENTS_FERRETDB_TEST_DIR=$ferret_dir "$ROOT/tests/servers/ferretdb/server.sh" stop 2>/dev/null || true; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -182,6 +184,25 @@ if [[ $backend == elasticsearch ]]; then
   [[ -n $es_url ]] || die "cannot read the node's URL from: $es_env"
   pg_kind="tests/servers/opensearch/server.sh (OpenSearch 2.19.6, one node, heap 512 MiB)"
 fi
+# ---- MongoDB: the server EVENTS_TEST_MONGO_URI names, else a throwaway FerretDB --------------
+mongo_uri=
+mongo_start() {
+  if [[ -n ${EVENTS_TEST_MONGO_URI:-} ]]; then
+    mongo_uri=$EVENTS_TEST_MONGO_URI
+    pg_kind="MongoDB at EVENTS_TEST_MONGO_URI"
+    return
+  fi
+  ferret_dir=$WORK/ferretdb
+  rm -rf "$ferret_dir"
+  log "starting FerretDB with tests/servers/ferretdb/server.sh"
+  local env_lines
+  env_lines=$(EVENTS_FERRETDB_TEST_DIR=$ferret_dir "$ROOT/tests/servers/ferretdb/server.sh" start 2>"$logdir/ferretdb.log") ||
+    die "tests/servers/ferretdb/server.sh failed, see $logdir/ferretdb.log"
+  mongo_uri=$(sed -n 's/^export EVENTS_TEST_FERRETDB_URI=//p' <<<"$env_lines")
+  [[ -n $mongo_uri ]] || die "cannot read the URI from tests/servers/ferretdb/server.sh: $env_lines"
+  pg_kind="FerretDB 1.24.2 (SQLite backend) from tests/servers/ferretdb"
+}
+[[ $backend == mongodb ]] && mongo_start
 
 # ---- baseline --------------------------------------------------------------------------------
 run_wrk() {  # run_wrk NAME URL SCRIPT -> prints the BENCH_JSON object (or "null")
@@ -291,6 +312,10 @@ for size in ${sizes//,/ }; do
       curl -fsS -X DELETE "$es_url/$ix" >/dev/null || die "cannot delete index $ix"
     done
     db_uri=$es_url
+  elif [[ $backend == mongodb ]]; then
+    db_name=bench_${size}_$stamp   # a fresh database each run (FerretDB starts empty anyway)
+    db_name=${db_name//[^A-Za-z0-9_]/_}
+    db_uri=$mongo_uri
   else
     db_name=bench_$size
     pg_sql "DROP DATABASE IF EXISTS $db_name" || die "cannot reach PostgreSQL"
@@ -305,6 +330,8 @@ EOF
     if [[ $backend == sqlite ]]; then file_bytes "$db" "$db-wal"
     elif [[ $backend == elasticsearch ]]; then
       curl -fsS "$es_url/_cat/indices/${db_name}_*?h=store.size&bytes=b" | awk '{ s += $1 } END { print s + 0 }'
+    elif [[ $backend == mongodb ]]; then
+      if [[ -n $ferret_dir ]]; then du -sb "$ferret_dir/data" | cut -f1; else echo 0; fi
     else pg_sql "SELECT pg_database_size('$db_name')"; fi
   }
 

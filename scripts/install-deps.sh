@@ -8,7 +8,7 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev
   libyaml-cpp-dev libre2-dev libsqlite3-dev sqlite3 libpq-dev
   libfmt-dev libspdlog-dev libcli11-dev libgtest-dev
-  libutf8proc-dev libssl-dev
+  libutf8proc-dev libssl-dev libmongoc-dev libbson-dev
   unixodbc-dev tdsodbc python3-venv
   openjdk-17-jdk-headless maven
   postgresql-15 wrk

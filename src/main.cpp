@@ -57,9 +57,9 @@ void add_optional(CLI::App* app, const std::string& name, std::optional<T>& targ
 void add_source_options(CLI::App* app, Flags& f) {
     app->add_option("--config", f.config_file, "JSON config file (see below)")->check(CLI::ExistingFile);
     add_optional(app, "--schema", f.schema, "Schema YAML file (default: the bundled sample schema)");
-    add_optional(app, "--database", f.database, "Storage backend: sqlite | postgresql");
-    add_optional(app, "--db-uri", f.db_uri, "SQLite file path or PostgreSQL URI (postgresql://user:pass@host:port)");
-    add_optional(app, "--db-name", f.db_name, "Database name (PostgreSQL)");
+    add_optional(app, "--database", f.database, "Storage backend: sqlite | postgresql | mongodb");
+    add_optional(app, "--db-uri", f.db_uri, "SQLite file path, PostgreSQL URI (postgresql://user:pass@host:port) or MongoDB URI (mongodb://user:pass@host:port/)");
+    add_optional(app, "--db-name", f.db_name, "Database name (PostgreSQL, MongoDB)");
     add_optional(app, "--log-level", f.log_level, "trace | debug | info | warning | error | critical | off");
 }
 
@@ -101,7 +101,7 @@ events::Config build_config(const Flags& f) {
 int main(int argc, char** argv) {
     events::init_logging();
 
-    CLI::App app{"events: a REST API server generated from a YAML schema, on SQLite or PostgreSQL.", "events"};
+    CLI::App app{"events: a REST API server generated from a YAML schema, on SQLite, PostgreSQL or MongoDB.", "events"};
     app.footer(kFooter);
     app.require_subcommand(0, 1);
     app.fallthrough(false);

@@ -45,11 +45,10 @@ std::string normalize_database(const std::string& value) {
     std::string db = lower(value);
     if (db == "postgres") db = "postgresql";
     if (db == "mssql") db = "sqlserver";
-    if (db == "sqlite" || db == "postgresql" || db == "sqlserver" || db == "elasticsearch") return db;
-    if (db == "mongodb")
-        throw std::runtime_error("database '" + value +
-                                 "' is not supported by this build (supported: sqlite, postgresql, sqlserver, elasticsearch)");
-    throw std::runtime_error("unknown database '" + value + "' (supported: sqlite, postgresql, sqlserver, elasticsearch)");
+    if (db == "sqlite" || db == "postgresql" || db == "mongodb" || db == "sqlserver" || db == "elasticsearch")
+        return db;
+    throw std::runtime_error("unknown database '" + value +
+                             "' (supported: sqlite, postgresql, mongodb, elasticsearch, sqlserver)");
 }
 
 std::optional<bool> parse_bool(const std::string& text) {

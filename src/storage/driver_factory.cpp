@@ -1,6 +1,7 @@
 // Backend selection: the only place that knows every driver.
 #include "storage/driver.h"
 #include "storage/elasticsearch/es_driver.h"
+#include "storage/mongodb/mongo_driver.h"
 #include "storage/postgres/pg_dialect.h"
 #include "storage/postgres/pg_pool.h"
 #include "storage/sql/sql_driver.h"
@@ -27,6 +28,7 @@ std::unique_ptr<StorageDriver> make_driver(std::string_view backend, const Schem
                                            std::make_unique<PgPool>(PgTarget(options.uri, options.db_name),
                                                                     options.pool_size));
     }
+    if (name == "mongodb") return std::make_unique<MongoDriver>(schema, options);
     if (name == "sqlserver" || name == "mssql") {
         return std::make_unique<SqlDriver>(schema, options, std::make_unique<MssqlDialect>(schema),
                                            std::make_unique<MssqlPool>(MssqlTarget(options.uri, options.db_name),

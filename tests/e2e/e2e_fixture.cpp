@@ -218,6 +218,11 @@ void E2ETest::SetUp() {
     test_backend_ = &::events::e2e::test_backend(GetParam());
     backend_ = test_backend_->database();
     if (std::string why = test_backend_->unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
+    const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string suite = info->test_suite_name(), name = info->name();
+    suite = suite.substr(suite.find('/') + 1);    // "Backends/Lifecycle" -> "Lifecycle"
+    name = name.substr(0, name.find('/'));        // "Test/Jongodb" -> "Test"
+    if (std::string why = test_backend_->skip_reason(suite + "." + name); !why.empty()) GTEST_SKIP() << why;
     dir_ = make_temp_dir();
     std::random_device rd;
     std::mt19937_64 gen(rd());

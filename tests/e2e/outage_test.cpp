@@ -1,4 +1,5 @@
-// A PostgreSQL outage seen through the real server: a lost connection is retried once,
+// Database outages seen through the real server (PostgreSQL; MongoDB on FerretDB at the
+// end). A PostgreSQL outage: a lost connection is retried once,
 // an unreachable database answers 503 (promptly, not by hanging), and the server recovers
 // by itself when the database comes back. /api/health reports each state.
 //
@@ -210,6 +211,107 @@ TEST_F(PgOutage, UnreachableDatabaseAnswers503AndTheServerRecovers) {
     const HttpResponse users = http().get("/api/user?pageSize=10");
     ASSERT_TRUE(IsSuccess(users));
     EXPECT_EQ(data(users).as_array().size(), 2u);
+}
+
+// ---- MongoDB (on FerretDB): the same outage, the server process stopped and restarted ----
+
+const std::string kFerretScript = std::string(EVENTS_SOURCE_DIR) + "/tests/servers/ferretdb/server.sh";
+
+// A FerretDB server of the test's own (tests/servers/ferretdb/server.sh with a private
+// directory), stopped and started again on the same port and data. Skipped when the
+// server cannot be built here (no Go toolchain and no cached binary).
+class MongoOutage : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = make_temp_dir();
+        server_dir_ = make_temp_dir();
+        const CommandResult started = ferret("start");
+        if (started.status != 0 && started.output.find("Go is not installed") != std::string::npos)
+            GTEST_SKIP() << "FerretDB cannot be built here: " << started.output;
+        ASSERT_EQ(started.status, 0) << started.output;
+        const std::string key = "export EVENTS_TEST_FERRETDB_URI=";
+        const size_t at = started.output.find(key);
+        ASSERT_NE(at, std::string::npos) << started.output;
+        uri_ = started.output.substr(at + key.size(), started.output.find('\n', at) - at - key.size());
+
+        ServerSetup setup;
+        setup.config = json::object{{"project_name", "Outage"}, {"database", "mongodb"}, {"db_uri", uri_},
+                                    {"db_name", kDatabase}, {"host", "127.0.0.1"}, {"log_level", "info"}};
+        server_ = std::make_unique<TestServer>(std::move(setup), dir_);
+        std::string error;
+        ASSERT_TRUE(server_->start(error)) << error;
+    }
+
+    void TearDown() override {
+        if (server_ && server_->running()) {
+            EXPECT_EQ(server_->stop(), 0) << "the server did not exit cleanly; output:\n" << server_->output();
+        }
+        if (server_ && HasFailure()) std::fprintf(stderr, "outage: server output:\n%s\n", server_->output().c_str());
+        if (!server_dir_.empty()) ferret("stop");   // also removes server_dir_
+        if (!dir_.empty()) remove_tree(dir_);
+    }
+
+    CommandResult ferret(const std::string& action) {
+        return run_command("EVENTS_FERRETDB_TEST_DIR='" + server_dir_ + "' '" + kFerretScript + "' " + action);
+    }
+
+    const HttpClient& http() const { return server_->http(); }
+
+    std::string create(const std::string& entity, const json::object& body) {
+        const HttpResponse r = http().post("/api/" + entity, body);
+        EXPECT_TRUE(IsSuccess(r, 201)) << "POST /api/" << entity << ": " << describe(r);
+        return data(r).is_object() && data(r).as_object().contains("id") ? str(data(r).at("id")) : "";
+    }
+
+    bool wait_healthy() {
+        const auto deadline = std::chrono::steady_clock::now() + kRecoveryBound;
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (http().get("/api/health").status == 200) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+        return false;
+    }
+
+    std::string dir_;
+    std::string server_dir_;
+    std::string uri_;
+    std::unique_ptr<TestServer> server_;
+};
+
+TEST_F(MongoOutage, StoppedServerAnswers503AndTheServerRecovers) {
+    const std::string account = create("account", account_body("Survivor"));
+    const std::string user = create("user", user_body(account, "survivor"));
+    ASSERT_FALSE(user.empty());
+
+    const CommandResult paused = ferret("pause");
+    ASSERT_EQ(paused.status, 0) << paused.output;
+
+    HttpClient client(server_->port());
+    client.set_timeout(kOutageAnswerBound_s);
+    for (int i = 0; i < 2; ++i) {
+        SCOPED_TRACE("request " + std::to_string(i));
+        const HttpResponse health = client.get("/api/health");
+        EXPECT_TRUE(HasError(health, 503, "general", "unavailable", "Database mongodb is unreachable")) << describe(health);
+        EXPECT_TRUE(IsUnavailable(client.get("/api/user")));
+        EXPECT_TRUE(IsUnavailable(client.get("/api/user/" + user)));
+        EXPECT_TRUE(IsUnavailable(client.post("/api/account", account_body("During outage"))));
+    }
+    EXPECT_FALSE(server_->wait_exit(1).has_value()) << "the server exited during the outage";
+
+    const CommandResult resumed = ferret("resume");
+    ASSERT_EQ(resumed.status, 0) << resumed.output;
+    ASSERT_TRUE(wait_healthy()) << "no 200 from /api/health within the recovery bound after the database came back";
+
+    HttpResponse r = http().get("/api/user/" + user);
+    ASSERT_TRUE(IsSuccess(r)) << describe(r);
+    EXPECT_EQ(data(r).at("username"), "survivor");
+    const HttpResponse accounts = http().get("/api/account?pageSize=10");
+    ASSERT_TRUE(IsSuccess(accounts));
+    EXPECT_EQ(list_field(accounts, "name"), std::vector<std::string>{"Survivor"});
+    const std::string after = create("user", user_body(account, "after"));
+    ASSERT_FALSE(after.empty());
+    EXPECT_TRUE(IsSuccess(http().patch("/api/user/" + user, json::object{{"firstName", "Back"}})));
+    EXPECT_EQ(data(http().get("/api/user/" + user)).at("firstName"), "Back");
 }
 
 }  // namespace

@@ -9,6 +9,9 @@ const std::vector<std::unique_ptr<TestBackend>>& test_backends() {
         std::vector<std::unique_ptr<TestBackend>> v;
         v.push_back(make_sqlite_test_backend());
         v.push_back(make_postgres_test_backend());
+        v.push_back(make_ferretdb_test_backend());
+        v.push_back(make_jongodb_test_backend());
+        v.push_back(make_mongodb_test_backend());
         v.push_back(make_sqlserver_test_backend());
         v.push_back(make_opensearch_test_backend());
         v.push_back(make_elasticsearch8_test_backend());

@@ -28,6 +28,13 @@ public:
     // "" when the tests can run; otherwise why they are skipped (e.g. an unset
     // EVENTS_TEST_*_URI variable, naming the command that starts a server).
     virtual std::string unavailable_reason() const = 0;
+    // "" when the test `suite_and_name` ("Lifecycle.DeclaredIndexesAreReportedAndReconciled")
+    // can run on this backend; otherwise why the server cannot support it (the test is
+    // skipped with that reason, never passed; README and docs list these).
+    virtual std::string skip_reason(const std::string& suite_and_name) const {
+        (void)suite_and_name;
+        return {};
+    }
     // Sets db_uri and db_name (and any backend-specific key) of `config` for a fresh
     // database named `db_name`; `dir` is the test's own temporary directory.
     virtual void configure(boost::json::object& config, const std::string& db_name, const std::string& dir) const = 0;
@@ -71,5 +78,10 @@ std::unique_ptr<TestBackend> make_postgres_test_backend();
 std::unique_ptr<TestBackend> make_sqlserver_test_backend();
 std::unique_ptr<TestBackend> make_opensearch_test_backend();       // EVENTS_TEST_ES_URI
 std::unique_ptr<TestBackend> make_elasticsearch8_test_backend();   // EVENTS_TEST_ES8_URI
+// MongoDB-compatible servers (mongo_test_backend.cpp): EVENTS_TEST_FERRETDB_URI,
+// EVENTS_TEST_JONGODB_URI, EVENTS_TEST_MONGO_URI.
+std::unique_ptr<TestBackend> make_ferretdb_test_backend();
+std::unique_ptr<TestBackend> make_jongodb_test_backend();
+std::unique_ptr<TestBackend> make_mongodb_test_backend();
 
 }  // namespace events::e2e

@@ -241,6 +241,49 @@ TEST_F(TransferTest, SqliteToElasticsearchToSqliteKeepsEveryDocument) {
     es->close();
 }
 
+// SQLite -> MongoDB -> SQLite on each MongoDB-compatible server the environment names
+// (scripts/test-server.sh start ferretdb|jongodb; EVENTS_TEST_MONGO_URI for a real
+// MongoDB): every document and every exported line byte-identical (issue 9 §7).
+TEST_F(TransferTest, SqliteToMongodbToSqliteKeepsEveryDocument) {
+    int servers = 0;
+    for (const char* var : {"EVENTS_TEST_FERRETDB_URI", "EVENTS_TEST_JONGODB_URI", "EVENTS_TEST_MONGO_URI"}) {
+        const char* uri = std::getenv(var);
+        if (!uri || !*uri) continue;
+        ++servers;
+        SCOPED_TRACE(var);
+        auto a = open(std::string("a-") + var + ".db");
+        populate(schema_, *a);
+
+        DriverOptions mongo_options;
+        mongo_options.uri = uri;
+        mongo_options.db_name = "transfer_" + std::to_string(::getpid()) + "_" + std::to_string(std::time(nullptr));
+        mongo_options.pool_size = 2;
+        auto mongo = make_driver("mongodb", schema_, mongo_options);
+        mongo->open();
+
+        std::stringstream first;
+        export_documents(schema_, *a, first);
+        std::stringstream into_mongo(first.str());
+        EXPECT_EQ(import_documents(schema_, *mongo, into_mongo, {}, 500).documents, 2108);
+        EXPECT_EQ(dump(*a), dump(*mongo));
+        EXPECT_EQ(json::value(a->entity_counts()), json::value(mongo->entity_counts()));
+
+        std::stringstream second;
+        export_documents(schema_, *mongo, second);
+        EXPECT_EQ(second.str(), first.str());   // the same lines, byte for byte
+
+        auto c = open(std::string("c-") + var + ".db");
+        std::stringstream into_c(second.str());
+        EXPECT_EQ(import_documents(schema_, *c, into_c, {}, 500).documents, 2108);
+        EXPECT_EQ(dump(*a), dump(*c));
+        mongo->wipe();
+        mongo->close();
+    }
+    if (servers == 0)
+        GTEST_SKIP() << "none of EVENTS_TEST_FERRETDB_URI, EVENTS_TEST_JONGODB_URI, EVENTS_TEST_MONGO_URI is set: "
+                        "no MongoDB-compatible server to move data to";
+}
+
 TEST_F(TransferTest, ExportOfAnEmptyDatabaseIsEmpty) {
     auto a = open("a.db");
     std::stringstream out;
