@@ -7,6 +7,8 @@
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <cctype>
 #include <istream>
 #include <ostream>
@@ -54,15 +56,28 @@ struct Run {
     std::vector<int64_t> lines;   // the input line of each document
 };
 
+// Ids written by the open transaction of a batch, per entity: a transaction's own writes
+// may not be visible to reads outside it (MongoDB transactions), so they are looked up here.
+using PendingIds = std::map<const Entity*, std::set<std::string>>;
+
+void remember(PendingIds& pending, const Run& run) {
+    auto& ids = pending[run.entity];
+    for (const Document& d : run.docs) ids.emplace(d.at("id").as_string());
+}
+
 // Backends without native foreign keys (document stores): the parents of one run must
-// exist (parents come first in a dump, so they were inserted before). Throws
-// ForeignKeyViolation naming the first missing one.
-void check_parents(StorageDriver& driver, const Run& run) {
+// exist (parents come first in a dump, so they were inserted before, by an earlier batch
+// or earlier in this one: `pending`). Throws ForeignKeyViolation naming the first missing one.
+void check_parents(StorageDriver& driver, const Run& run, const PendingIds& pending) {
     if (driver.capabilities().native_foreign_keys) return;
     for (const Field* fk : run.entity->foreign_keys) {
+        const auto in_batch = pending.find(fk->fk_target);
         std::vector<std::string> wanted;
         for (const Document& d : run.docs)
-            if (const json::value* v = d.if_contains(fk->name); v && v->is_string()) wanted.emplace_back(v->get_string());
+            if (const json::value* v = d.if_contains(fk->name); v && v->is_string()) {
+                const std::string id(v->get_string());
+                if (in_batch == pending.end() || !in_batch->second.count(id)) wanted.push_back(id);
+            }
         std::sort(wanted.begin(), wanted.end());
         wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
         if (wanted.empty()) continue;
@@ -78,14 +93,17 @@ void check_parents(StorageDriver& driver, const Run& run) {
 // Inserts document by document, so that a failure names its line.
 void insert_one_by_one(StorageDriver& driver, const std::vector<Run>& batch) {
     driver.write([&](WriteTxn& txn) {
+        PendingIds pending;
         for (const Run& run : batch) {
             for (size_t i = 0; i < run.docs.size(); ++i) {
                 const Document& doc = run.docs[i];
                 const std::string where =
                     line_prefix(run.lines[i]) + run.entity->name + " " + std::string(doc.at("id").as_string()) + ": ";
                 try {
-                    check_parents(driver, Run{run.entity, {doc}, {}});
+                    const Run one{run.entity, {doc}, {}};
+                    check_parents(driver, one, pending);
                     txn.insert(*run.entity, doc);
+                    remember(pending, one);
                 } catch (const UniqueViolation& u) {
                     std::string fields;
                     for (const auto& f : u.fields) fields += (fields.empty() ? "" : ", ") + f;
@@ -107,9 +125,11 @@ void insert_batch(StorageDriver& driver, std::vector<Run>& batch) {
     if (batch.empty()) return;
     try {
         driver.write([&](WriteTxn& txn) {
+            PendingIds pending;
             for (const Run& run : batch) {
-                check_parents(driver, run);
+                check_parents(driver, run, pending);
                 txn.insert_many(*run.entity, run.docs);
+                remember(pending, run);
             }
         });
     } catch (const UniqueViolation&) {
