@@ -9,7 +9,7 @@
 #   scripts/test-server.sh stop jongodb              # stops it and removes its directory
 #
 # Its data lives in memory only, so it has no pause/resume (an outage would lose it).
-# Only the export lines go to stdout; progress goes to stderr.
+# Only the export lines go to stdout; progress goes to stderr. The shared parts are in ../lib.sh.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -18,21 +18,11 @@ CACHE=${EVENTS_TEST_CACHE:-$ROOT/build/cache}/jongodb
 PACKAGE=@jongodb/memory-server-bin-linux-x64-gnu
 VERSION=0.1.6
 BIN=$CACHE/node_modules/$PACKAGE/bin/jongodb
+SERVER_TAG=jongodb-test SERVER_NOUN=server SERVER_LABEL=jongodb
+SERVER_DIR_VAR=EVENTS_JONGODB_TEST_DIR SERVER_LOG=server.log SERVER_PREFIX=events-jongodb START_ATTEMPTS=8
 STATE_FILE=${TMPDIR:-/tmp}/events-jongodb-test.$(id -u).dir
-
-log() { echo "jongodb-test: $*" >&2; }
-die() { log "$*"; exit 1; }
-
-server_dir() {
-    if [[ -n ${EVENTS_JONGODB_TEST_DIR:-} ]]; then
-        echo "$EVENTS_JONGODB_TEST_DIR"
-    elif [[ -f $STATE_FILE ]]; then
-        cat "$STATE_FILE"
-    fi
-}
-
-port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-running() { [[ -f $1/pid ]] && kill -0 "$(cat "$1/pid")" 2>/dev/null; }
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+source "$HERE/../lib.sh"
 
 install() {
     if [[ -x $BIN ]] && grep -q "\"version\": \"$VERSION\"" "$CACHE/node_modules/$PACKAGE/package.json" 2>/dev/null; then return; fi
@@ -48,70 +38,18 @@ print_env() {
     echo "export EVENTS_JONGODB_TEST_DIR=$1"
 }
 
-start() {
-    install
-    local dir
-    dir=$(server_dir)
-    if [[ -n $dir ]] && running "$dir"; then
-        log "already running in $dir"
-        print_env "$dir"
-        return
-    fi
-    [[ -n $dir ]] || dir=$(mktemp -d "${TMPDIR:-/tmp}/events-jongodb.XXXXXX")
-    mkdir -p "$dir"
-    local attempt port i
-    for attempt in 1 2 3 4 5 6 7 8; do
-        port=$((20000 + RANDOM % 30000))
-        port_is_free "$port" || continue
-        nohup "$BIN" --host=127.0.0.1 --port="$port" >>"$dir/server.log" 2>&1 &
-        echo $! >"$dir/pid"
-        for i in $(seq 1 100); do
-            port_is_free "$port" || break
-            running "$dir" || break
-            sleep 0.1
-        done
-        if running "$dir" && ! port_is_free "$port"; then
-            echo "$port" >"$dir/port"
-            [[ -z ${EVENTS_JONGODB_TEST_DIR:-} ]] && echo "$dir" >"$STATE_FILE"
-            log "running on 127.0.0.1:$port"
-            print_env "$dir"
-            return
-        fi
-        log "start on port $port failed (attempt $attempt)"
-        running "$dir" && kill "$(cat "$dir/pid")" 2>/dev/null || true
-    done
-    tail -n 20 "$dir/server.log" >&2 || true
-    die "could not start jongodb"
+is_running() { pid_running "$1"; }
+
+run_server() {
+    spawn "$1" "$BIN" --host=127.0.0.1 --port="$2"
+    wait_for_port "$1" "$2" 10
 }
 
-stop() {
-    local dir
-    dir=$(server_dir)
-    if [[ -z $dir || ! -d $dir ]]; then
-        log "no server to stop"
-        return
-    fi
-    if running "$dir"; then
-        local pid
-        pid=$(cat "$dir/pid")
-        kill "$pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$pid" 2>/dev/null || true
-    fi
-    rm -rf "$dir"
-    if [[ -f $STATE_FILE && $(cat "$STATE_FILE") == "$dir" ]]; then rm -f "$STATE_FILE"; fi
-    log "stopped and removed $dir"
-}
+halt_server() { stop_pid "$1" 5; }
+
+start() { install; start_server; }
 
 case ${1:-} in
-    start) start ;;
-    stop) stop ;;
-    install) install ;;
-    env)
-        dir=$(server_dir)
-        [[ -n $dir ]] || die "no server running"
-        print_env "$dir"
-        ;;
     pause|resume) die "jongodb keeps its data in memory: no $1 (the outage tests use FerretDB)" ;;
-    *) echo "usage: $0 start|stop|env|install" >&2; exit 2 ;;
 esac
+dispatch "start|stop|env|install" "${1:-}"
