@@ -102,6 +102,25 @@ protected:
         return t;
     }
 
+    // Imports into the empty `driver`, in one batch of 1000, 50 accounts and on line 51 a
+    // second "acct7": expects an error naming line 51 and the id, and no account kept.
+    void expect_duplicate_in_batch_refused(StorageDriver& driver) {
+        std::string input;
+        for (int i = 0; i < 50; ++i)
+            input += R"({"entity":"Account","doc":{"id":"acct)" + std::to_string(i) + R"(","name":"Account )" +
+                     std::to_string(i) + R"("}})" + "\n";
+        input += R"({"entity":"Account","doc":{"id":"acct7","name":"Again seven"}})" "\n";   // line 51
+        std::stringstream in(input);
+        try {
+            import_documents(schema_, driver, in, {}, 1000);
+            ADD_FAILURE() << "expected an error";
+        } catch (const std::runtime_error& e) {
+            const std::string message = e.what();
+            EXPECT_NE(message.find("line 51: Account acct7: id already exists"), std::string::npos) << message;
+        }
+        EXPECT_EQ(driver.entity_counts().at("Account").as_int64(), 0);
+    }
+
     Schema schema_;
     fs::path dir_;
 };
@@ -218,20 +237,7 @@ TEST_F(TransferTest, SqliteToElasticsearchToSqliteKeepsEveryDocument) {
 
     // Failures of the bulk path, on a fresh prefix.
     es->wipe();
-    std::string input;
-    for (int i = 0; i < 50; ++i)
-        input += R"({"entity":"Account","doc":{"id":"acct)" + std::to_string(i) + R"(","name":"Account )" +
-                 std::to_string(i) + R"("}})" + "\n";
-    input += R"({"entity":"Account","doc":{"id":"acct7","name":"Again seven"}})" "\n";   // line 51
-    std::stringstream dup(input);
-    try {
-        import_documents(schema_, *es, dup, {}, 1000);
-        ADD_FAILURE() << "expected an error";
-    } catch (const std::runtime_error& e) {
-        const std::string message = e.what();
-        EXPECT_NE(message.find("line 51: Account acct7: id already exists"), std::string::npos) << message;
-    }
-    EXPECT_EQ(es->entity_counts().at("Account").as_int64(), 0);
+    expect_duplicate_in_batch_refused(*es);
     std::stringstream orphan(R"({"entity":"Profile","doc":{"id":"p1","name":"orphan","userId":"nosuchuser"}})"
                              "\n");
     EXPECT_THROW(import_documents(schema_, *es, orphan), std::runtime_error);
@@ -355,20 +361,7 @@ TEST_F(TransferTest, MissingParentFailsTheImport) {
 // the offending document, and nothing of its batch is kept.
 TEST_F(TransferTest, DuplicateInsideABulkBatchFailsWithItsLineNumber) {
     auto b = open("b.db");
-    std::string input;
-    for (int i = 0; i < 50; ++i)
-        input += R"({"entity":"Account","doc":{"id":"acct)" + std::to_string(i) + R"(","name":"Account )" +
-                 std::to_string(i) + R"("}})" + "\n";
-    input += R"({"entity":"Account","doc":{"id":"acct7","name":"Again seven"}})" "\n";   // line 51
-    std::stringstream in(input);
-    try {
-        import_documents(schema_, *b, in, {}, 1000);
-        FAIL() << "expected an error";
-    } catch (const std::runtime_error& e) {
-        const std::string message = e.what();
-        EXPECT_NE(message.find("line 51: Account acct7: id already exists"), std::string::npos) << message;
-    }
-    EXPECT_EQ(b->entity_counts().at("Account").as_int64(), 0);
+    expect_duplicate_in_batch_refused(*b);
 }
 
 TEST_F(TransferTest, UniqueFieldViolationInABulkBatchNamesLineAndFields) {
