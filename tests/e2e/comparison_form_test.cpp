@@ -38,6 +38,18 @@ protected:
         EXPECT_TRUE(IsSuccess(r)) << query << ": " << describe(r);
         return list_ids(r);
     }
+    // The body of a second user "u_two" (two@example.com) named with the decomposed spelling
+    // of José; the account exists (add_user ran first).
+    json::object second_jose() const {
+        json::object b = user_body(account_, kJoseDecomposed);
+        b["id"] = "u_two";
+        b["email"] = "two@example.com";
+        return b;
+    }
+    // Whether `r` is the 409 of a username that already exists, for the document `id`.
+    static ::testing::AssertionResult IsUsernameConflict(const HttpResponse& r, const std::string& id) {
+        return HasError(r, 409, id, "conflict", "username already exists", "username");
+    }
     std::string account_;
 };
 E2E_INSTANTIATE(ComparisonForm);
@@ -82,23 +94,18 @@ TEST_P(ComparisonForm, WholeValueFiltersFoldUnicodeCase) {
 TEST_P(ComparisonForm, PrecomposedAndDecomposedUsernamesAreOneUniqueValue) {
     add_user("u_one", kJosePrecomposed);
     // POST: the decomposed spelling is the same username.
-    json::object dup = user_body(account_, kJoseDecomposed);
-    dup["id"] = "u_two";
-    dup["email"] = "two@example.com";
-    EXPECT_TRUE(HasError(post("/api/user", dup), 409, "u_two", "conflict", "username already exists", "username"));
+    json::object dup = second_jose();
+    EXPECT_TRUE(IsUsernameConflict(post("/api/user", dup), "u_two"));
     // Upper case too (not case-sensitive by default).
     dup["username"] = "JOS\xC3\x89";
-    EXPECT_TRUE(HasError(post("/api/user", dup), 409, "u_two", "conflict", "username already exists", "username"));
+    EXPECT_TRUE(IsUsernameConflict(post("/api/user", dup), "u_two"));
     // PUT and PATCH of another user to either spelling conflict the same way.
     add_user("u_three", "three");
     json::object put_body = user_body(account_, kJoseDecomposed);
     put_body["email"] = "three@example.com";
-    EXPECT_TRUE(HasError(put("/api/user/u_three", put_body), 409, "u_three", "conflict", "username already exists",
-                         "username"));
-    EXPECT_TRUE(HasError(patch("/api/user/u_three", json::object{{"username", kJoseDecomposed}}), 409, "u_three",
-                         "conflict", "username already exists", "username"));
-    EXPECT_TRUE(HasError(patch("/api/user/u_three", json::object{{"username", "JOSE\xCC\x81"}}), 409, "u_three",
-                         "conflict", "username already exists", "username"));
+    EXPECT_TRUE(IsUsernameConflict(put("/api/user/u_three", put_body), "u_three"));
+    EXPECT_TRUE(IsUsernameConflict(patch("/api/user/u_three", json::object{{"username", kJoseDecomposed}}), "u_three"));
+    EXPECT_TRUE(IsUsernameConflict(patch("/api/user/u_three", json::object{{"username", "JOSE\xCC\x81"}}), "u_three"));
     EXPECT_EQ(fetch("user", "u_three").at("username"), "three");
     EXPECT_EQ(get("/api/user").json.at("pagination").at("total"), 2);
     // A username that differs by more than spelling is fine, and is stored as sent.
@@ -109,11 +116,9 @@ TEST_P(ComparisonForm, PrecomposedAndDecomposedUsernamesAreOneUniqueValue) {
 TEST_P(ComparisonForm, CaseSensitiveStillUnifiesSpellings) {
     start_server_with({{"case_sensitive", true}});
     add_user("u_one", kJosePrecomposed);
-    json::object dup = user_body(account_, kJoseDecomposed);
-    dup["id"] = "u_two";
-    dup["email"] = "two@example.com";
+    json::object dup = second_jose();
     // NFC still applies: the two spellings are one value ...
-    EXPECT_TRUE(HasError(post("/api/user", dup), 409, "u_two", "conflict", "username already exists", "username"));
+    EXPECT_TRUE(IsUsernameConflict(post("/api/user", dup), "u_two"));
     // ... but case counts.
     dup["username"] = "JOS\xC3\x89";
     EXPECT_TRUE(IsSuccess(post("/api/user", dup), 201));

@@ -20,6 +20,8 @@ namespace {
 namespace json = boost::json;
 namespace fs = std::filesystem;
 
+void populate(const Schema& schema, StorageDriver& driver);
+
 class TransferTest : public ::testing::Test {
 protected:
     TransferTest() : schema_(Schema::load_bundled()) {
@@ -56,6 +58,67 @@ protected:
             for (const Document& d : driver.list(*e, q).docs) out.push_back(e->name + " " + to_json_text(d));
         }
         return out;
+    }
+
+    // The two ends of a round trip: the source SQLite file and the other backend, both open.
+    struct RoundTrip {
+        std::unique_ptr<StorageDriver> source;
+        std::unique_ptr<StorageDriver> middle;
+    };
+
+    // The move a user makes to another backend and back: fills the SQLite file `source_name`
+    // (populate), exports it, imports that into a fresh `database` driver at `uri` (batches
+    // of 500, database "transfer_<pid>_<time>") and back into the fresh SQLite file
+    // `back_name`; expects 2108 documents imported each time, every document equal at each
+    // step, and the second export byte-identical to the first. The caller adds its backend's
+    // own checks, then wipes and closes `middle`.
+    RoundTrip round_trip(const std::string& database, const std::string& uri, const std::string& source_name,
+                         const std::string& back_name) {
+        RoundTrip t;
+        t.source = open(source_name);
+        populate(schema_, *t.source);
+
+        DriverOptions options;
+        options.uri = uri;
+        options.db_name = "transfer_" + std::to_string(::getpid()) + "_" + std::to_string(std::time(nullptr));
+        options.pool_size = 2;
+        t.middle = make_driver(database, schema_, options);
+        t.middle->open();
+
+        std::stringstream first;
+        export_documents(schema_, *t.source, first);
+        std::stringstream into_middle(first.str());
+        EXPECT_EQ(import_documents(schema_, *t.middle, into_middle, {}, 500).documents, 2108);
+        EXPECT_EQ(dump(*t.source), dump(*t.middle));
+
+        std::stringstream second;
+        export_documents(schema_, *t.middle, second);
+        EXPECT_EQ(second.str(), first.str());   // the same lines, byte for byte
+
+        auto back = open(back_name);
+        std::stringstream into_back(second.str());
+        EXPECT_EQ(import_documents(schema_, *back, into_back, {}, 500).documents, 2108);
+        EXPECT_EQ(dump(*t.source), dump(*back));
+        return t;
+    }
+
+    // Imports into the empty `driver`, in one batch of 1000, 50 accounts and on line 51 a
+    // second "acct7": expects an error naming line 51 and the id, and no account kept.
+    void expect_duplicate_in_batch_refused(StorageDriver& driver) {
+        std::string input;
+        for (int i = 0; i < 50; ++i)
+            input += R"({"entity":"Account","doc":{"id":"acct)" + std::to_string(i) + R"(","name":"Account )" +
+                     std::to_string(i) + R"("}})" + "\n";
+        input += R"({"entity":"Account","doc":{"id":"acct7","name":"Again seven"}})" "\n";   // line 51
+        std::stringstream in(input);
+        try {
+            import_documents(schema_, driver, in, {}, 1000);
+            ADD_FAILURE() << "expected an error";
+        } catch (const std::runtime_error& e) {
+            const std::string message = e.what();
+            EXPECT_NE(message.find("line 51: Account acct7: id already exists"), std::string::npos) << message;
+        }
+        EXPECT_EQ(driver.entity_counts().at("Account").as_int64(), 0);
     }
 
     Schema schema_;
@@ -157,30 +220,7 @@ TEST_F(TransferTest, SqliteToPostgresqlToSqliteKeepsEveryDocument) {
     const char* pg_uri = std::getenv("EVENTS_TEST_PG_URI");
     if (!pg_uri || !*pg_uri) GTEST_SKIP() << "EVENTS_TEST_PG_URI is not set: no PostgreSQL server to move data to";
 
-    auto a = open("a.db");
-    populate(schema_, *a);
-
-    DriverOptions pg_options;
-    pg_options.uri = pg_uri;
-    pg_options.db_name = "transfer_" + std::to_string(::getpid()) + "_" + std::to_string(std::time(nullptr));
-    pg_options.pool_size = 2;
-    auto pg = make_driver("postgresql", schema_, pg_options);
-    pg->open();
-
-    std::stringstream first;
-    export_documents(schema_, *a, first);
-    std::stringstream into_pg(first.str());
-    EXPECT_EQ(import_documents(schema_, *pg, into_pg, {}, 500).documents, 2108);
-    EXPECT_EQ(dump(*a), dump(*pg));
-
-    std::stringstream second;
-    export_documents(schema_, *pg, second);
-    EXPECT_EQ(second.str(), first.str());   // the same lines, byte for byte
-
-    auto c = open("c.db");
-    std::stringstream into_c(second.str());
-    EXPECT_EQ(import_documents(schema_, *c, into_c, {}, 500).documents, 2108);
-    EXPECT_EQ(dump(*a), dump(*c));
+    auto pg = round_trip("postgresql", pg_uri, "a.db", "c.db").middle;
     pg->wipe();
     pg->close();
 }
@@ -193,47 +233,11 @@ TEST_F(TransferTest, SqliteToElasticsearchToSqliteKeepsEveryDocument) {
     const char* es_uri = std::getenv("EVENTS_TEST_ES_URI");
     if (!es_uri || !*es_uri) GTEST_SKIP() << "EVENTS_TEST_ES_URI is not set: no OpenSearch node to move data to";
 
-    auto a = open("a.db");
-    populate(schema_, *a);
-
-    DriverOptions es_options;
-    es_options.uri = es_uri;
-    es_options.db_name = "transfer_" + std::to_string(::getpid()) + "_" + std::to_string(std::time(nullptr));
-    es_options.pool_size = 2;
-    auto es = make_driver("elasticsearch", schema_, es_options);
-    es->open();
-
-    std::stringstream first;
-    export_documents(schema_, *a, first);
-    std::stringstream into_es(first.str());
-    EXPECT_EQ(import_documents(schema_, *es, into_es, {}, 500).documents, 2108);
-    EXPECT_EQ(dump(*a), dump(*es));
-
-    std::stringstream second;
-    export_documents(schema_, *es, second);
-    EXPECT_EQ(second.str(), first.str());   // the same lines, byte for byte
-
-    auto c = open("c.db");
-    std::stringstream into_c(second.str());
-    EXPECT_EQ(import_documents(schema_, *c, into_c, {}, 500).documents, 2108);
-    EXPECT_EQ(dump(*a), dump(*c));
+    auto es = round_trip("elasticsearch", es_uri, "a.db", "c.db").middle;
 
     // Failures of the bulk path, on a fresh prefix.
     es->wipe();
-    std::string input;
-    for (int i = 0; i < 50; ++i)
-        input += R"({"entity":"Account","doc":{"id":"acct)" + std::to_string(i) + R"(","name":"Account )" +
-                 std::to_string(i) + R"("}})" + "\n";
-    input += R"({"entity":"Account","doc":{"id":"acct7","name":"Again seven"}})" "\n";   // line 51
-    std::stringstream dup(input);
-    try {
-        import_documents(schema_, *es, dup, {}, 1000);
-        ADD_FAILURE() << "expected an error";
-    } catch (const std::runtime_error& e) {
-        const std::string message = e.what();
-        EXPECT_NE(message.find("line 51: Account acct7: id already exists"), std::string::npos) << message;
-    }
-    EXPECT_EQ(es->entity_counts().at("Account").as_int64(), 0);
+    expect_duplicate_in_batch_refused(*es);
     std::stringstream orphan(R"({"entity":"Profile","doc":{"id":"p1","name":"orphan","userId":"nosuchuser"}})"
                              "\n");
     EXPECT_THROW(import_documents(schema_, *es, orphan), std::runtime_error);
@@ -251,31 +255,9 @@ TEST_F(TransferTest, SqliteToMongodbToSqliteKeepsEveryDocument) {
         if (!uri || !*uri) continue;
         ++servers;
         SCOPED_TRACE(var);
-        auto a = open(std::string("a-") + var + ".db");
-        populate(schema_, *a);
-
-        DriverOptions mongo_options;
-        mongo_options.uri = uri;
-        mongo_options.db_name = "transfer_" + std::to_string(::getpid()) + "_" + std::to_string(std::time(nullptr));
-        mongo_options.pool_size = 2;
-        auto mongo = make_driver("mongodb", schema_, mongo_options);
-        mongo->open();
-
-        std::stringstream first;
-        export_documents(schema_, *a, first);
-        std::stringstream into_mongo(first.str());
-        EXPECT_EQ(import_documents(schema_, *mongo, into_mongo, {}, 500).documents, 2108);
-        EXPECT_EQ(dump(*a), dump(*mongo));
-        EXPECT_EQ(json::value(a->entity_counts()), json::value(mongo->entity_counts()));
-
-        std::stringstream second;
-        export_documents(schema_, *mongo, second);
-        EXPECT_EQ(second.str(), first.str());   // the same lines, byte for byte
-
-        auto c = open(std::string("c-") + var + ".db");
-        std::stringstream into_c(second.str());
-        EXPECT_EQ(import_documents(schema_, *c, into_c, {}, 500).documents, 2108);
-        EXPECT_EQ(dump(*a), dump(*c));
+        const RoundTrip t = round_trip("mongodb", uri, std::string("a-") + var + ".db", std::string("c-") + var + ".db");
+        StorageDriver* const mongo = t.middle.get();
+        EXPECT_EQ(json::value(t.source->entity_counts()), json::value(mongo->entity_counts()));
         mongo->wipe();
         mongo->close();
     }
@@ -379,20 +361,7 @@ TEST_F(TransferTest, MissingParentFailsTheImport) {
 // the offending document, and nothing of its batch is kept.
 TEST_F(TransferTest, DuplicateInsideABulkBatchFailsWithItsLineNumber) {
     auto b = open("b.db");
-    std::string input;
-    for (int i = 0; i < 50; ++i)
-        input += R"({"entity":"Account","doc":{"id":"acct)" + std::to_string(i) + R"(","name":"Account )" +
-                 std::to_string(i) + R"("}})" + "\n";
-    input += R"({"entity":"Account","doc":{"id":"acct7","name":"Again seven"}})" "\n";   // line 51
-    std::stringstream in(input);
-    try {
-        import_documents(schema_, *b, in, {}, 1000);
-        FAIL() << "expected an error";
-    } catch (const std::runtime_error& e) {
-        const std::string message = e.what();
-        EXPECT_NE(message.find("line 51: Account acct7: id already exists"), std::string::npos) << message;
-    }
-    EXPECT_EQ(b->entity_counts().at("Account").as_int64(), 0);
+    expect_duplicate_in_batch_refused(*b);
 }
 
 TEST_F(TransferTest, UniqueFieldViolationInABulkBatchNamesLineAndFields) {

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <ctime>
 #include <memory>
+#include <string>
 
 namespace events {
 namespace {
@@ -33,20 +34,8 @@ _entities:
       teamId: {type: ObjectId}
 )";
 
-const char* const kPeopleUniqueEmail = R"(
-_entities:
-  Team:
-    fields:
-      name: {type: String, required: true}
-    relationships: [Person]
-  Person:
-    fields:
-      name: {type: String, required: true}
-      email: {type: String}
-      teamId: {type: ObjectId}
-    unique:
-    - [email]
-)";
+// The same with the email unique (Person is the last entity, so its block ends the text).
+const std::string kPeopleUniqueEmail = std::string(kPeopleNoUnique) + "    unique:\n    - [email]\n";
 
 std::vector<std::string> server_uris() {
     std::vector<std::string> out;

@@ -9,19 +9,7 @@ namespace {
 
 using namespace pgtest;
 
-constexpr const char* kSchema = R"(
-_entities:
-  Owner:
-    fields:
-      name: {type: String, required: true}
-      code: {type: String}
-    unique:
-    - [name]
-  Item:
-    fields:
-      label: {type: String}
-      ownerId: {type: ObjectId, required: true}
-)";
+constexpr const char* kSchema = kOwnerItemSchema;
 
 // The previous version's tables and indexes, then `rows`.
 void create_old_layout(PgConnection& c, const std::vector<std::string>& rows) {

@@ -7,19 +7,7 @@ namespace {
 
 using namespace pgtest;
 
-constexpr const char* kV1 = R"(
-_entities:
-  Owner:
-    fields:
-      name: {type: String, required: true}
-      code: {type: String}
-    unique:
-    - [name]
-  Item:
-    fields:
-      label: {type: String}
-      ownerId: {type: ObjectId, required: true}
-)";
+constexpr const char* kV1 = kOwnerItemSchema;
 
 // v1 plus new columns.
 constexpr const char* kV2Columns = R"(

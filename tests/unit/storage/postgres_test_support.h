@@ -23,6 +23,22 @@
 
 namespace events::pgtest {
 
+// Owners (a unique name, an optional code) and their items: the schema of the start-up
+// reconciliation and form-migration tests (its first version there).
+inline constexpr const char* kOwnerItemSchema = R"(
+_entities:
+  Owner:
+    fields:
+      name: {type: String, required: true}
+      code: {type: String}
+    unique:
+    - [name]
+  Item:
+    fields:
+      label: {type: String}
+      ownerId: {type: ObjectId, required: true}
+)";
+
 inline std::string server_uri() {
     const char* v = std::getenv("EVENTS_TEST_PG_URI");
     return v ? v : "";
