@@ -102,7 +102,7 @@ ApiRouter::ApiRouter(const Config& config, DocumentService& service) : config_(c
     // Literal routes come before the {entity} ones, so /api/metadata is never an entity.
     add_metadata_routes(routes_, config_, service_, metrics_, openapi_json_, swagger_ui_);
     add_admin_routes(routes_, config_, service_, metrics_);
-    add_metrics_routes(routes_, config_, metrics_);
+    add_metrics_routes(routes_, config_, service_, metrics_);
     add_record_routes(routes_, service_, metrics_);
     openapi_json_ = to_json_text(openapi::build_openapi(config_, service_.schema(), routes_));
     for (const Route& r : routes_) patterns_.push_back(segments_of(r.path));

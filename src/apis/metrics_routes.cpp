@@ -1,20 +1,24 @@
 // GET /metrics: the Prometheus text exposition of ServerMetrics (issue 13,
-// docs/OPERATIONS.md). Optionally behind the admin token (config metrics_auth).
+// docs/OPERATIONS.md). Optionally behind the admin token (config metrics_auth). The
+// storage pool gauges are sampled from the driver at each scrape (storage/pool_stats.h).
 #include "apis/openapi.h"
 #include "apis/responses.h"
 #include "apis/route_groups.h"
+#include "storage/pool_stats.h"
 
 namespace events {
 
 namespace json = boost::json;
 
-void add_metrics_routes(RouteTable& table, const Config& config, const ServerMetrics& metrics) {
+void add_metrics_routes(RouteTable& table, const Config& config, DocumentService& service, const ServerMetrics& metrics) {
     if (!config.metrics) return;
     table.push_back({"GET", "/metrics", 0, "metrics",
-                     [&config, &metrics](const HttpRequest& req, const RouteMatch&, Notifications&) {
+                     [&config, &service, &metrics](const HttpRequest& req, const RouteMatch&, Notifications&) {
                          if (config.metrics_auth && !has_admin_token(req, config.admin_token))
                              throw ApiError::unauthorized("Invalid or missing admin token");
-                         return text_response(200, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8");
+                         const StorageDriver& driver = service.driver();
+                         return text_response(200, metrics.scrape(driver.backend_name(), pool_stats_of(driver)),
+                                              "text/plain; version=0.0.4; charset=utf-8");
                      },
                      [&config](const Entity*) {
                          json::object responses{{"200", openapi::response("Prometheus text exposition format 0.0.4",

@@ -25,7 +25,7 @@ void add_admin_routes(RouteTable& table, const Config& config, DocumentService& 
 void add_metadata_routes(RouteTable& table, const Config& config, DocumentService& service, ServerMetrics& metrics,
                          const std::string& openapi_json, const StaticFiles& swagger_ui);
 // GET /metrics (unless config.metrics is off; admin token required when config.metrics_auth).
-void add_metrics_routes(RouteTable& table, const Config& config, const ServerMetrics& metrics);
+void add_metrics_routes(RouteTable& table, const Config& config, DocumentService& service, const ServerMetrics& metrics);
 
 // Whether `req` carries `Authorization: Bearer <admin_token>`, compared in time that does
 // not depend on where they differ. Always false when no admin_token is configured.

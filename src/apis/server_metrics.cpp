@@ -61,6 +61,12 @@ struct ServerMetrics::Impl {
         prometheus::BuildGauge().Name("events_uptime_seconds").Help("Seconds since the server started").Register(*registry);
     prometheus::Family<prometheus::Gauge>& start_family =
         prometheus::BuildGauge().Name("events_start_time_seconds").Help("Start time of the server, Unix seconds").Register(*registry);
+    prometheus::Family<prometheus::Gauge>& pool_in_use =
+        prometheus::BuildGauge().Name("events_storage_pool_connections_in_use")
+            .Help("Storage connections leased to a request right now, by backend").Register(*registry);
+    prometheus::Family<prometheus::Gauge>& pool_open =
+        prometheus::BuildGauge().Name("events_storage_pool_connections_open")
+            .Help("Storage connections open right now (idle + in use), by backend").Register(*registry);
     prometheus::Gauge& uptime = uptime_family.Add({});
     prometheus::Gauge& start_time = start_family.Add({});
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -106,8 +112,15 @@ void ServerMetrics::observe_storage(std::string_view operation, double seconds) 
     it->second->Observe(seconds);
 }
 
-std::string ServerMetrics::scrape() const {
+std::string ServerMetrics::scrape(std::string_view backend, const std::optional<PoolStats>& pool) const {
     impl_->uptime.Set(std::chrono::duration<double>(std::chrono::steady_clock::now() - impl_->started).count());
+    if (pool) {
+        // Family::Add returns the existing series for the same labels (under the
+        // family's lock): scrapes are rare, so no cache is needed here.
+        const std::string label(backend);
+        impl_->pool_in_use.Add({{"backend", label}}).Set(static_cast<double>(pool->in_use));
+        impl_->pool_open.Add({{"backend", label}}).Set(static_cast<double>(pool->open));
+    }
     std::ostringstream out;
     prometheus::TextSerializer().Serialize(out, impl_->registry->Collect());
     return out.str();

@@ -4,8 +4,11 @@
 // table and the schema, whatever ids clients send. Thread-safe.
 #pragma once
 
+#include "storage/pool_stats.h"
+
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,8 +29,12 @@ public:
     void observe_storage(std::string_view operation, double seconds);
 
     // The text exposition format 0.0.4, with events_uptime_seconds and
-    // events_start_time_seconds (Unix time) as of now.
-    std::string scrape() const;
+    // events_start_time_seconds (Unix time) as of now, and the storage pool sampled now
+    // (issue 13 item 4): events_storage_pool_connections_in_use{backend} and
+    // events_storage_pool_connections_open{backend} from `pool` (connections; no sample
+    // when nullopt, i.e. the driver cannot tell). `backend` is the driver's
+    // backend_name(): one bounded label value per process.
+    std::string scrape(std::string_view backend, const std::optional<PoolStats>& pool) const;
 
     // Times one storage operation from construction to destruction (also when it throws).
     class StorageTimer {

@@ -133,6 +133,36 @@ TEST_P(Observability, MetricsCountRequestsByRouteTemplateNeverByRawPath) {
     EXPECT_EQ(text.find("nothing-here"), std::string::npos);
 }
 
+// Issue 13 item 4: the storage pool, sampled at scrape time and labelled by backend only.
+TEST_P(Observability, MetricsReportThePoolConnectionsInUseAndOpen) {
+    const std::string id = create_account();
+    fetch("account", id);
+    const std::string text = get("/metrics").body;
+    const std::string labels = "{backend=\"" + backend() + "\"}";
+    const double in_use = sample(text, "events_storage_pool_connections_in_use" + labels);
+    const double open = sample(text, "events_storage_pool_connections_open" + labels);
+    // Idle between requests (the scrape itself takes no connection); the create and
+    // the read above needed one, which the pool keeps open.
+    EXPECT_EQ(in_use, 0) << text;
+    EXPECT_GE(open, 1) << text;
+    EXPECT_NE(text.find("# TYPE events_storage_pool_connections_in_use gauge"), std::string::npos);
+    EXPECT_NE(text.find("# TYPE events_storage_pool_connections_open gauge"), std::string::npos);
+    // One series each: nothing but the backend is a label.
+    std::istringstream in(text);
+    int series = 0;
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("events_storage_pool_connections_", 0) == 0) ++series;
+    EXPECT_EQ(series, 2) << text;
+
+    // Still plausible after a burst of requests: open >= in_use >= 0.
+    for (int i = 0; i < 5; ++i) fetch("account", id);
+    const std::string again = get("/metrics").body;
+    const double in_use_after = sample(again, "events_storage_pool_connections_in_use" + labels);
+    const double open_after = sample(again, "events_storage_pool_connections_open" + labels);
+    EXPECT_EQ(in_use_after, 0) << again;
+    EXPECT_GE(open_after, in_use_after);
+}
+
 TEST_P(Observability, HeadIsAnsweredByTheGetRouteAndCountedAsHead) {
     const std::string id = create_account();
     HttpResponse head = request("HEAD", "/api/account/" + id);

@@ -112,8 +112,21 @@ struct EsClient::Impl {
     size_t pool_size;
     std::chrono::seconds timeout;
     std::optional<asio::ssl::context> tls;
-    std::mutex mutex;
+    mutable std::mutex mutex;   // guards idle and in_use
     std::vector<std::unique_ptr<Connection>> idle;
+    int64_t in_use = 0;         // connections held by a request, including those being opened
+
+    // Ends one request's hold on a connection (counted in `in_use`) unless it was
+    // given back to `idle` already; also when the request throws.
+    struct Hold {
+        Impl& impl;
+        bool given_back = false;
+        ~Hold() {
+            if (given_back) return;
+            std::lock_guard lock(impl.mutex);
+            --impl.in_use;
+        }
+    };
 
     std::unique_ptr<Connection> connect() {
         auto c = std::make_unique<Connection>();
@@ -185,6 +198,11 @@ void EsClient::close() {
     impl_->idle.clear();
 }
 
+PoolStats EsClient::stats() const {
+    std::lock_guard lock(impl_->mutex);
+    return PoolStats{impl_->in_use, impl_->in_use + static_cast<int64_t>(impl_->idle.size())};
+}
+
 EsResponse EsClient::request(std::string_view method, std::string_view target, std::string_view body) {
     http::request<http::string_body> req;
     req.method(http::string_to_verb(method));
@@ -205,12 +223,14 @@ EsResponse EsClient::request(std::string_view method, std::string_view target, s
         bool reused = false;
         {
             std::lock_guard lock(impl_->mutex);
+            ++impl_->in_use;
             if (!impl_->idle.empty()) {
                 c = std::move(impl_->idle.back());
                 impl_->idle.pop_back();
                 reused = true;
             }
         }
+        Impl::Hold hold{*impl_};   // ends this attempt's count, also when it throws
         if (!c) c = impl_->connect();
         EsResponse out;
         std::string error;
@@ -226,7 +246,11 @@ EsResponse EsClient::request(std::string_view method, std::string_view target, s
         }
         if (keep) {
             std::lock_guard lock(impl_->mutex);
-            if (impl_->idle.size() < impl_->pool_size) impl_->idle.push_back(std::move(c));
+            if (impl_->idle.size() < impl_->pool_size) {
+                impl_->idle.push_back(std::move(c));
+                --impl_->in_use;
+                hold.given_back = true;
+            }
         }
         return out;
     }

@@ -3,6 +3,8 @@
 // driver that includes Boost.Beast (it is expensive to compile).
 #pragma once
 
+#include "storage/pool_stats.h"
+
 #include <memory>
 #include <string>
 #include <string_view>
@@ -47,6 +49,10 @@ public:
 
     // Closes every idle connection.
     void close();
+
+    // in_use: connections a request holds right now (or is opening); open: those plus
+    // the idle ones kept for reuse. Read under the pool's lock.
+    PoolStats stats() const;
 
 private:
     struct Impl;

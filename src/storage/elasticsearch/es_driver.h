@@ -16,6 +16,7 @@
 
 #include "storage/driver.h"
 #include "storage/elasticsearch/es_client.h"
+#include "storage/pool_stats.h"
 
 #include <boost/json/value.hpp>
 
@@ -24,7 +25,7 @@
 
 namespace events {
 
-class EsDriver : public StorageDriver {
+class EsDriver : public StorageDriver, public PoolStatsSource {
 public:
     // Throws std::invalid_argument for a malformed options.uri (es_client.h).
     EsDriver(const Schema& schema, const DriverOptions& options);
@@ -44,6 +45,8 @@ public:
     boost::json::object entity_counts() override;
     boost::json::object report_details() override;
     bool ping() override;
+    // The HTTP connection pool of the client (EsClient::stats()).
+    std::optional<PoolStats> pool_stats() const override { return client_->stats(); }
 
     // ---- used by the write transaction (es_driver.cpp) ----
     struct Stored {

@@ -73,6 +73,12 @@ Capabilities MongoDriver::capabilities() const {
     return c;
 }
 
+std::optional<PoolStats> MongoDriver::pool_stats() const {
+    if (!pool_open_) return std::nullopt;
+    const int64_t in_use = pool_counts_.in_use.load(std::memory_order_relaxed);
+    return PoolStats{in_use, std::max(in_use, pool_counts_.peak.load(std::memory_order_relaxed))};
+}
+
 mongoc_client_pool_t* MongoDriver::pool() const {
     if (!pool_) throw StorageUnavailable("MongoDB driver is not open");
     return pool_;
@@ -88,14 +94,17 @@ void MongoDriver::open() {
         mongoc_client_pool_set_error_api(pool_, MONGOC_ERROR_API_VERSION_2);
         mongoc_client_pool_set_appname(pool_, "events");
         mongoc_client_pool_max_size(pool_, static_cast<uint32_t>(std::max(options_.pool_size, 1) * 2));
+        pool_counts_.reset();
+        pool_open_ = true;
     }
-    mongo::PooledClient client(pool_);
+    mongo::PooledClient client(pool_, pool_counts_);
     probe_server(client.get());
     reconcile(client.get());
 }
 
 void MongoDriver::close() {
     if (pool_) {
+        pool_open_ = false;
         mongoc_client_pool_destroy(pool_);
         pool_ = nullptr;
     }
@@ -163,7 +172,7 @@ void MongoDriver::probe_server(mongoc_client_t* client) {
 }
 
 std::optional<Document> MongoDriver::get(const Entity& e, std::string_view id) {
-    mongo::PooledClient client(pool());
+    mongo::PooledClient client(pool(), pool_counts_);
     MongoWriteTxn reader(*this, client.get(), nullptr);
     return reader.get(e, id);
 }
@@ -171,7 +180,7 @@ std::optional<Document> MongoDriver::get(const Entity& e, std::string_view id) {
 std::vector<Document> MongoDriver::get_many(const Entity& e, const std::vector<std::string>& ids) {
     std::vector<Document> out;
     if (ids.empty()) return out;
-    mongo::PooledClient client(pool());
+    mongo::PooledClient client(pool(), pool_counts_);
     auto coll = collection(client.get(), e);
     Bson filter;
     bson_t in, list;
@@ -190,7 +199,7 @@ std::vector<Document> MongoDriver::get_many(const Entity& e, const std::vector<s
 }
 
 ListPage MongoDriver::list(const Entity& e, const ListQuery& q) {
-    mongo::PooledClient client(pool());
+    mongo::PooledClient client(pool(), pool_counts_);
     auto coll = collection(client.get(), e);
     Bson filter, opts;
     mongo::build_filter(q.filters, codec_, filter);
@@ -269,7 +278,7 @@ ListPage MongoDriver::list(const Entity& e, const ListQuery& q) {
 void MongoDriver::write(const std::function<void(WriteTxn&)>& work) {
     std::unique_lock<std::mutex> serial(write_mutex_, std::defer_lock);
     if (serialize_writes_) serial.lock();
-    mongo::PooledClient client(pool());
+    mongo::PooledClient client(pool(), pool_counts_);
     if (!transactions_) {
         MongoWriteTxn txn(*this, client.get(), nullptr);
         work(txn);
@@ -339,7 +348,7 @@ std::vector<std::string> MongoDriver::colliding_constraint(mongoc_client_t* clie
 }
 
 void MongoDriver::wipe() {
-    mongo::PooledClient client(pool());
+    mongo::PooledClient client(pool(), pool_counts_);
     std::vector<const Entity*> order = schema_.parents_first();
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
         auto coll = collection(client.get(), **it);
@@ -356,7 +365,7 @@ void MongoDriver::wipe() {
 }
 
 boost::json::object MongoDriver::entity_counts() {
-    mongo::PooledClient client(pool());
+    mongo::PooledClient client(pool(), pool_counts_);
     boost::json::object out;
     for (const auto& e : schema_.entities()) {
         auto coll = collection(client.get(), *e);
@@ -409,7 +418,7 @@ boost::json::object MongoDriver::dangling_references(mongoc_client_t* client) {
 }
 
 boost::json::object MongoDriver::report_details() {
-    mongo::PooledClient client(pool());
+    mongo::PooledClient client(pool(), pool_counts_);
     boost::json::object details;
     for (const auto& e : schema_.entities()) {
         auto coll = collection(client.get(), *e);
@@ -449,7 +458,7 @@ boost::json::object MongoDriver::report_details() {
 
 bool MongoDriver::ping() {
     try {
-        mongo::PooledClient client(pool());
+        mongo::PooledClient client(pool(), pool_counts_);
         Bson cmd, reply;
         bson_append_int32(cmd, "ping", -1, 1);
         bson_error_t err;

@@ -12,6 +12,7 @@
 #include "storage/driver.h"
 #include "storage/mongodb/mongo_codec.h"
 #include "storage/mongodb/mongo_handles.h"
+#include "storage/pool_stats.h"
 
 #include <atomic>
 #include <memory>
@@ -20,7 +21,7 @@
 
 namespace events {
 
-class MongoDriver : public StorageDriver {
+class MongoDriver : public StorageDriver, public PoolStatsSource {
 public:
     // `options.uri`: mongodb://[user:pass@]host:port/[?options]; `options.db_name`: the
     // database. Throws std::invalid_argument for a URI libmongoc refuses.
@@ -41,6 +42,8 @@ public:
     boost::json::object entity_counts() override;
     boost::json::object report_details() override;
     bool ping() override;
+    // Our own counts of the client pool (mongo::PoolCounts); nullopt while closed.
+    std::optional<PoolStats> pool_stats() const override;
 
     // ---- used by the write transaction and the reconciliation -------------------
     mongo::Collection collection(mongoc_client_t* client, const Entity& e) const;
@@ -66,6 +69,8 @@ private:
     mongo::CodecOptions codec_;
     mongoc_uri_t* uri_ = nullptr;
     mongoc_client_pool_t* pool_ = nullptr;
+    mutable mongo::PoolCounts pool_counts_;
+    std::atomic<bool> pool_open_{false};
     bool transactions_ = false;
     // jongodb 0.1.6 loses writes of transactions that commit concurrently (a commit
     // replaces what another committed meanwhile): there, this process runs its

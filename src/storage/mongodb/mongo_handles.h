@@ -4,6 +4,8 @@
 
 #include <mongoc/mongoc.h>
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -40,18 +42,47 @@ using Cursor = std::unique_ptr<mongoc_cursor_t, CursorDeleter>;
 using Collection = std::unique_ptr<mongoc_collection_t, CollectionDeleter>;
 using Session = std::unique_ptr<mongoc_client_session_t, SessionDeleter>;
 
-// A client taken from the pool for one operation, given back at scope exit.
+// Our own counts of a mongoc_client_pool_t, which has no API to report them (GET
+// /metrics, storage/pool_stats.h). libmongoc creates a client only when none is idle
+// and keeps every client it created until the pool is destroyed (no minPoolSize is
+// set), so the clients open are the most ever leased at once.
+struct PoolCounts {
+    std::atomic<int64_t> in_use{0};   // popped and not yet pushed back (or waiting in pop)
+    std::atomic<int64_t> peak{0};     // most in_use ever seen since the pool was created
+
+    void lease() {
+        const int64_t now = in_use.fetch_add(1, std::memory_order_relaxed) + 1;
+        int64_t seen = peak.load(std::memory_order_relaxed);
+        while (seen < now && !peak.compare_exchange_weak(seen, now, std::memory_order_relaxed)) {
+        }
+    }
+    void give_back() { in_use.fetch_sub(1, std::memory_order_relaxed); }
+    void reset() {
+        in_use.store(0, std::memory_order_relaxed);
+        peak.store(0, std::memory_order_relaxed);
+    }
+};
+
+// A client taken from the pool for one operation, given back at scope exit; counted
+// in `counts` from before the pop to after the push.
 class PooledClient {
 public:
-    explicit PooledClient(mongoc_client_pool_t* pool) : pool_(pool), client_(mongoc_client_pool_pop(pool)) {}
+    PooledClient(mongoc_client_pool_t* pool, PoolCounts& counts) : pool_(pool), counts_(counts) {
+        counts_.lease();
+        client_ = mongoc_client_pool_pop(pool);
+    }
     PooledClient(const PooledClient&) = delete;
     PooledClient& operator=(const PooledClient&) = delete;
-    ~PooledClient() { mongoc_client_pool_push(pool_, client_); }
+    ~PooledClient() {
+        mongoc_client_pool_push(pool_, client_);
+        counts_.give_back();
+    }
     mongoc_client_t* get() const { return client_; }
 
 private:
     mongoc_client_pool_t* pool_;
-    mongoc_client_t* client_;
+    PoolCounts& counts_;
+    mongoc_client_t* client_ = nullptr;
 };
 
 // True when `err` says the server could not be reached or the connection broke

@@ -174,4 +174,10 @@ boost::json::object PgPool::db_info() const {
     return info;
 }
 
+std::optional<PoolStats> PgPool::stats() const {
+    std::lock_guard lock(mutex_);
+    const auto open = static_cast<int64_t>(live_);
+    return PoolStats{open - static_cast<int64_t>(idle_.size()), open};
+}
+
 }  // namespace events

@@ -32,6 +32,8 @@ public:
     ConnectionLease lease_read() override { return lease(); }
     ConnectionLease lease_write() override { return lease(); }
     boost::json::object db_info() const override;
+    // open = live connections (idle + leased + being opened); in_use = open - idle.
+    std::optional<PoolStats> stats() const override;
 
 private:
     ConnectionLease lease();
@@ -42,7 +44,7 @@ private:
     const PgTarget target_;
     const size_t size_;
 
-    std::mutex mutex_;                 // guards everything below
+    mutable std::mutex mutex_;                 // guards everything below
     std::condition_variable returned_;
     std::vector<std::unique_ptr<PgConnection>> idle_;
     size_t live_ = 0;                  // idle + leased + being opened

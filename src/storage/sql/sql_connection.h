@@ -5,6 +5,7 @@
 // their SQL text, so an implementation may cache prepared statements keyed by it.
 #pragma once
 
+#include "storage/pool_stats.h"
 #include "storage/sql/page_anchors.h"
 
 #include <boost/json/object.hpp>
@@ -137,6 +138,9 @@ public:
     virtual bool single_writer() const { return false; }
     // `db_info` of /api/db/report: where the data lives, without secrets.
     virtual boost::json::object db_info() const = 0;
+    // Connections leased and open right now (storage/pool_stats.h), read under the
+    // pool's own lock; nullopt when the pool does not count them.
+    virtual std::optional<PoolStats> stats() const { return std::nullopt; }
 };
 
 }  // namespace events

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "storage/driver.h"
+#include "storage/pool_stats.h"
 #include "storage/sql/sql_builder.h"
 #include "storage/sql/sql_connection.h"
 #include "storage/sql/sql_dialect.h"
@@ -18,7 +19,7 @@
 
 namespace events {
 
-class SqlDriver : public StorageDriver {
+class SqlDriver : public StorageDriver, public PoolStatsSource {
 public:
     SqlDriver(const Schema& schema, const DriverOptions& options, std::unique_ptr<SqlDialect> dialect,
               std::unique_ptr<SqlPool> pool);
@@ -41,6 +42,8 @@ public:
     boost::json::object entity_counts() override;
     boost::json::object report_details() override;
     bool ping() override;
+    // The SqlPool's counts (SqlPool::stats()).
+    std::optional<PoolStats> pool_stats() const override { return pool_->stats(); }
 
     // ---- used by the write transaction and by backend-specific subclasses ------
     const SqlBuilder& builder() const { return builder_; }

@@ -117,7 +117,20 @@ ConnectionLease SqlitePool::lease_write() {
         write_mutex_.unlock();
         throw StorageUnavailable("SQLite database is not open");
     }
-    return ConnectionLease(writer_.get(), [this](SqlConnection*) { write_mutex_.unlock(); });
+    writer_leased_.store(true, std::memory_order_relaxed);
+    return ConnectionLease(writer_.get(), [this](SqlConnection*) {
+        writer_leased_.store(false, std::memory_order_relaxed);
+        write_mutex_.unlock();
+    });
+}
+
+std::optional<PoolStats> SqlitePool::stats() const {
+    const int64_t writer_in_use = writer_leased_.load(std::memory_order_relaxed) ? 1 : 0;
+    std::lock_guard lock(readers_mutex_);
+    const auto leased = static_cast<int64_t>(leased_readers_.size());
+    const int64_t writer_open = open_ ? 1 : 0;
+    return PoolStats{leased + writer_in_use,
+                     static_cast<int64_t>(idle_readers_.size()) + leased + std::max(writer_open, writer_in_use)};
 }
 
 boost::json::object SqlitePool::db_info() const {

@@ -11,6 +11,7 @@
 #include "storage/sqlite/sqlite_checkpointer.h"
 #include "storage/sqlite/sqlite_connection.h"
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -29,6 +30,10 @@ public:
     ConnectionLease lease_write() override;
     bool single_writer() const override { return true; }
     boost::json::object db_info() const override;
+    // Leased readers + the writer while leased; open = idle + leased readers + the
+    // writer while the pool is open. The checkpointer's own connection is not counted
+    // (it is not the pool's to lend).
+    std::optional<PoolStats> stats() const override;
 
     // The journal mode the write connection reports ("wal" once open).
     std::string journal_mode();
@@ -44,9 +49,10 @@ private:
 
     std::mutex write_mutex_;                  // held for the life of a write lease
     std::unique_ptr<SqliteConnection> writer_;
+    std::atomic<bool> writer_leased_{false};  // a write lease is out (set under write_mutex_)
     std::unique_ptr<SqliteCheckpointer> checkpointer_;   // set while open
 
-    std::mutex readers_mutex_;                // guards everything below
+    mutable std::mutex readers_mutex_;                // guards everything below
     std::vector<std::unique_ptr<SqliteConnection>> idle_readers_;
     std::vector<std::unique_ptr<SqliteConnection>> leased_readers_;
     bool open_ = false;
