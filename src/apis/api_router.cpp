@@ -111,6 +111,7 @@ ApiRouter::ApiRouter(const Config& config, DocumentService& service) : config_(c
 ApiRouter::Dispatch ApiRouter::dispatch(const HttpRequest& req) {
     Notifications notes;
     std::string label = "unmatched";
+    std::string allow;   // the Allow header of a 405 (RFC 9110 §15.5.6): what this path does answer
     try {
         if (!is_valid_utf8(req.path) ||
             std::any_of(req.query.begin(), req.query.end(),
@@ -121,6 +122,20 @@ ApiRouter::Dispatch ApiRouter::dispatch(const HttpRequest& req) {
         // HEAD is answered by the GET route; the HTTP layer sends the headers only (RFC 9110 §9.3.2).
         const std::string_view method = req.method == "HEAD" ? std::string_view("GET") : std::string_view(req.method);
         const Route* path_match = nullptr;   // a route with this path but another method (405)
+        // Methods of this path that the entity's `operations` allow, HEAD beside GET.
+        const auto allowed_methods = [&] {
+            std::string list;
+            for (size_t i = 0; i < routes_.size(); ++i) {
+                RouteMatch m;
+                if (!match_path(patterns_[i], seg, service_.schema(), m)) continue;
+                const Route& r = routes_[i];
+                if (r.operation && m.entity && !m.entity->allows(r.operation)) continue;
+                if (list.find(r.method) != std::string::npos) continue;
+                list += (list.empty() ? "" : ", ") + r.method;
+                if (r.method == "GET") list += ", HEAD";
+            }
+            return list;
+        };
         for (size_t i = 0; i < routes_.size(); ++i) {
             const Route& route = routes_[i];
             RouteMatch m;
@@ -137,6 +152,7 @@ ApiRouter::Dispatch ApiRouter::dispatch(const HttpRequest& req) {
                 const char* name = "delete";
                 for (const auto& [op, n] : kNames)
                     if (op == route.operation) name = n;
+                allow = allowed_methods();
                 throw ApiError(405, kGeneral,
                                Notice{"", fmt::format("Operation {} is not allowed on {}", name, m.entity->name)});
             }
@@ -146,11 +162,14 @@ ApiRouter::Dispatch ApiRouter::dispatch(const HttpRequest& req) {
             RouteMatch m;
             match_path(segments_of(path_match->path), seg, service_.schema(), m);
             label = route_label(*path_match, m);
+            allow = allowed_methods();
             throw method_not_allowed(req.method, req.path);
         }
         throw unknown_route(req.path);
     } catch (const ApiError& e) {
-        return {error_response(e, notes), std::move(label)};
+        HttpResponse response = error_response(e, notes);
+        if (e.status() == 405 && !allow.empty()) response.headers.emplace_back("Allow", allow);
+        return {std::move(response), std::move(label)};
     } catch (const StorageUnavailable& e) {
         spdlog::warn("database unavailable: {}", e.what());
         return {error_response(ApiError::unavailable(fmt::format("Database unavailable: {}", e.what())), notes),

@@ -547,6 +547,9 @@ TEST_P(Decisions, Decision2_16_OperationsAreEnforcedAndShownInMetadata) {
     const std::string user = create_user(create_account(), "jsmith");
     EXPECT_TRUE(HasError(del("/api/user/" + user), 405, "general", "method_not_allowed",
                          "Operation delete is not allowed on User"));
+    // Allow lists what `operations` leaves (User: rcu, Crawl: rd).
+    EXPECT_EQ(del("/api/user/" + user).headers["allow"], "GET, HEAD, PUT, PATCH");
+    EXPECT_EQ(patch("/api/crawl/x", json::object{}).headers["allow"], "GET, HEAD, DELETE");
     EXPECT_EQ(fetch("user", user).at("username"), "jsmith");
     HttpResponse m = get("/api/metadata");
     ASSERT_EQ(m.status, 200) << describe(m);

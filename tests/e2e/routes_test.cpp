@@ -171,6 +171,10 @@ TEST_P(Routes, UnknownRoutesAndMethods) {
                          "Method DELETE not allowed on /api/metadata"));
     EXPECT_TRUE(HasError(post("/api/health", json::object{}), 405, "general", "method_not_allowed",
                          "Method POST not allowed on /api/health"));
+    // Every 405 says what the path does answer (RFC 9110 §15.5.6).
+    EXPECT_EQ(put("/api/user", json::object{}).headers["allow"], "GET, HEAD, POST");
+    EXPECT_EQ(post("/api/user/some-id", json::object{}).headers["allow"], "GET, HEAD, PUT, PATCH, DELETE");
+    EXPECT_EQ(request("DELETE", "/api/metadata").headers["allow"], "GET, HEAD");
 }
 
 TEST_P(Routes, EntityNamesAndIdsAreCaseInsensitive) {
