@@ -1,5 +1,7 @@
 #include "storage/mongodb/mongo_driver.h"
 
+#include "storage/report_format.h"
+
 #include "storage/document/unique_key.h"
 #include "storage/mongodb/mongo_layout.h"
 #include "storage/mongodb/mongo_query.h"
@@ -367,15 +369,17 @@ void MongoDriver::wipe() {
 boost::json::object MongoDriver::entity_counts() {
     mongo::PooledClient client(pool(), pool_counts_);
     boost::json::object out;
-    for (const auto& e : schema_.entities()) {
-        auto coll = collection(client.get(), *e);
-        Bson filter, reply;
-        bson_error_t err;
-        const int64_t n = mongoc_collection_count_documents(coll.get(), filter, nullptr, nullptr, reply, &err);
-        if (n < 0) mongo::raise(err, "count " + e->name);
-        out[e->name] = n;
-    }
+    for (const auto& e : schema_.entities()) out[e->name] = count_all(client.get(), *e);
     return out;
+}
+
+int64_t MongoDriver::count_all(mongoc_client_t* client, const Entity& e) {
+    auto coll = collection(client, e);
+    Bson filter, reply;
+    bson_error_t err;
+    const int64_t n = mongoc_collection_count_documents(coll.get(), filter, nullptr, nullptr, reply, &err);
+    if (n < 0) mongo::raise(err, "count " + e.name);
+    return n;
 }
 
 boost::json::object MongoDriver::dangling_references(mongoc_client_t* client) {
@@ -421,11 +425,9 @@ boost::json::object MongoDriver::report_details() {
     mongo::PooledClient client(pool(), pool_counts_);
     boost::json::object details;
     for (const auto& e : schema_.entities()) {
+        const int64_t n = count_all(client.get(), *e);
         auto coll = collection(client.get(), *e);
-        Bson filter, reply;
         bson_error_t err;
-        const int64_t n = mongoc_collection_count_documents(coll.get(), filter, nullptr, nullptr, reply, &err);
-        if (n < 0) mongo::raise(err, "count " + e->name);
         boost::json::array indexes;
         mongo::Cursor cursor(mongoc_collection_find_indexes_with_opts(coll.get(), nullptr));
         const bson_t* d;
@@ -434,15 +436,8 @@ boost::json::object MongoDriver::report_details() {
             if (bson_iter_init_find(&it, d, "name") && BSON_ITER_HOLDS_UTF8(&it)) indexes.emplace_back(bson_iter_utf8(&it, nullptr));
         }
         if (mongoc_cursor_error(cursor.get(), &err) && mongo::is_unreachable(err)) mongo::raise(err, "report");
-        boost::json::object table;
-        table["doc_count"] = n;
-        table["index_count"] = static_cast<int64_t>(indexes.size());
-        table["indexes"] = std::move(indexes);
-        details[e->name] = std::move(table);
+        details[e->name] = report_entity(n, std::move(indexes));
     }
-    boost::json::object collections;
-    collections["total"] = static_cast<int64_t>(details.size());
-    collections["details"] = std::move(details);
     boost::json::object info;
     info["db_name"] = options_.db_name;
     info["server"] = server_kind_;
@@ -451,7 +446,7 @@ boost::json::object MongoDriver::report_details() {
     info["currency_type"] = codec_.decimal128 ? "decimal128" : "double";
     boost::json::object out;
     out["db_info"] = std::move(info);
-    out["collections"] = std::move(collections);
+    out["collections"] = report_collections(std::move(details));
     out["dangling_references"] = dangling_references(client.get());
     return out;
 }

@@ -47,6 +47,8 @@ public:
 
     // ---- used by the write transaction and the reconciliation -------------------
     mongo::Collection collection(mongoc_client_t* client, const Entity& e) const;
+    // Documents of `e` (an exact count); raises StorageUnavailable when unreachable.
+    int64_t count_all(mongoc_client_t* client, const Entity& e);
     const mongo::CodecOptions& codec() const { return codec_; }
     bool transactions() const { return transactions_; }
     // Which unique constraint of `e` the stored form `doc` collides with (probing each

@@ -1,5 +1,7 @@
 #include "storage/sql/sql_driver.h"
 
+#include "storage/report_format.h"
+
 #include "storage/sql/comparison_columns.h"
 #include "storage/sql/form_reconcile.h"
 #include "storage/sql/sql_write_txn.h"
@@ -298,19 +300,12 @@ boost::json::object SqlDriver::report_details() {
             boost::json::array indexes;
             for (const std::string& name : query_names(c, dialect_->list_indexes_sql(), e->name))
                 indexes.emplace_back(name);
-            boost::json::object table;
-            table["doc_count"] = n;
-            table["index_count"] = static_cast<int64_t>(indexes.size());
-            table["indexes"] = std::move(indexes);
-            details[e->name] = std::move(table);
+            details[e->name] = report_entity(n, std::move(indexes));
         }
     });
-    boost::json::object collections;
-    collections["total"] = static_cast<int64_t>(details.size());
-    collections["details"] = std::move(details);
     boost::json::object out;
     out["db_info"] = pool_->db_info();
-    out["collections"] = std::move(collections);
+    out["collections"] = report_collections(std::move(details));
     return out;
 }
 
