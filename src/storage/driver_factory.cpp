@@ -1,8 +1,6 @@
 // Backend selection: the only place that knows every driver.
 #include "storage/driver.h"
-#include "storage/postgres/pg_dialect.h"
-#include "storage/postgres/pg_pool.h"
-#include "storage/sql/sql_driver.h"
+#include "storage/postgres/pg_driver.h"
 #include "storage/sqlite/sqlite_driver.h"
 
 #include <algorithm>
@@ -20,9 +18,7 @@ std::unique_ptr<StorageDriver> make_driver(std::string_view backend, const Schem
         return std::make_unique<SqliteDriver>(schema, options);
     }
     if (name == "postgresql" || name == "postgres") {
-        return std::make_unique<SqlDriver>(schema, options, std::make_unique<PgDialect>(),
-                                           std::make_unique<PgPool>(PgTarget(options.uri, options.db_name),
-                                                                    options.pool_size));
+        return std::make_unique<PgDriver>(schema, options);
     }
     throw std::invalid_argument("unsupported database backend: " + std::string(backend));
 }

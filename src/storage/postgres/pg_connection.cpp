@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <charconv>
 #include <cstdlib>
 
@@ -32,6 +33,20 @@ std::string trimmed(std::string s) {
 // admin/crash shutdown and "cannot connect now" (57P01-57P03).
 bool is_connection_state(std::string_view state) {
     return state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03";
+}
+
+std::atomic<uint64_t> g_round_trips{0};
+
+// "xmin:xmax:xip1,xip2,..." -> xmax when the in-progress list is empty.
+std::optional<int64_t> quiet_snapshot_version(std::string_view snapshot) {
+    const size_t first = snapshot.find(':');
+    const size_t second = first == std::string_view::npos ? first : snapshot.find(':', first + 1);
+    if (second == std::string_view::npos || second + 1 != snapshot.size()) return std::nullopt;
+    int64_t xmax = 0;
+    const char* begin = snapshot.data() + first + 1;
+    const char* end = snapshot.data() + second;
+    if (std::from_chars(begin, end, xmax).ec != std::errc()) return std::nullopt;
+    return xmax;
 }
 
 void ignore_notice(void*, const char* message) { spdlog::debug("postgresql: {}", trimmed(message)); }
@@ -112,6 +127,7 @@ PgConnection::PgConnection(const std::vector<std::pair<std::string, std::string>
 
 PgConnection::~PgConnection() {
     if (conn_) PQfinish(conn_);
+    if (release_slot_) release_slot_();
 }
 
 bool PgConnection::healthy() const { return conn_ && !broken_ && PQstatus(conn_) == CONNECTION_OK; }
@@ -147,20 +163,55 @@ void PgConnection::fail(PGresult* res, const std::string& context) {
     throw SqlError(message, 0, state, constraint);
 }
 
+uint64_t PgConnection::round_trips() { return g_round_trips.load(std::memory_order_relaxed); }
+
+PgConnection::Result PgConnection::exec_counted(const char* sql) {
+    g_round_trips.fetch_add(1, std::memory_order_relaxed);
+    return Result(PQexec(conn_, sql));
+}
+
 void PgConnection::exec(const std::string& sql) {
-    Result r(PQexec(conn_, sql.c_str()));
+    Result r = exec_counted(sql.c_str());
     if (!r.ok()) fail(r.get(), sql);
+}
+
+void PgConnection::set_count_slot(int slot, std::function<void()> release) {
+    release_slot_ = std::move(release);
+    // A custom setting (a name with a dot); the value is a number we made, never input.
+    exec("SET events.count_slot = '" + std::to_string(slot) + "'");
+}
+
+void PgConnection::read_snapshot(const std::function<void(std::optional<int64_t> version)>& work) {
+    constexpr const char* kBegin =
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT pg_current_snapshot()::text";
+    std::optional<int64_t> version;
+    {
+        // PQexec runs both statements in one request and returns the last result.
+        Result r = exec_counted(kBegin);
+        if (!r.ok()) fail(r.get(), kBegin);
+        if (PQntuples(r.get()) == 1 && !PQgetisnull(r.get(), 0, 0))
+            version = quiet_snapshot_version(
+                std::string_view(PQgetvalue(r.get(), 0, 0), static_cast<size_t>(PQgetlength(r.get(), 0, 0))));
+    }
+    try {
+        work(version);
+    } catch (...) {
+        rollback_quietly(*this);
+        throw;
+    }
+    exec("COMMIT");
 }
 
 const std::string& PgConnection::prepare(const std::string& sql, size_t param_count) {
     auto it = statements_.find(sql);
     if (it != statements_.end()) return it->second;
     if (statements_.size() >= kMaxCachedStatements && PQtransactionStatus(conn_) != PQTRANS_INERROR) {
-        Result r(PQexec(conn_, "DEALLOCATE ALL"));
+        Result r = exec_counted("DEALLOCATE ALL");
         if (!r.ok()) fail(r.get(), "DEALLOCATE ALL");
         statements_.clear();
     }
     std::string name = "ev" + std::to_string(++next_statement_);
+    g_round_trips.fetch_add(1, std::memory_order_relaxed);
     Result r(PQprepare(conn_, name.c_str(), sql.c_str(), static_cast<int>(param_count), nullptr));
     if (!r.ok()) fail(r.get(), sql);
     return statements_.emplace(sql, std::move(name)).first->second;
@@ -189,6 +240,7 @@ PgConnection::Result PgConnection::run(const std::string& sql, const std::vector
         lengths[i] = static_cast<int>(texts[i].size());
     }
     const std::string& name = prepare(sql, params.size());
+    g_round_trips.fetch_add(1, std::memory_order_relaxed);
     Result r(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(), lengths.data(),
                             nullptr, 0));
     if (!r.ok()) fail(r.get(), sql);

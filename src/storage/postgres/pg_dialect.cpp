@@ -1,6 +1,7 @@
 #include "storage/postgres/pg_dialect.h"
 
 #include "core/value_format.h"
+#include "storage/postgres/pg_row_counts.h"
 #include "tools/json_text.h"
 
 #include <boost/json/parse.hpp>
@@ -43,6 +44,8 @@ std::string PgDialect::text_param(const std::string& placeholder) const { return
 std::string PgDialect::contains_expr(const std::string& column, const std::string& placeholder) const {
     return column + " COLLATE \"C\" LIKE " + placeholder + "::text ESCAPE '\\'";
 }
+
+std::string PgDialect::row_count_sql() const { return pg_row_counts::count_sql(*this); }
 
 // ---- values -------------------------------------------------------------------------
 // Parameters go out as text and the server parses them into the column's type,

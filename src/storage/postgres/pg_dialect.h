@@ -27,6 +27,12 @@ public:
     std::string contains_expr(const std::string& column, const std::string& placeholder) const override;
     std::string contains_pattern(std::string_view form) const override { return like_substring(form); }
 
+    // Unfiltered totals sum the slotted counters of pg_row_counts.h. Pages with an
+    // offset select the page's ids first (index-only on the primary key or a covering
+    // index), then read only those rows.
+    std::string row_count_sql() const override;
+    std::string row_locator() const override { return "\"id\""; }
+
     boost::json::value decode(const Field& f, const SqlRow& row, int col) const override;
 
     std::string table_exists_sql() const override;

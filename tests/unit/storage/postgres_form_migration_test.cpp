@@ -75,7 +75,7 @@ TEST_F(PostgresFormMigration, OldDatabaseIsMigratedWithItsDataAndFiltersBecomeUn
     EXPECT_EQ(find(d, "Item", "label", "grosse"), V{"i1"});
     // The old lower() index is replaced by one on the form, and holds under folding.
     EXPECT_EQ(column_texts(*raw, "SELECT indexname FROM pg_indexes WHERE tablename = 'Owner' ORDER BY indexname"),
-              (V{"Owner_pkey", "ux_Owner_name$form"}));
+              (V{"Owner_pkey", "tg_Owner$bb39fd53", "ux_Owner_name$form"}));
     try {
         d.write([&](WriteTxn& t) { t.insert(entity("Owner"), doc(R"({"id":"o4","name":"ÉLODIE"})")); });
         FAIL() << "expected UniqueViolation";
