@@ -2,13 +2,16 @@
 # Benchmark harness of issue 4: see bench/README.md.
 #
 #   bench/run.sh [--sizes 10k,100k,1m] [--duration 10] [--connections 64] [--threads 2]
-#                [--backend sqlite|postgresql] [--scenarios a,b,...] [--build-dir DIR]
+#                [--backend sqlite|postgresql|all] [--scenarios a,b,...] [--build-dir DIR]
 #                [--events-bin PATH] [--schema FILE]
 #
 # For each size: generate (or reuse) the deterministic dump, load it with `events import`
 # into a fresh database, start `events serve`, measure the baseline server and then every
-# scenario with wrk, and write bench/results/<timestamp>.{md,json}.
+# scenario with wrk, and write bench/results/<timestamp>.{md,json}. `--backend all` runs
+# every backend present one after the other (same options) and prints them side by side
+# (bench/compare.py). PostgreSQL runs with fsync and synchronous_commit on.
 set -euo pipefail
+all_args=("$@")
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH=$ROOT/bench
@@ -42,13 +45,40 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown argument: $1" >&2; usage 2 ;;
   esac
 done
-case $backend in sqlite|postgresql) ;; *) echo "--backend must be sqlite or postgresql" >&2; exit 2 ;; esac
+case $backend in sqlite|postgresql|all) ;; *) echo "--backend must be sqlite, postgresql or all" >&2; exit 2 ;; esac
 for s in ${scenarios//,/ }; do
   [[ -f $BENCH/wrk/$s.lua ]] || { echo "unknown scenario: $s (have: $all_scenarios)" >&2; exit 2; }
 done
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+
+# ---- --backend all: one run per backend present, then the side-by-side table -----------------
+if [[ $backend == all ]]; then
+  backends=(sqlite)
+  [[ -x ${PG_BIN:-/usr/lib/postgresql/15/bin}/initdb ]] && backends+=(postgresql)
+  # Everything but --backend is passed on unchanged.
+  pass=()
+  for (( i = 0; i < ${#all_args[@]}; i++ )); do
+    if [[ ${all_args[i]} == --backend ]]; then i=$(( i + 1 )); continue; fi
+    pass+=("${all_args[i]}")
+  done
+  results=()
+  for b in "${backends[@]}"; do
+    log "=== backend $b ==="
+    marker=$(mktemp)
+    "$0" "${pass[@]}" --backend "$b" >&2 || log "the $b run failed"
+    newest=$(find "$BENCH/results" -name '*.json' -newer "$marker" 2>/dev/null | sort | tail -1)
+    rm -f "$marker"
+    [[ -n $newest ]] && results+=("$newest")
+  done
+  [[ ${#results[@]} -gt 0 ]] || die "no backend produced results"
+  out=$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ)-all.md
+  python3 "$BENCH/compare.py" "${results[@]}" >"$out"
+  log "side by side: $out"
+  cat "$out"
+  exit 0
+fi
 
 # "10k" -> 10000, "1m" -> 1000000, "2500" -> 2500
 size_to_users() {
@@ -127,7 +157,7 @@ build_tool baseline_server -pthread
 
 # ---- PostgreSQL: a throwaway cluster under bench/work/pg ---------------------------------
 # tests/servers/postgresql/server.sh when present (EVENTS_PG_TEST_DIR keeps it apart from the
-# test suites' cluster; note it runs with fsync=off / synchronous_commit=off), else initdb.
+# test suites' cluster; EVENTS_PG_DURABLE=1 keeps fsync and synchronous_commit on), else initdb.
 pg_port=
 pg_kind=
 pg_script=$ROOT/tests/servers/postgresql/server.sh
@@ -141,11 +171,12 @@ pg_start() {
   if [[ -x $pg_script ]]; then
     log "starting PostgreSQL with tests/servers/postgresql/server.sh"
     local env_lines
-    env_lines=$(EVENTS_PG_TEST_DIR=$WORK/pg "$pg_script" start 2>"$logdir/pg-cluster.log") ||
+    # Durable: write figures must not come from a cluster with fsync off (issue 12).
+    env_lines=$(EVENTS_PG_DURABLE=1 EVENTS_PG_TEST_DIR=$WORK/pg "$pg_script" start 2>"$logdir/pg-cluster.log") ||
       die "pg-test-cluster.sh failed, see $logdir/pg-cluster.log"
     pg_port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' <<<"$env_lines" | head -1)
     [[ -n $pg_port ]] || die "cannot read the port from pg-test-cluster.sh output: $env_lines"
-    pg_kind="tests/servers/postgresql/server.sh (fsync=off, synchronous_commit=off)"
+    pg_kind="tests/servers/postgresql/server.sh with EVENTS_PG_DURABLE=1 (fsync, synchronous_commit, full_page_writes on)"
     return
   fi
   pg_port=$(free_port)
@@ -160,7 +191,7 @@ pg_start() {
   pg_kind="initdb in bench/work/pg (default durability settings)"
 }
 pg_stop() {
-  if [[ -x $pg_script && $pg_kind == scripts/* ]]; then
+  if [[ -x $pg_script && $pg_kind == tests/* ]]; then
     EVENTS_PG_TEST_DIR=$WORK/pg "$pg_script" stop 2>/dev/null
   else
     as_pg pg_ctl -D "$pg_data" -m fast stop >/dev/null 2>&1

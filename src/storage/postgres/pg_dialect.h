@@ -26,6 +26,10 @@ public:
     std::string text_param(const std::string& placeholder) const override;
     std::string contains_expr(const std::string& column, const std::string& placeholder) const override;
     std::string contains_pattern(std::string_view form) const override { return like_substring(form); }
+    // The primary key is never NULL: a plain ASC/DESC lets its index serve both directions.
+    std::string order_term_not_null(const std::string& expr, bool descending) const override {
+        return expr + (descending ? " DESC" : " ASC");
+    }
 
     // Unfiltered totals sum the slotted counters of pg_row_counts.h. Pages with an
     // offset select the page's ids first (index-only on the primary key or a covering

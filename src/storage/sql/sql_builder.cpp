@@ -221,13 +221,14 @@ void SqlBuilder::append_where(SqlStatement& st, const Entity& e, const std::vect
 }
 
 std::string SqlBuilder::order_by(const ListQuery& q) const {
-    if (q.sort.empty()) return d_.order_term(d_.quote("id"), false);
+    if (q.sort.empty()) return d_.order_term_not_null(d_.quote("id"), false);
     std::string out;
     for (size_t i = 0; i < q.sort.size(); ++i) {
         const Field& f = *q.sort[i].field;
         if (i) out += ", ";
         const std::string expr = has_form_column(f) ? d_.text_key(form_col(f)) : col(f);
-        out += d_.order_term(expr, q.sort[i].descending);
+        out += f.is_id() ? d_.order_term_not_null(expr, q.sort[i].descending)
+                         : d_.order_term(expr, q.sort[i].descending);
     }
     return out;
 }

@@ -74,6 +74,12 @@ public:
     static std::string like_substring(std::string_view value);
     // One ORDER BY term with NULLs last in both directions.
     virtual std::string order_term(const std::string& expr, bool descending) const;
+    // The ORDER BY term of a column that is never NULL (the id). The default is
+    // order_term(); a backend whose indexes serve only their own NULL placement in each
+    // direction (PostgreSQL: a backward scan yields NULLS FIRST) spells it without one.
+    virtual std::string order_term_not_null(const std::string& expr, bool descending) const {
+        return order_term(expr, descending);
+    }
     // LIMIT/OFFSET clause for the given placeholders.
     virtual std::string limit_offset(const std::string& limit_ph, const std::string& offset_ph) const;
 

@@ -50,9 +50,13 @@ print_env() {
 }
 
 # Starts the server of the cluster in `$1` on port `$2`; fails when it cannot.
+# EVENTS_PG_DURABLE=1 keeps PostgreSQL's default durability (fsync, synchronous_commit,
+# full_page_writes on): the benchmark uses it for figures that claim write speed.
 run_server() {
+    local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [[ ${EVENTS_PG_DURABLE:-0} == 1 ]] && durability=""
     as_pg "$PG_BIN/pg_ctl" -D "$1/data" -l "$1/server.log" -w -t 60 start -o \
-        "-h 127.0.0.1 -p $2 -k $1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+        "-h 127.0.0.1 -p $2 -k $1 $durability -c max_connections=300" \
         >/dev/null 2>&1
 }
 
