@@ -37,18 +37,6 @@ bool is_connection_state(std::string_view state) {
 
 std::atomic<uint64_t> g_round_trips{0};
 
-// "xmin:xmax:xip1,xip2,..." -> xmax when the in-progress list is empty.
-std::optional<int64_t> quiet_snapshot_version(std::string_view snapshot) {
-    const size_t first = snapshot.find(':');
-    const size_t second = first == std::string_view::npos ? first : snapshot.find(':', first + 1);
-    if (second == std::string_view::npos || second + 1 != snapshot.size()) return std::nullopt;
-    int64_t xmax = 0;
-    const char* begin = snapshot.data() + first + 1;
-    const char* end = snapshot.data() + second;
-    if (std::from_chars(begin, end, xmax).ec != std::errc()) return std::nullopt;
-    return xmax;
-}
-
 void ignore_notice(void*, const char* message) { spdlog::debug("postgresql: {}", trimmed(message)); }
 
 class PgRow : public SqlRow {
@@ -179,27 +167,6 @@ void PgConnection::set_count_slot(int slot, std::function<void()> release) {
     release_slot_ = std::move(release);
     // A custom setting (a name with a dot); the value is a number we made, never input.
     exec("SET events.count_slot = '" + std::to_string(slot) + "'");
-}
-
-void PgConnection::read_snapshot(const std::function<void(std::optional<int64_t> version)>& work) {
-    constexpr const char* kBegin =
-        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT pg_current_snapshot()::text";
-    std::optional<int64_t> version;
-    {
-        // PQexec runs both statements in one request and returns the last result.
-        Result r = exec_counted(kBegin);
-        if (!r.ok()) fail(r.get(), kBegin);
-        if (PQntuples(r.get()) == 1 && !PQgetisnull(r.get(), 0, 0))
-            version = quiet_snapshot_version(
-                std::string_view(PQgetvalue(r.get(), 0, 0), static_cast<size_t>(PQgetlength(r.get(), 0, 0))));
-    }
-    try {
-        work(version);
-    } catch (...) {
-        rollback_quietly(*this);
-        throw;
-    }
-    exec("COMMIT");
 }
 
 const std::string& PgConnection::prepare(const std::string& sql, size_t param_count) {

@@ -35,15 +35,6 @@ public:
     void query(const std::string& sql, const std::vector<SqlParam>& params, const SqlRowCallback& on_row) override;
     bool healthy() const override;
 
-    // A REPEATABLE READ, READ ONLY transaction around `work`, opened together with the
-    // read of its snapshot (one round trip). The version is the snapshot's xmax (one past
-    // the latest completed transaction id) when its in-progress list is empty: every
-    // transaction below xmax has then ended and is visible if committed, none at or above
-    // it is, and any later commit or abort raises xmax. So two snapshots with the same
-    // such version see exactly the same committed data (page_anchors.h). When an older
-    // transaction is still running below xmax the version is nullopt (no anchors).
-    void read_snapshot(const std::function<void(std::optional<int64_t> version)>& work) override;
-
     // Sets the row-counter slot of this session (pg_row_counts.h); `slot` >= 0.
     // `release` runs when the connection is destroyed (the pool reuses the slot).
     void set_count_slot(int slot, std::function<void()> release);

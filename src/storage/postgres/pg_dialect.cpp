@@ -47,6 +47,12 @@ std::string PgDialect::contains_expr(const std::string& column, const std::strin
 
 std::string PgDialect::row_count_sql() const { return pg_row_counts::count_sql(*this); }
 
+std::string PgDialect::data_version_column() const {
+    // An uncorrelated subquery: evaluated once per statement (an InitPlan).
+    return "(SELECT CASE WHEN NOT EXISTS (SELECT FROM pg_snapshot_xip(s.x)) THEN pg_snapshot_xmax(s.x)::text::bigint "
+           "END FROM (SELECT pg_current_snapshot() AS x) s)";
+}
+
 // ---- values -------------------------------------------------------------------------
 // Parameters go out as text and the server parses them into the column's type,
 // so doubles keep every digit on their way into NUMERIC.

@@ -35,6 +35,12 @@ public:
     // offset select the page's ids first (index-only on the primary key or a covering
     // index), then read only those rows.
     std::string row_count_sql() const override;
+    // The statement snapshot's xmax (one past the latest completed transaction id) when
+    // its in-progress list is empty: every transaction below xmax has then ended (and is
+    // visible if it committed), none at or above it is visible, and any later commit or
+    // abort raises xmax. So two snapshots with the same such version see exactly the same
+    // committed data. NULL while an older transaction is still running below xmax.
+    std::string data_version_column() const override;
     std::string row_locator() const override { return "\"id\""; }
 
     boost::json::value decode(const Field& f, const SqlRow& row, int col) const override;

@@ -9,6 +9,12 @@ namespace events::pg_substring_index {
 
 namespace {
 
+// The GIN pending list (fastupdate) takes inserts unsorted and every search reads it
+// whole: after the 100k-user import it held 282 pages and a substring lookup took 3 ms
+// instead of 0.17 ms. A 128 kB limit (the default is 4 MB) keeps inserts batched while a
+// search reads at most ~16 pending pages.
+constexpr const char* kStorage = " WITH (gin_pending_list_limit = 128)";
+
 std::vector<std::string> indexed_columns(const SqlDialect& d, const Entity& e) {
     std::vector<std::string> out;
     for (const Field& f : e.fields)
@@ -23,6 +29,7 @@ std::string index_name(const SqlDialect& d, const Entity& e) {
     if (columns.empty()) return {};
     std::string key;
     for (const std::string& c : columns) key += c + ",";
+    key += kStorage;   // another setting is another index
     const std::string hash = fmt::format("{:08x}", fnv1a(key));
     std::string name = std::string(kPrefix) + e.name + "$" + hash;
     const size_t max = d.max_identifier_length();
@@ -37,7 +44,8 @@ std::string create_sql(const SqlDialect& d, const Entity& e) {
         if (!keys.empty()) keys += ", ";
         keys += d.quote(c) + " gin_trgm_ops";
     }
-    return "CREATE INDEX " + d.quote(index_name(d, e)) + " ON " + d.quote(e.name) + " USING gin (" + keys + ")";
+    return "CREATE INDEX " + d.quote(index_name(d, e)) + " ON " + d.quote(e.name) + " USING gin (" + keys + ")" +
+           kStorage;
 }
 
 }  // namespace events::pg_substring_index

@@ -233,8 +233,9 @@ std::string SqlBuilder::order_by(const ListQuery& q) const {
     return out;
 }
 
-SqlStatement SqlBuilder::list(const Entity& e, const ListQuery& q) const {
+SqlStatement SqlBuilder::list(const Entity& e, const ListQuery& q, const std::string& extra_column) const {
     SqlStatement st;
+    const std::string columns = select_columns(e) + (extra_column.empty() ? "" : ", " + extra_column);
     const std::string order = order_by(q);
     const int64_t limit = q.limit >= 0 ? q.limit : std::numeric_limits<int64_t>::max();
     const int64_t offset = q.offset > 0 ? q.offset : int64_t{0};
@@ -243,7 +244,7 @@ SqlStatement SqlBuilder::list(const Entity& e, const ListQuery& q) const {
         // Deferred fetch: the rows skipped by OFFSET are walked by the inner query,
         // which needs only the locator (index-only when an index serves the order);
         // full rows are read for the page alone. Same filter, same order: same page.
-        st.sql = "SELECT " + select_columns(e) + " FROM " + d_.quote(e.name) + " WHERE " + locator + " IN (SELECT " +
+        st.sql = "SELECT " + columns + " FROM " + d_.quote(e.name) + " WHERE " + locator + " IN (SELECT " +
                  locator + " FROM " + d_.quote(e.name);
         append_where(st, e, q.filters);
         st.sql += " ORDER BY " + order;
@@ -252,7 +253,7 @@ SqlStatement SqlBuilder::list(const Entity& e, const ListQuery& q) const {
         st.sql += " " + d_.limit_offset(limit_ph, offset_ph) + ") ORDER BY " + order;
         return st;
     }
-    st.sql = "SELECT " + select_columns(e) + " FROM " + d_.quote(e.name);
+    st.sql = "SELECT " + columns + " FROM " + d_.quote(e.name);
     append_where(st, e, q.filters);
     st.sql += " ORDER BY " + order;
     const std::string limit_ph = ph(st, limit);

@@ -104,6 +104,12 @@ public:
         (void)placeholder;
         return {};
     }
+    // Expression for one extra, last result column of a deep id-ordered page: the data
+    // version of the statement's own snapshot (page_anchors.h; equal versions = the same
+    // committed data), NULL when it cannot be told. The page and its version then come in
+    // one statement, and an anchored page whose version no longer matches is read again
+    // without the anchor. "" = none: such pages run in SqlConnection::read_snapshot().
+    virtual std::string data_version_column() const { return {}; }
     // Query for the exact row count of a table kept by the backend in the same
     // transactions as the rows (one row, one integer column; the table name is its
     // only parameter). "" = count the rows.
