@@ -20,15 +20,14 @@ std::vector<std::string> reconcile_statements(const SqlDialect& d, const Entity&
     const std::string function = d.quote(kFunction);
     // One function for both triggers: the transition table has the same name in each.
     // TG_TABLE_NAME is the entity's table (the trigger fires on it only).
+    // One statement (one SPI call): count the transition table and add the count to the
+    // session's slot; nothing when the statement changed no row.
     const std::string body =
-        "DECLARE delta BIGINT; s INTEGER; "
         "BEGIN "
-        "SELECT count(*) INTO delta FROM changed_rows; "
-        "IF delta = 0 THEN RETURN NULL; END IF; "
-        "IF TG_OP = 'DELETE' THEN delta := -delta; END IF; "
-        "s := coalesce(nullif(current_setting(" + sql_string(kSlotSetting) + ", true), '')::integer, "
-        "1000 + pg_backend_pid() % 16); "
-        "INSERT INTO " + counts + " AS c (\"entity\", \"slot\", \"n\") VALUES (TG_TABLE_NAME, s, delta) "
+        "INSERT INTO " + counts + " AS c (\"entity\", \"slot\", \"n\") "
+        "SELECT TG_TABLE_NAME, coalesce(nullif(current_setting(" + sql_string(kSlotSetting) + ", true), '')::integer, "
+        "1000 + pg_backend_pid() % 16), CASE TG_OP WHEN 'DELETE' THEN -count(*) ELSE count(*) END "
+        "FROM changed_rows HAVING count(*) > 0 "
         "ON CONFLICT (\"entity\", \"slot\") DO UPDATE SET \"n\" = c.\"n\" + excluded.\"n\"; "
         "RETURN NULL; "
         "END";
