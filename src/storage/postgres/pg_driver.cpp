@@ -51,9 +51,25 @@ void PgDriver::reconcile_substring_index(SqlConnection& c, const Entity& e) {
     c.exec(pg_substring_index::create_sql(d, e));
 }
 
+void PgDriver::analyze_if_never_analyzed(SqlConnection& c, const Entity& e) {
+    const SqlDialect& d = dialect();
+    // reltuples is -1 until the first VACUUM or ANALYZE; the table name is quoted as an
+    // identifier for the regclass cast (it comes from the schema).
+    bool never = false;
+    c.query("SELECT c.reltuples < 0 FROM pg_catalog.pg_class c WHERE c.oid = $1::regclass", {SqlParam(d.quote(e.name))},
+            [&](const SqlRow& row) { never = row.get_text(0) == "t"; });
+    if (!never) return;
+    bool empty = true;
+    c.query("SELECT 1 FROM " + d.quote(e.name) + " LIMIT 1", {}, [&](const SqlRow&) { empty = false; });
+    if (empty) return;
+    spdlog::info("postgresql: collecting planner statistics of {} (never analyzed)", e.name);
+    c.exec("ANALYZE " + d.quote(e.name));
+}
+
 void PgDriver::reconcile_extras(SqlConnection& c, const Entity& e) {
     for (const std::string& sql : pg_row_counts::reconcile_statements(dialect(), e)) c.exec(sql);
     reconcile_substring_index(c, e);
+    analyze_if_never_analyzed(c, e);
 }
 
 }  // namespace events
