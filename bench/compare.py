@@ -35,6 +35,9 @@ def pg_target(scenario, row, rows):
 def main(paths):
     runs = [json.load(open(p)) for p in paths]
     names = [r["run"].get("backend", "?") for r in runs]
+    # The same backend twice (before/after): tell the columns apart by run stamp.
+    if len(set(names)) < len(names):
+        names = [f"{n} {r['run'].get('stamp', i)}" for i, (n, r) in enumerate(zip(names, runs))]
     tables = []   # per run: {size: {scenario: row}}
     sizes = []
     scenarios = []
@@ -52,13 +55,14 @@ def main(paths):
     out = ["# events benchmark, backends side by side", ""]
     for r, name in zip(runs, names):
         run = r["run"]
-        out.append(f"- **{name}**: run {run.get('stamp')}, commit {run.get('commit')}"
+        source = f"binary {run['events_bin']}" if run.get("events_bin") else f"commit {run.get('commit')}"
+        out.append(f"- **{name}**: run {run.get('stamp')}, {source}"
                    f"{' (+local changes)' if run.get('dirty') else ''}, {run.get('duration_s')} s per scenario, "
                    f"{run.get('connections')} connections"
                    + (f"; PostgreSQL: {run['postgresql_cluster']}" if run.get("postgresql_cluster") else ""))
     out.append("")
     head = "| size | scenario |" + "".join(f" {n} req/s | {n} vs baseline | {n} p50 ms |" for n in names)
-    has_pg = "postgresql" in names
+    has_pg = any(n.startswith("postgresql") for n in names)
     if has_pg:
         head += " PostgreSQL target (issue 12) | met |"
     out.append(head)
@@ -74,7 +78,7 @@ def main(paths):
                     continue
                 ratio = f"{row['ratio'] * 100:.1f}%" if row.get("ratio") is not None else "-"
                 cells.append(f" {row['rps']:,.0f} | {ratio} | {row['latency_ms']['p50']:.2f} |")
-                if name == "postgresql" and sc != "baseline":
+                if name.startswith("postgresql") and sc != "baseline":
                     target = pg_target(sc, row, t.get(size, {}))
             line = f"| {size} | {sc if sc != 'baseline' else '*baseline*'} |" + "".join(cells)
             if has_pg:

@@ -128,6 +128,7 @@ stop_pid() {  # stop_pid PID: TERM, wait up to 10 s, then KILL
 }
 
 # ---- builds --------------------------------------------------------------------------------
+events_bin_given=$events_bin   # --events-bin: the run measures that binary, not this checkout
 if [[ -z $events_bin ]]; then
   if [[ ! -f $build_dir/build.ninja ]]; then
     log "configuring $build_dir (Release)"
@@ -244,9 +245,9 @@ wait_idle() {  # wait_idle URL
   echo $(( SECONDS - start ))
 }
 
-emit "$(python3 - "$stamp" "$backend" "$duration" "$connections" "$threads" "$sizes" "$ROOT" "$pg_kind" "$schema" <<'EOF'
+emit "$(python3 - "$stamp" "$backend" "$duration" "$connections" "$threads" "$sizes" "$ROOT" "$pg_kind" "$schema" "$events_bin_given" <<'EOF'
 import json, os, subprocess, sys
-stamp, backend, duration, conns, threads, sizes, root, pg_kind, schema = sys.argv[1:]
+stamp, backend, duration, conns, threads, sizes, root, pg_kind, schema, events_bin = sys.argv[1:]
 def sh(cmd):
     try: return subprocess.run(cmd, shell=True, capture_output=True, text=True, cwd=root).stdout.strip()
     except Exception: return ""
@@ -255,7 +256,8 @@ print(json.dumps({"type": "run", "stamp": stamp, "backend": backend, "duration_s
                   "connections": int(conns), "threads": int(threads), "sizes": sizes,
                   "commit": sh("git rev-parse --short HEAD"), "dirty": bool(sh("git status --porcelain -- src")),
                   "cpu": cpu, "cores": os.cpu_count(), "wrk": sh("wrk -v 2>&1 | head -1"),
-                  "postgresql_cluster": pg_kind or None, "schema": schema or None}))
+                  "postgresql_cluster": pg_kind or None, "schema": schema or None,
+                  "events_bin": events_bin or None}))
 EOF
 )"
 
