@@ -35,11 +35,12 @@ public:
     // offset select the page's ids first (index-only on the primary key or a covering
     // index), then read only those rows.
     std::string row_count_sql() const override;
-    // The statement snapshot's xmax (one past the latest completed transaction id) when
-    // its in-progress list is empty: every transaction below xmax has then ended (and is
-    // visible if it committed), none at or above it is visible, and any later commit or
-    // abort raises xmax. So two snapshots with the same such version see exactly the same
-    // committed data. NULL while an older transaction is still running below xmax.
+    // The visibility of the statement's snapshot as one number: its xmax (one past the
+    // latest completed transaction id; any later commit or abort raises it) and which of
+    // the 20 ids below xmax are still in progress (a bitmask). Every other id below xmax
+    // has ended, none at or above it is visible, so two snapshots with the same version
+    // see exactly the same committed data. NULL while an older transaction (more than 20
+    // ids behind) is still running.
     std::string data_version_column() const override;
     std::string row_locator() const override { return "\"id\""; }
 
