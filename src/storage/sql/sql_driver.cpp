@@ -276,15 +276,23 @@ int64_t SqlDriver::list_page_versioned(SqlConnection& c, const Entity& e, const 
     if (anchor) {
         const SqlStatement st = builder_.list(e, from_anchor(e, q, *anchor), version_column);
         bool checked = false, valid = false;
+        std::optional<std::string> first_id;
         c.query(st.sql, st.params, [&](const SqlRow& row) {
             if (!checked) {
                 const int last = row.column_count() - 1;
                 valid = !row.is_null(last) && row.get_int64(last) == *kept;
                 checked = true;
+                if (valid && !row.is_null(0)) first_id.emplace(row.get_text(0));
             }
             if (valid) on_row(row);
         });
-        if (valid) return list_total(c, e, q);
+        if (valid) {
+            // A nearer anchor found on the way (the anchor was for a shallower offset): the
+            // next request for this offset starts right at it.
+            if (first_id && anchor->offset != q.offset)
+                c.page_anchors().remember(*kept, shape, q.offset, std::move(*first_id));
+            return list_total(c, e, q);
+        }
         restart();   // written since (or an empty page that proves nothing): the plain page
     }
     const SqlStatement st = builder_.list(e, q, version_column);

@@ -406,6 +406,10 @@ TEST_F(PostgresAccelerators, AnchoredDeepPagesStayExactAcrossWrites) {
             }
     };
     check("first reads");
+    // A shallow anchor first, then deeper pages read from it (and remembered themselves).
+    EXPECT_EQ(ids_of(page(false, 600).docs), expected(false, 600));
+    EXPECT_EQ(ids_of(page(false, 1200).docs), expected(false, 1200));
+    EXPECT_EQ(ids_of(page(false, 1200).docs), expected(false, 1200));
     insert(d, *person_, doc(R"({"id":"a0001","age":1})"));
     ids.push_back("a0001");
     check("after an insert through the driver");
