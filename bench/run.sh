@@ -2,13 +2,18 @@
 # Benchmark harness of issue 4: see bench/README.md.
 #
 #   bench/run.sh [--sizes 10k,100k,1m] [--duration 10] [--connections 64] [--threads 2]
-#                [--backend sqlite|postgresql|elasticsearch|mongodb] [--scenarios a,b,...] [--build-dir DIR]
+#                [--backend sqlite|postgresql|elasticsearch|mongodb|all|LIST] [--scenarios a,b,...]
+#                [--build-dir DIR]
 #                [--events-bin PATH] [--schema FILE]
 #
 # For each size: generate (or reuse) the deterministic dump, load it with `events import`
 # into a fresh database, start `events serve`, measure the baseline server and then every
-# scenario with wrk, and write bench/results/<timestamp>.{md,json}.
+# scenario with wrk, and write bench/results/<timestamp>.{md,json}. `--backend all` (or a
+# comma-separated list such as sqlite,postgresql) runs
+# every backend present one after the other (same options) and prints them side by side
+# (bench/compare.py). PostgreSQL runs with fsync and synchronous_commit on.
 set -euo pipefail
+all_args=("$@")
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH=$ROOT/bench
@@ -42,13 +47,53 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown argument: $1" >&2; usage 2 ;;
   esac
 done
-case $backend in sqlite|postgresql|elasticsearch|mongodb) ;; *) echo "--backend must be sqlite, postgresql, elasticsearch or mongodb" >&2; exit 2 ;; esac
+for b in ${backend//,/ }; do
+  case $b in sqlite|postgresql|elasticsearch|mongodb|all) ;;
+    *) echo "--backend must be sqlite, postgresql, elasticsearch, mongodb, all or a comma-separated list of them" >&2; exit 2 ;;
+  esac
+done
 for s in ${scenarios//,/ }; do
   [[ -f $BENCH/wrk/$s.lua ]] || { echo "unknown scenario: $s (have: $all_scenarios)" >&2; exit 2; }
 done
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+
+# ---- --backend all: one run per backend present, then the side-by-side table -----------------
+if [[ $backend == all || $backend == *,* ]]; then
+  if [[ $backend == all ]]; then
+    # Every backend whose test server can start here: PostgreSQL needs its Debian binaries,
+    # OpenSearch a JDK (tests/servers/opensearch), FerretDB Go (tests/servers/ferretdb)
+    # unless EVENTS_TEST_MONGO_URI names a MongoDB.
+    backends=(sqlite)
+    [[ -x ${PG_BIN:-/usr/lib/postgresql/15/bin}/initdb ]] && backends+=(postgresql)
+    command -v java >/dev/null && backends+=(elasticsearch)
+    { [[ -n ${EVENTS_TEST_MONGO_URI:-} ]] || command -v go >/dev/null; } && backends+=(mongodb)
+  else
+    IFS=, read -r -a backends <<<"$backend"
+  fi
+  # Everything but --backend is passed on unchanged.
+  pass=()
+  for (( i = 0; i < ${#all_args[@]}; i++ )); do
+    if [[ ${all_args[i]} == --backend ]]; then i=$(( i + 1 )); continue; fi
+    pass+=("${all_args[i]}")
+  done
+  results=()
+  for b in "${backends[@]}"; do
+    log "=== backend $b ==="
+    marker=$(mktemp)
+    "$0" "${pass[@]}" --backend "$b" >&2 || log "the $b run failed"
+    newest=$(find "$BENCH/results" -name '*.json' -newer "$marker" 2>/dev/null | sort | tail -1)
+    rm -f "$marker"
+    [[ -n $newest ]] && results+=("$newest")
+  done
+  [[ ${#results[@]} -gt 0 ]] || die "no backend produced results"
+  out=$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ)-all.md
+  python3 "$BENCH/compare.py" "${results[@]}" >"$out"
+  log "side by side: $out"
+  cat "$out"
+  exit 0
+fi
 
 # "10k" -> 10000, "1m" -> 1000000, "2500" -> 2500
 size_to_users() {
@@ -102,6 +147,7 @@ stop_pid() {  # stop_pid PID: TERM, wait up to 10 s, then KILL
 }
 
 # ---- builds --------------------------------------------------------------------------------
+events_bin_given=$events_bin   # --events-bin: the run measures that binary, not this checkout
 if [[ -z $events_bin ]]; then
   if [[ ! -f $build_dir/build.ninja ]]; then
     log "configuring $build_dir (Release)"
@@ -131,7 +177,7 @@ build_tool baseline_server -pthread
 
 # ---- PostgreSQL: a throwaway cluster under bench/work/pg ---------------------------------
 # tests/servers/postgresql/server.sh when present (EVENTS_PG_TEST_DIR keeps it apart from the
-# test suites' cluster; note it runs with fsync=off / synchronous_commit=off), else initdb.
+# test suites' cluster; EVENTS_PG_DURABLE=1 keeps fsync and synchronous_commit on), else initdb.
 pg_port=
 pg_kind=
 pg_script=$ROOT/tests/servers/postgresql/server.sh
@@ -145,11 +191,12 @@ pg_start() {
   if [[ -x $pg_script ]]; then
     log "starting PostgreSQL with tests/servers/postgresql/server.sh"
     local env_lines
-    env_lines=$(EVENTS_PG_TEST_DIR=$WORK/pg "$pg_script" start 2>"$logdir/pg-cluster.log") ||
+    # Durable: write figures must not come from a cluster with fsync off (issue 12).
+    env_lines=$(EVENTS_PG_DURABLE=1 EVENTS_PG_TEST_DIR=$WORK/pg "$pg_script" start 2>"$logdir/pg-cluster.log") ||
       die "pg-test-cluster.sh failed, see $logdir/pg-cluster.log"
     pg_port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' <<<"$env_lines" | head -1)
     [[ -n $pg_port ]] || die "cannot read the port from pg-test-cluster.sh output: $env_lines"
-    pg_kind="tests/servers/postgresql/server.sh (fsync=off, synchronous_commit=off)"
+    pg_kind="tests/servers/postgresql/server.sh with EVENTS_PG_DURABLE=1 (fsync, synchronous_commit, full_page_writes on)"
     return
   fi
   pg_port=$(free_port)
@@ -164,7 +211,7 @@ pg_start() {
   pg_kind="initdb in bench/work/pg (default durability settings)"
 }
 pg_stop() {
-  if [[ -x $pg_script && $pg_kind == scripts/* ]]; then
+  if [[ -x $pg_script && $pg_kind == tests/* ]]; then
     EVENTS_PG_TEST_DIR=$WORK/pg "$pg_script" stop 2>/dev/null
   else
     as_pg pg_ctl -D "$pg_data" -m fast stop >/dev/null 2>&1
@@ -247,9 +294,9 @@ wait_idle() {  # wait_idle URL
   echo $(( SECONDS - start ))
 }
 
-emit "$(python3 - "$stamp" "$backend" "$duration" "$connections" "$threads" "$sizes" "$ROOT" "$pg_kind" "$schema" <<'EOF'
+emit "$(python3 - "$stamp" "$backend" "$duration" "$connections" "$threads" "$sizes" "$ROOT" "$pg_kind" "$schema" "$events_bin_given" <<'EOF'
 import json, os, subprocess, sys
-stamp, backend, duration, conns, threads, sizes, root, pg_kind, schema = sys.argv[1:]
+stamp, backend, duration, conns, threads, sizes, root, pg_kind, schema, events_bin = sys.argv[1:]
 def sh(cmd):
     try: return subprocess.run(cmd, shell=True, capture_output=True, text=True, cwd=root).stdout.strip()
     except Exception: return ""
@@ -258,7 +305,8 @@ print(json.dumps({"type": "run", "stamp": stamp, "backend": backend, "duration_s
                   "connections": int(conns), "threads": int(threads), "sizes": sizes,
                   "commit": sh("git rev-parse --short HEAD"), "dirty": bool(sh("git status --porcelain -- src")),
                   "cpu": cpu, "cores": os.cpu_count(), "wrk": sh("wrk -v 2>&1 | head -1"),
-                  "postgresql_cluster": pg_kind or None, "schema": schema or None}))
+                  "postgresql_cluster": pg_kind or None, "schema": schema or None,
+                  "events_bin": events_bin or None}))
 EOF
 )"
 

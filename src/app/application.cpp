@@ -163,6 +163,9 @@ void set_log_level(const std::string& level) {
     spdlog::set_level(parsed);
 }
 
+// Database connections the default pool_size adds for the write threads.
+constexpr int kMaxWriteConnections = 32;
+
 int default_thread_count() {
     int hw = static_cast<int>(std::thread::hardware_concurrency());
     return std::max(4, 2 * hw);
@@ -194,8 +197,15 @@ std::unique_ptr<StorageDriver> open_storage(const Config& config, const Schema& 
     options.case_sensitive = config.case_sensitive;
     options.cascade_delete = config.cascade_delete;
     options.strict_consistency = config.elasticsearch_strict_consistency;
-    options.pool_size = config.pool_size > 0 ? config.pool_size
-                                             : (config.threads > 0 ? config.threads : default_thread_count());
+    // Default: one connection per io thread (reads) plus up to 32 for the write threads.
+    // A server like PostgreSQL commits concurrent transactions with one WAL flush, so
+    // writes per second grow with the writers that can commit at once (POST at 64
+    // connections, fsync on: 4 connections ~550/s, 36 ~1,650/s under the same load).
+    // SQLite keeps one writer and uses the rest as idle readers; the PostgreSQL pool
+    // caps the size at what the server accepts (pg_pool.h).
+    const int io_threads = config.threads > 0 ? config.threads : default_thread_count();
+    options.pool_size =
+        config.pool_size > 0 ? config.pool_size : io_threads + std::min(config.write_threads, kMaxWriteConnections);
     auto driver = make_driver(config.database, schema, options);
     driver->open();
     return driver;

@@ -2,8 +2,7 @@
 #include "storage/driver.h"
 #include "storage/elasticsearch/es_driver.h"
 #include "storage/mongodb/mongo_driver.h"
-#include "storage/postgres/pg_dialect.h"
-#include "storage/postgres/pg_pool.h"
+#include "storage/postgres/pg_driver.h"
 #include "storage/sql/sql_driver.h"
 #include "storage/sqlite/sqlite_driver.h"
 #include "storage/sqlserver/mssql_dialect.h"
@@ -24,9 +23,7 @@ std::unique_ptr<StorageDriver> make_driver(std::string_view backend, const Schem
         return std::make_unique<SqliteDriver>(schema, options);
     }
     if (name == "postgresql" || name == "postgres") {
-        return std::make_unique<SqlDriver>(schema, options, std::make_unique<PgDialect>(),
-                                           std::make_unique<PgPool>(PgTarget(options.uri, options.db_name),
-                                                                    options.pool_size));
+        return std::make_unique<PgDriver>(schema, options);
     }
     if (name == "mongodb") return std::make_unique<MongoDriver>(schema, options);
     if (name == "sqlserver" || name == "mssql") {

@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <charconv>
 #include <cstdlib>
 
@@ -33,6 +34,8 @@ std::string trimmed(std::string s) {
 bool is_connection_state(std::string_view state) {
     return state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03";
 }
+
+std::atomic<uint64_t> g_round_trips{0};
 
 void ignore_notice(void*, const char* message) { spdlog::debug("postgresql: {}", trimmed(message)); }
 
@@ -112,6 +115,7 @@ PgConnection::PgConnection(const std::vector<std::pair<std::string, std::string>
 
 PgConnection::~PgConnection() {
     if (conn_) PQfinish(conn_);
+    if (release_slot_) release_slot_();
 }
 
 bool PgConnection::healthy() const { return conn_ && !broken_ && PQstatus(conn_) == CONNECTION_OK; }
@@ -147,20 +151,34 @@ void PgConnection::fail(PGresult* res, const std::string& context) {
     throw SqlError(message, 0, state, constraint);
 }
 
+uint64_t PgConnection::round_trips() { return g_round_trips.load(std::memory_order_relaxed); }
+
+PgConnection::Result PgConnection::exec_counted(const char* sql) {
+    g_round_trips.fetch_add(1, std::memory_order_relaxed);
+    return Result(PQexec(conn_, sql));
+}
+
 void PgConnection::exec(const std::string& sql) {
-    Result r(PQexec(conn_, sql.c_str()));
+    Result r = exec_counted(sql.c_str());
     if (!r.ok()) fail(r.get(), sql);
+}
+
+void PgConnection::set_count_slot(int slot, std::function<void()> release) {
+    release_slot_ = std::move(release);
+    // A custom setting (a name with a dot); the value is a number we made, never input.
+    exec("SET events.count_slot = '" + std::to_string(slot) + "'");
 }
 
 const std::string& PgConnection::prepare(const std::string& sql, size_t param_count) {
     auto it = statements_.find(sql);
     if (it != statements_.end()) return it->second;
     if (statements_.size() >= kMaxCachedStatements && PQtransactionStatus(conn_) != PQTRANS_INERROR) {
-        Result r(PQexec(conn_, "DEALLOCATE ALL"));
+        Result r = exec_counted("DEALLOCATE ALL");
         if (!r.ok()) fail(r.get(), "DEALLOCATE ALL");
         statements_.clear();
     }
     std::string name = "ev" + std::to_string(++next_statement_);
+    g_round_trips.fetch_add(1, std::memory_order_relaxed);
     Result r(PQprepare(conn_, name.c_str(), sql.c_str(), static_cast<int>(param_count), nullptr));
     if (!r.ok()) fail(r.get(), sql);
     return statements_.emplace(sql, std::move(name)).first->second;
@@ -189,6 +207,7 @@ PgConnection::Result PgConnection::run(const std::string& sql, const std::vector
         lengths[i] = static_cast<int>(texts[i].size());
     }
     const std::string& name = prepare(sql, params.size());
+    g_round_trips.fetch_add(1, std::memory_order_relaxed);
     Result r(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(), lengths.data(),
                             nullptr, 0));
     if (!r.ok()) fail(r.get(), sql);

@@ -9,6 +9,7 @@
 #include "storage/sql/sql_connection.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -34,6 +35,14 @@ public:
     void query(const std::string& sql, const std::vector<SqlParam>& params, const SqlRowCallback& on_row) override;
     bool healthy() const override;
 
+    // Sets the row-counter slot of this session (pg_row_counts.h); `slot` >= 0.
+    // `release` runs when the connection is destroyed (the pool reuses the slot).
+    void set_count_slot(int slot, std::function<void()> release);
+
+    // Requests sent to the server and answered (each one round trip) by all
+    // connections of the process since it started; for tests and diagnostics.
+    static uint64_t round_trips();
+
     // True when the connection sits idle with nothing unexpected to read: a
     // terminated backend or a restarted server leaves data or EOF on the socket.
     bool looks_alive() const;
@@ -45,11 +54,14 @@ private:
     Result run(const std::string& sql, const std::vector<SqlParam>& params);
     const std::string& prepare(const std::string& sql, size_t param_count);
     [[noreturn]] void fail(PGresult* res, const std::string& context);
+    // PQexec counted as one round trip.
+    Result exec_counted(const char* sql);
 
     PGconn* conn_ = nullptr;
     bool broken_ = false;   // a connection-level failure was seen
     std::unordered_map<std::string, std::string> statements_;   // SQL text -> prepared statement name
     uint64_t next_statement_ = 0;
+    std::function<void()> release_slot_;
 };
 
 }  // namespace events

@@ -1,6 +1,7 @@
 #include "storage/postgres/pg_dialect.h"
 
 #include "core/value_format.h"
+#include "storage/postgres/pg_row_counts.h"
 #include "tools/json_text.h"
 
 #include <boost/json/parse.hpp>
@@ -42,6 +43,19 @@ std::string PgDialect::text_param(const std::string& placeholder) const { return
 
 std::string PgDialect::contains_expr(const std::string& column, const std::string& placeholder) const {
     return column + " COLLATE \"C\" LIKE " + placeholder + "::text ESCAPE '\\'";
+}
+
+std::string PgDialect::row_count_sql() const { return pg_row_counts::count_sql(*this); }
+
+std::string PgDialect::data_version_column() const {
+    // xmax << 20 | one bit per transaction still in progress, bit k for xid xmax - 1 - k:
+    // injective while every in-progress xid is within 20 of xmax (an ANALYZE or a short
+    // write running elsewhere does not void the version); NULL otherwise. An uncorrelated
+    // subquery: evaluated once per statement (an InitPlan).
+    return "(SELECT CASE WHEN count(x.x) = 0 OR min(x.x::text::bigint) > s.m - 21 "
+           "THEN (s.m << 20) | coalesce(sum(1::bigint << (s.m - 1 - x.x::text::bigint)::int), 0)::bigint END "
+           "FROM (SELECT pg_current_snapshot() AS snap, pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS m) s "
+           "LEFT JOIN LATERAL pg_snapshot_xip(s.snap) AS x(x) ON true GROUP BY s.m)";
 }
 
 // ---- values -------------------------------------------------------------------------

@@ -26,6 +26,23 @@ public:
     std::string text_param(const std::string& placeholder) const override;
     std::string contains_expr(const std::string& column, const std::string& placeholder) const override;
     std::string contains_pattern(std::string_view form) const override { return like_substring(form); }
+    // The primary key is never NULL: a plain ASC/DESC lets its index serve both directions.
+    std::string order_term_not_null(const std::string& expr, bool descending) const override {
+        return expr + (descending ? " DESC" : " ASC");
+    }
+
+    // Unfiltered totals sum the slotted counters of pg_row_counts.h. Pages with an
+    // offset select the page's ids first (index-only on the primary key or a covering
+    // index), then read only those rows.
+    std::string row_count_sql() const override;
+    // The visibility of the statement's snapshot as one number: its xmax (one past the
+    // latest completed transaction id; any later commit or abort raises it) and which of
+    // the 20 ids below xmax are still in progress (a bitmask). Every other id below xmax
+    // has ended, none at or above it is visible, so two snapshots with the same version
+    // see exactly the same committed data. NULL while an older transaction (more than 20
+    // ids behind) is still running.
+    std::string data_version_column() const override;
+    std::string row_locator() const override { return "\"id\""; }
 
     boost::json::value decode(const Field& f, const SqlRow& row, int col) const override;
 

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace events {
@@ -28,17 +29,65 @@ std::string quote_identifier(const std::string& name) {
 
 }  // namespace
 
+struct PgPool::Slots {
+    std::mutex mutex;
+    std::vector<bool> used;
+
+    int take() {
+        std::lock_guard lock(mutex);
+        for (size_t i = 0; i < used.size(); ++i)
+            if (!used[i]) {
+                used[i] = true;
+                return static_cast<int>(i);
+            }
+        used.push_back(true);
+        return static_cast<int>(used.size() - 1);
+    }
+    void give_back(int slot) {
+        std::lock_guard lock(mutex);
+        used[static_cast<size_t>(slot)] = false;
+    }
+};
+
 PgPool::PgPool(PgTarget target, int pool_size)
-    : target_(std::move(target)), size_(static_cast<size_t>(pool_size > 0 ? pool_size : kDefaultPoolSize)) {}
+    : target_(std::move(target)),
+      size_(static_cast<size_t>(pool_size > 0 ? pool_size : kDefaultPoolSize)),
+      slots_(std::make_shared<Slots>()) {}
 
 PgPool::~PgPool() { close(); }
 
 std::unique_ptr<PgConnection> PgPool::connect() const {
     try {
-        return std::make_unique<PgConnection>(target_.params_for(target_.database()));
+        auto conn = std::make_unique<PgConnection>(target_.params_for(target_.database()));
+        assign_slot(*conn);
+        return conn;
     } catch (const SqlError& err) {
         throw StorageUnavailable(err.what());
     }
+}
+
+void PgPool::assign_slot(PgConnection& c) const {
+    const int slot = slots_->take();
+    c.set_count_slot(slot, [slots = slots_, slot] { slots->give_back(slot); });
+}
+
+void PgPool::fit_to_server(PgConnection& c) {
+    int64_t room = -1;
+    try {
+        c.query("SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int"
+                " - (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
+                " AND pid <> pg_backend_pid())",
+                {}, [&](const SqlRow& row) { room = row.get_int64(0); });
+    } catch (const SqlError& err) {
+        spdlog::debug("postgresql: cannot read max_connections: {}", err.what());
+        return;
+    }
+    if (room < 0 || static_cast<size_t>(room) >= size_) return;
+    const size_t fitted = static_cast<size_t>(std::max<int64_t>(room, 1));
+    spdlog::warn("postgresql: pool_size {} is more than the server accepts now (max_connections minus reserved "
+                 "and connected sessions leaves {}); using {} connections",
+                 size_, room, fitted);
+    size_ = fitted;
 }
 
 void PgPool::create_database_if_missing(const SqlError& first_failure) const {
@@ -70,10 +119,12 @@ void PgPool::open() {
     std::unique_ptr<PgConnection> first;
     try {
         first = std::make_unique<PgConnection>(target_.params_for(target_.database()));
+        assign_slot(*first);
     } catch (const SqlError& err) {
         create_database_if_missing(err);
         first = connect();
     }
+    fit_to_server(*first);
     std::lock_guard lock(mutex_);
     idle_.push_back(std::move(first));
     ++live_;

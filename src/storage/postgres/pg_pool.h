@@ -7,6 +7,11 @@
 // are found dead on the shelf or come back broken (which also clears the shelf:
 // sessions tend to die together), and new ones are opened on demand, so the
 // pool recovers by itself once the server answers again.
+//
+// Sizing: `pool_size` is capped at open() to what the server can still accept
+// (max_connections - superuser_reserved_connections - the client sessions already
+// connected), with a warning, so that a pool never waits for connections the server
+// would refuse. Each live connection has a distinct row-counter slot (pg_row_counts.h).
 #pragma once
 
 #include "storage/postgres/pg_connection.h"
@@ -40,9 +45,17 @@ private:
     void give_back(SqlConnection* conn);
     std::unique_ptr<PgConnection> connect() const;   // throws StorageUnavailable
     void create_database_if_missing(const SqlError& first_failure) const;
+    // Gives `c` the lowest free row-counter slot, released when `c` is destroyed.
+    void assign_slot(PgConnection& c) const;
+    // Lowers size_ to what the server accepts; `c` is a connection of this pool.
+    void fit_to_server(PgConnection& c);
 
     const PgTarget target_;
-    const size_t size_;
+    size_t size_;                      // set before open() returns, then fixed
+    // Row-counter slots in use (pg_row_counts.h), shared with the connections that
+    // release theirs when they close (possibly after the pool).
+    struct Slots;
+    std::shared_ptr<Slots> slots_;
 
     mutable std::mutex mutex_;                 // guards everything below
     std::condition_variable returned_;

@@ -9,6 +9,16 @@ namespace events {
 
 bool has_form_column(const Field& f) { return f.is_text() && !f.is_id(); }
 
+bool substring_indexed(const Field& f) {
+    if (!has_form_column(f)) return false;
+    const boost::json::value* ui = f.metadata.if_contains("ui");
+    if (ui && ui->is_object()) {
+        const boost::json::value* display = ui->as_object().if_contains("display");
+        if (display && display->is_string() && display->get_string() == "secret") return false;
+    }
+    return true;
+}
+
 std::vector<const Field*> form_fields(const Entity& e) {
     std::vector<const Field*> out;
     for (const Field& f : e.fields)

@@ -22,6 +22,11 @@ namespace events {
 // True when `f` has a comparison-form column: plain text fields, not the id.
 bool has_form_column(const Field& f);
 
+// True when `f` has a form column and is not shown as a secret (`ui.display: secret`,
+// e.g. passwords): the fields a backend's substring index covers (the SQLite FTS5
+// table, the PostgreSQL trigram indexes). Secrets are matched by scanning.
+bool substring_indexed(const Field& f);
+
 // The fields of `e` with a form column, in schema order.
 std::vector<const Field*> form_fields(const Entity& e);
 

@@ -28,6 +28,10 @@ public:
     // The remembered anchor nearest at or before `offset` for `shape`, when it was
     // found in data version `version`.
     std::optional<Anchor> find(int64_t version, const std::string& shape, int64_t offset) const;
+    // The data version of the remembered anchors, nullopt when there are none yet.
+    std::optional<int64_t> version() const {
+        return has_version_ ? std::optional<int64_t>(version_) : std::nullopt;
+    }
     // Remembers that in data version `version` the row at `offset` of `shape` has
     // id `id`. Anchors of other versions are dropped.
     void remember(int64_t version, const std::string& shape, int64_t offset, std::string id);

@@ -237,19 +237,21 @@ void SqlBuilder::append_where(SqlStatement& st, const Entity& e, const std::vect
 }
 
 std::string SqlBuilder::order_by(const ListQuery& q) const {
-    if (q.sort.empty()) return d_.order_term(d_.quote("id"), false);
+    if (q.sort.empty()) return d_.order_term_not_null(d_.quote("id"), false);
     std::string out;
     for (size_t i = 0; i < q.sort.size(); ++i) {
         const Field& f = *q.sort[i].field;
         if (i) out += ", ";
         const std::string expr = has_form_column(f) ? d_.text_key(form_col(f)) : col(f);
-        out += d_.order_term(expr, q.sort[i].descending);
+        out += f.is_id() ? d_.order_term_not_null(expr, q.sort[i].descending)
+                         : d_.order_term(expr, q.sort[i].descending);
     }
     return out;
 }
 
-SqlStatement SqlBuilder::list(const Entity& e, const ListQuery& q) const {
+SqlStatement SqlBuilder::list(const Entity& e, const ListQuery& q, const std::string& extra_column) const {
     SqlStatement st;
+    const std::string columns = select_columns(e) + (extra_column.empty() ? "" : ", " + extra_column);
     const std::string order = order_by(q);
     const int64_t limit = q.limit >= 0 ? q.limit : std::numeric_limits<int64_t>::max();
     const int64_t offset = q.offset > 0 ? q.offset : int64_t{0};
@@ -258,7 +260,7 @@ SqlStatement SqlBuilder::list(const Entity& e, const ListQuery& q) const {
         // Deferred fetch: the rows skipped by OFFSET are walked by the inner query,
         // which needs only the locator (index-only when an index serves the order);
         // full rows are read for the page alone. Same filter, same order: same page.
-        st.sql = "SELECT " + select_columns(e) + " FROM " + d_.quote(e.name) + " WHERE " + locator + " IN (SELECT " +
+        st.sql = "SELECT " + columns + " FROM " + d_.quote(e.name) + " WHERE " + locator + " IN (SELECT " +
                  locator + " FROM " + d_.quote(e.name);
         append_where(st, e, q.filters);
         st.sql += " ORDER BY " + order;
@@ -266,7 +268,7 @@ SqlStatement SqlBuilder::list(const Entity& e, const ListQuery& q) const {
         st.sql += ") ORDER BY " + order;
         return st;
     }
-    st.sql = "SELECT " + select_columns(e) + " FROM " + d_.quote(e.name);
+    st.sql = "SELECT " + columns + " FROM " + d_.quote(e.name);
     append_where(st, e, q.filters);
     st.sql += " ORDER BY " + order;
     append_page(st, limit, offset);

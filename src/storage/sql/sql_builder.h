@@ -77,7 +77,8 @@ public:
     SqlStatement select_by_id(const Entity& e, std::string_view id) const;
     SqlStatement exists_by_id(const Entity& e, std::string_view id) const;
     SqlStatement select_by_ids(const Entity& e, const std::vector<std::string>& ids) const;
-    SqlStatement list(const Entity& e, const ListQuery& q) const;
+    // `extra_column`, when given, is an expression selected after the document's columns.
+    SqlStatement list(const Entity& e, const ListQuery& q, const std::string& extra_column = {}) const;
     // Lists ordered by id can start at a known row (page_anchors.h).
     static bool id_ordered(const ListQuery& q);
     // A key naming the rows and order of a list (entity, filters with their values,

@@ -99,6 +99,12 @@ public:
     static std::string like_substring(std::string_view value);
     // One ORDER BY term with NULLs last in both directions.
     virtual std::string order_term(const std::string& expr, bool descending) const;
+    // The ORDER BY term of a column that is never NULL (the id). The default is
+    // order_term(); a backend whose indexes serve only their own NULL placement in each
+    // direction (PostgreSQL: a backward scan yields NULLS FIRST) spells it without one.
+    virtual std::string order_term_not_null(const std::string& expr, bool descending) const {
+        return order_term(expr, descending);
+    }
     // LIMIT/OFFSET clause for the given placeholders.
     virtual std::string limit_offset(const std::string& limit_ph, const std::string& offset_ph) const;
     // True when limit_offset() names the offset first (T-SQL `OFFSET ? ROWS FETCH NEXT ? ROWS
@@ -126,6 +132,12 @@ public:
         (void)placeholder;
         return {};
     }
+    // Expression for one extra, last result column of a deep id-ordered page: the data
+    // version of the statement's own snapshot (page_anchors.h; equal versions = the same
+    // committed data), NULL when it cannot be told. The page and its version then come in
+    // one statement, and an anchored page whose version no longer matches is read again
+    // without the anchor. "" = none: such pages run in SqlConnection::read_snapshot().
+    virtual std::string data_version_column() const { return {}; }
     // Query for the exact row count of a table kept by the backend in the same
     // transactions as the rows (one row, one integer column; the table name is its
     // only parameter). "" = count the rows.

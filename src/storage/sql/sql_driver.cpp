@@ -34,6 +34,14 @@ std::string join_names(const std::vector<const Field*>& fields) {
     return out;
 }
 
+// `q` from the anchor on: rows with id at or past it, fewer skipped.
+ListQuery from_anchor(const Entity& e, const ListQuery& q, const PageAnchors::Anchor& anchor) {
+    ListQuery from = q;
+    const bool descending = !q.sort.empty() && q.sort.front().descending;
+    from.filters.push_back({&e.id_field(), descending ? FilterOp::Lte : FilterOp::Gte, boost::json::value(anchor.id)});
+    from.offset = q.offset - anchor.offset;
+    return from;
+}
 
 }  // namespace
 
@@ -224,7 +232,9 @@ int64_t SqlDriver::list_rows(const Entity& e, const ListQuery& q, const std::fun
     int64_t total = -1;
     with_read(&e, [&](SqlConnection& c) {
         restart();
-        if (q.offset >= kAnchoredOffset && SqlBuilder::id_ordered(q))
+        if (q.offset >= kAnchoredOffset && SqlBuilder::id_ordered(q) && !dialect_->data_version_column().empty())
+            total = list_page_versioned(c, e, q, restart, on_row);
+        else if (q.offset >= kAnchoredOffset && SqlBuilder::id_ordered(q))
             c.read_snapshot([&](std::optional<int64_t> version) { total = list_page(c, e, q, version, on_row); });
         else
             total = list_page(c, e, q, std::nullopt, on_row);
@@ -242,12 +252,7 @@ int64_t SqlDriver::list_page(SqlConnection& c, const Entity& e, const ListQuery&
     }
     SqlStatement st;
     if (anchor) {
-        // The same list from the anchor on: rows with id at or past it, fewer skipped.
-        ListQuery from = q;
-        const bool descending = !q.sort.empty() && q.sort.front().descending;
-        from.filters.push_back({&e.id_field(), descending ? FilterOp::Lte : FilterOp::Gte, boost::json::value(anchor->id)});
-        from.offset = q.offset - anchor->offset;
-        st = builder_.list(e, from);
+        st = builder_.list(e, from_anchor(e, q, *anchor));
     } else {
         st = builder_.list(e, q);
     }
@@ -257,6 +262,57 @@ int64_t SqlDriver::list_page(SqlConnection& c, const Entity& e, const ListQuery&
         on_row(row);
     });
     if (version && first_id) c.page_anchors().remember(*version, shape, q.offset, std::move(*first_id));
+    return list_total(c, e, q);
+}
+
+int64_t SqlDriver::list_page_versioned(SqlConnection& c, const Entity& e, const ListQuery& q,
+                                       const std::function<void()>& restart, const SqlRowCallback& on_row) const {
+    const std::string version_column = dialect_->data_version_column();
+    const std::string shape = builder_.list_shape(e, q);
+    const std::optional<int64_t> kept = c.page_anchors().version();
+    std::optional<PageAnchors::Anchor> anchor;
+    if (kept) anchor = c.page_anchors().find(*kept, shape, q.offset);
+    // Optimistic: the anchored page is valid only when its own snapshot has the version
+    // the anchor was found in; the version comes with the rows (last column), so the
+    // rows are passed on only after the first one proved it.
+    if (anchor) {
+        const SqlStatement st = builder_.list(e, from_anchor(e, q, *anchor), version_column);
+        bool checked = false, valid = false;
+        std::optional<std::string> first_id;
+        c.query(st.sql, st.params, [&](const SqlRow& row) {
+            if (!checked) {
+                const int last = row.column_count() - 1;
+                valid = !row.is_null(last) && row.get_int64(last) == *kept;
+                checked = true;
+                if (valid && !row.is_null(0)) first_id.emplace(row.get_text(0));
+            }
+            if (valid) on_row(row);
+        });
+        if (valid) {
+            // A nearer anchor found on the way (the anchor was for a shallower offset): the
+            // next request for this offset starts right at it.
+            if (first_id && anchor->offset != q.offset)
+                c.page_anchors().remember(*kept, shape, q.offset, std::move(*first_id));
+            return list_total(c, e, q);
+        }
+        restart();   // written since (or an empty page that proves nothing): the plain page
+    }
+    const SqlStatement st = builder_.list(e, q, version_column);
+    std::optional<int64_t> version;
+    std::optional<std::string> first_id;
+    c.query(st.sql, st.params, [&](const SqlRow& row) {
+        if (!first_id) {
+            const int last = row.column_count() - 1;
+            if (!row.is_null(last)) version = row.get_int64(last);
+            if (!row.is_null(0)) first_id.emplace(row.get_text(0));
+        }
+        on_row(row);
+    });
+    if (version && first_id) c.page_anchors().remember(*version, shape, q.offset, std::move(*first_id));
+    return list_total(c, e, q);
+}
+
+int64_t SqlDriver::list_total(SqlConnection& c, const Entity& e, const ListQuery& q) const {
     if (!q.with_total) return -1;
     int64_t total = -1;
     const SqlStatement ct = builder_.count(e, q);

@@ -100,6 +100,12 @@ private:
     // One attempt of list_rows() on `c`; with a data version, through page anchors.
     int64_t list_page(SqlConnection& c, const Entity& e, const ListQuery& q, std::optional<int64_t> version,
                       const SqlRowCallback& on_row) const;
+    // One attempt of list_rows() for a deep id-ordered page on a backend that reports
+    // the data version as a column (SqlDialect::data_version_column()).
+    int64_t list_page_versioned(SqlConnection& c, const Entity& e, const ListQuery& q,
+                                const std::function<void()>& restart, const SqlRowCallback& on_row) const;
+    // The total of the list (-1 without q.with_total).
+    int64_t list_total(SqlConnection& c, const Entity& e, const ListQuery& q) const;
     // Returns the entities whose tables it had to create; adds to `forms_added` (when
     // given) the existing tables that got comparison-form columns.
     std::set<const Entity*> create_schema_objects(SqlConnection& c, std::vector<const Entity*>* fk_mismatch,

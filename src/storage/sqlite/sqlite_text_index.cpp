@@ -25,15 +25,7 @@ std::vector<size_t> char_starts(std::string_view s) {
 
 }  // namespace
 
-bool covers(const Field& f) {
-    if (!has_form_column(f)) return false;
-    const boost::json::value* ui = f.metadata.if_contains("ui");
-    if (ui && ui->is_object()) {
-        const boost::json::value* display = ui->as_object().if_contains("display");
-        if (display && display->is_string() && display->get_string() == "secret") return false;
-    }
-    return true;
-}
+bool covers(const Field& f) { return substring_indexed(f); }
 
 std::vector<const Field*> indexed_fields(const Entity& e) {
     std::vector<const Field*> out;

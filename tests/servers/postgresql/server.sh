@@ -47,9 +47,13 @@ prepare_server() {
 }
 
 # pg_ctl -w returns once the server accepts connections.
+# EVENTS_PG_DURABLE=1 keeps PostgreSQL's default durability (fsync, synchronous_commit,
+# full_page_writes on): the benchmark uses it for figures that claim write speed.
 run_server() {
+    local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [[ ${EVENTS_PG_DURABLE:-0} == 1 ]] && durability=""
     as_pg "$PG_BIN/pg_ctl" -D "$1/data" -l "$1/$SERVER_LOG" -w -t 60 start -o \
-        "-h 127.0.0.1 -p $2 -k $1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+        "-h 127.0.0.1 -p $2 -k $1 $durability -c max_connections=300" \
         >/dev/null 2>&1
 }
 

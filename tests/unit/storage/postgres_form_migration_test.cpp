@@ -62,8 +62,13 @@ TEST_F(PostgresFormMigration, OldDatabaseIsMigratedWithItsDataAndFiltersBecomeUn
     EXPECT_EQ(find(d, "Owner", "name", "STRASSE", FilterOp::Eq), V{"o3"});
     EXPECT_EQ(find(d, "Item", "label", "grosse"), V{"i1"});
     // The old lower() index is replaced by one on the form, and holds under folding.
-    EXPECT_EQ(column_texts(*raw, "SELECT indexname FROM pg_indexes WHERE tablename = 'Owner' ORDER BY indexname"),
+    // (and the trigram substring index is added over the forms).
+    EXPECT_EQ(column_texts(*raw, "SELECT indexname FROM pg_indexes WHERE tablename = 'Owner' AND indexname NOT LIKE "
+                                 "'tg\\_%' ORDER BY indexname"),
               (V{"Owner_pkey", "ux_Owner_name$form"}));
+    EXPECT_EQ(column_texts(*raw, "SELECT count(*) FROM pg_indexes WHERE tablename = 'Owner' AND indexdef LIKE "
+                                 "'%USING gin (%\"name$cf\" gin_trgm_ops%'"),
+              V{"1"});
     try {
         d.write([&](WriteTxn& t) { t.insert(entity("Owner"), doc(R"({"id":"o4","name":"ÉLODIE"})")); });
         FAIL() << "expected UniqueViolation";

@@ -1,0 +1,36 @@
+// The PostgreSQL driver: the generic SQL driver plus what only PostgreSQL keeps beside
+// its tables, created and dropped by start-up reconciliation (DECISIONS §2.14):
+// the trigram substring index of each table (pg_substring_index.h) and the slotted row
+// counters behind unfiltered totals (pg_row_counts.h); and planner statistics for tables
+// that were never analyzed.
+#pragma once
+
+#include "storage/sql/sql_driver.h"
+
+namespace events {
+
+class PgDriver : public SqlDriver {
+public:
+    // `options.uri` is the server URI, `options.db_name` the database (created when
+    // missing), `options.pool_size` the most connections (pg_pool.h).
+    PgDriver(const Schema& schema, const DriverOptions& options);
+
+protected:
+    void reconcile_extras(SqlConnection& c, const Entity& e) override;
+
+private:
+    // Creates pg_trgm when missing (once per open); false, with a warning, when it
+    // cannot be created (no CREATE right on the database, contrib not installed).
+    bool trigram_available(SqlConnection& c);
+    void reconcile_substring_index(SqlConnection& c, const Entity& e);
+    // A table filled by a bulk import and not yet analyzed (autovacuum runs only every
+    // minute) has no planner statistics: with LIMIT, PostgreSQL then guesses that a
+    // filter matches many rows and may walk the primary key until it finds a page of
+    // them. ANALYZE (a sample of 30,000 rows, allowed inside the reconciliation
+    // transaction) when pg_class says it never ran.
+    void analyze_if_never_analyzed(SqlConnection& c, const Entity& e);
+
+    int trigram_state_ = -1;   // -1 unknown, 0 unavailable, 1 available (per reconciliation)
+};
+
+}  // namespace events
