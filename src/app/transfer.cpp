@@ -5,6 +5,7 @@
 #include "tools/json_text.h"
 
 #include <boost/json/parse.hpp>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <map>
@@ -181,6 +182,21 @@ TransferStats export_documents(const Schema& schema, StorageDriver& driver, std:
 TransferStats import_documents(const Schema& schema, StorageDriver& driver, std::istream& in,
                                const ProgressFn& progress, int batch_size) {
     TransferStats stats;
+    driver.begin_bulk_load();
+    // end_bulk_load() also after a failed load: what begin_bulk_load() dropped is built
+    // again, and the load's own error is the one reported.
+    struct EndBulkLoad {
+        StorageDriver& driver;
+        bool done = false;
+        ~EndBulkLoad() {
+            if (done) return;
+            try {
+                driver.end_bulk_load();
+            } catch (const std::exception& e) {
+                spdlog::error("import: rebuilding after the failed load: {} (the next start-up will)", e.what());
+            }
+        }
+    } end_bulk_load{driver};
     const size_t batch_limit = static_cast<size_t>(std::max(1, batch_size));
     std::vector<Run> batch;
     size_t batched = 0;   // documents in `batch`
@@ -241,6 +257,8 @@ TransferStats import_documents(const Schema& schema, StorageDriver& driver, std:
     }
     if (in.bad()) throw std::runtime_error("import: reading the input failed at line " + std::to_string(line_no));
     flush();
+    end_bulk_load.done = true;
+    driver.end_bulk_load();
     return stats;
 }
 

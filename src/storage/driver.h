@@ -142,6 +142,16 @@ public:
     // Exceptions thrown by `work` roll back and propagate to the caller.
     virtual void write(const std::function<void(WriteTxn&)>& work) = 0;
 
+    // Bulk loads (`events import`, app/transfer.h): begin_bulk_load() runs before the
+    // first write of the load and end_bulk_load() after the last, also when the load
+    // failed. In between, a backend may drop what is cheaper to build once than to keep
+    // up document by document, and builds it again in end_bulk_load() (PostgreSQL: the
+    // trigram substring indexes, pg_driver.h). Results stay exact in between, only
+    // slower; a load that never ended is repaired by the next start-up reconciliation.
+    // Both throw StorageUnavailable like write(). The defaults do nothing.
+    virtual void begin_bulk_load() {}
+    virtual void end_bulk_load() {}
+
     // Drops and recreates only this schema's tables/collections/indices.
     virtual void wipe() = 0;
     // Per-entity document counts.

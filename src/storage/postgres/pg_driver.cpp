@@ -66,6 +66,29 @@ void PgDriver::analyze_if_never_analyzed(SqlConnection& c, const Entity& e) {
     c.exec("ANALYZE " + d.quote(e.name));
 }
 
+void PgDriver::begin_bulk_load() {
+    with_write_transaction([&](SqlConnection& c) {
+        for (const auto& e : schema_.entities()) {
+            const std::string name = pg_substring_index::index_name(dialect(), *e);
+            if (name.empty()) continue;
+            c.exec("DROP INDEX IF EXISTS " + dialect().quote(name));
+        }
+    });
+}
+
+void PgDriver::end_bulk_load() {
+    trigram_state_ = -1;
+    with_write_transaction([&](SqlConnection& c) {
+        // A GIN build sorts its entries in maintenance_work_mem (64 MB by default).
+        c.exec("SET LOCAL maintenance_work_mem = '256MB'");
+        for (const auto& e : schema_.entities()) {
+            reconcile_substring_index(c, *e);
+            spdlog::info("postgresql: collecting planner statistics of {}", e->name);
+            c.exec("ANALYZE " + dialect().quote(e->name));
+        }
+    });
+}
+
 void PgDriver::reconcile_extras(SqlConnection& c, const Entity& e) {
     for (const std::string& sql : pg_row_counts::reconcile_statements(dialect(), e)) c.exec(sql);
     reconcile_substring_index(c, e);

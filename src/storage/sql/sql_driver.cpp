@@ -670,6 +670,22 @@ void SqlDriver::close() {
     pool_->close();
 }
 
+void SqlDriver::with_write_transaction(const std::function<void(SqlConnection&)>& work) {
+    ConnectionLease lease = begin_write();
+    SqlConnection& c = *lease;
+    try {
+        try {
+            work(c);
+            c.exec("COMMIT");
+        } catch (...) {
+            rollback_quietly(c);
+            throw;
+        }
+    } catch (const SqlError& err) {
+        raise(err, nullptr);
+    }
+}
+
 void SqlDriver::wipe() {
     ConnectionLease lease = pool_->lease_write();
     SqlConnection& c = *lease;

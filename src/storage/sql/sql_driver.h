@@ -78,6 +78,9 @@ protected:
     // Column 0 of an introspection query that takes the table name.
     std::vector<std::string> query_names(SqlConnection& c, const std::string& sql, const std::string& table) const;
     int64_t count_all(SqlConnection& c, const Entity& e) const;
+    // Runs `work` in one transaction on the write connection (DDL of subclasses, e.g.
+    // bulk-load hooks); SqlError becomes the driver-contract exception (raise()).
+    void with_write_transaction(const std::function<void(SqlConnection&)>& work);
 
     const Schema& schema_;
     DriverOptions options_;
