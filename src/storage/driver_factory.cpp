@@ -15,6 +15,12 @@
 
 namespace events {
 
+bool backend_is_embedded(std::string_view backend) {
+    std::string name(backend);
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    return name == "sqlite";
+}
+
 std::unique_ptr<StorageDriver> make_driver(std::string_view backend, const Schema& schema,
                                            const DriverOptions& options) {
     std::string name(backend);

@@ -163,6 +163,12 @@ void PgConnection::exec(const std::string& sql) {
     if (!r.ok()) fail(r.get(), sql);
 }
 
+void PgConnection::plan_once(bool once) {
+    if (once == plan_once_) return;
+    exec(once ? "SET plan_cache_mode = force_generic_plan" : "SET plan_cache_mode = auto");
+    plan_once_ = once;
+}
+
 void PgConnection::set_count_slot(int slot, std::function<void()> release) {
     release_slot_ = std::move(release);
     // A custom setting (a name with a dot); the value is a number we made, never input.

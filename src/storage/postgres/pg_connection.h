@@ -34,6 +34,12 @@ public:
     int64_t execute(const std::string& sql, const std::vector<SqlParam>& params) override;
     void query(const std::string& sql, const std::vector<SqlParam>& params, const SqlRowCallback& on_row) override;
     bool healthy() const override;
+    // plan_cache_mode force_generic_plan when `once`, else auto (the server's default:
+    // a plan per execution while those are cheaper). Only a change costs a round trip.
+    // Why: with auto, PostgreSQL re-plans an equality-filtered page at every execution,
+    // because its plan for unknown values estimates more rows than the custom plans do
+    // (same plan, higher cost); planning was the largest part of such a request.
+    void plan_once(bool once) override;
 
     // Sets the row-counter slot of this session (pg_row_counts.h); `slot` >= 0.
     // `release` runs when the connection is destroyed (the pool reuses the slot).
@@ -62,6 +68,7 @@ private:
     std::unordered_map<std::string, std::string> statements_;   // SQL text -> prepared statement name
     uint64_t next_statement_ = 0;
     std::function<void()> release_slot_;
+    bool plan_once_ = false;   // the session's plan_cache_mode is force_generic_plan
 };
 
 }  // namespace events

@@ -45,7 +45,9 @@ std::string PgDialect::contains_expr(const std::string& column, const std::strin
     return column + " COLLATE \"C\" LIKE " + placeholder + "::text ESCAPE '\\'";
 }
 
-std::string PgDialect::row_count_sql() const { return pg_row_counts::count_sql(*this); }
+std::string PgDialect::row_count_sql(const std::string& table_placeholder) const {
+    return pg_row_counts::count_sql(*this, table_placeholder);
+}
 
 std::string PgDialect::data_version_column() const {
     // xmax << 20 | one bit per transaction still in progress, bit k for xid xmax - 1 - k:

@@ -34,7 +34,9 @@ public:
     // Unfiltered totals sum the slotted counters of pg_row_counts.h. Pages with an
     // offset select the page's ids first (index-only on the primary key or a covering
     // index), then read only those rows.
-    std::string row_count_sql() const override;
+    std::string row_count_sql(const std::string& table_placeholder) const override;
+    bool total_with_page() const override { return true; }
+    bool literal_first_page_bounds() const override { return true; }
     // The visibility of the statement's snapshot as one number: its xmax (one past the
     // latest completed transaction id; any later commit or abort raises it) and which of
     // the 20 ids below xmax are still in progress (a bitmask). Every other id below xmax

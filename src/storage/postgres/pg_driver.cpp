@@ -81,10 +81,15 @@ void PgDriver::end_bulk_load() {
     with_write_transaction([&](SqlConnection& c) {
         // A GIN build sorts its entries in maintenance_work_mem (64 MB by default).
         c.exec("SET LOCAL maintenance_work_mem = '256MB'");
+        for (const auto& e : schema_.entities()) reconcile_substring_index(c, *e);
+    });
+    // VACUUM sets the visibility map of the loaded pages, so that filtered totals are
+    // index-only scans (without it, each counted row is also read from the table until
+    // autovacuum comes by); ANALYZE gives the planner the statistics of the new rows.
+    with_write_connection([&](SqlConnection& c) {
         for (const auto& e : schema_.entities()) {
-            reconcile_substring_index(c, *e);
-            spdlog::info("postgresql: collecting planner statistics of {}", e->name);
-            c.exec("ANALYZE " + dialect().quote(e->name));
+            spdlog::info("postgresql: vacuuming and analyzing {}", e->name);
+            c.exec("VACUUM (ANALYZE) " + dialect().quote(e->name));
         }
     });
 }

@@ -17,8 +17,8 @@ public:
 
     // Bulk loads (driver.h): the trigram indexes are dropped before the load and built
     // once after it (a GIN index kept up row by row made the 100k-user import 3.4x
-    // slower), then every table is analyzed for the planner. Substring filters scan
-    // while a load runs.
+    // slower), then every table is vacuumed (visibility map: index-only counts) and
+    // analyzed (planner statistics). Substring filters scan while a load runs.
     void begin_bulk_load() override;
     void end_bulk_load() override;
 

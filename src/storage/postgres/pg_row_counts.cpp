@@ -48,8 +48,9 @@ std::vector<std::string> reconcile_statements(const SqlDialect& d, const Entity&
     };
 }
 
-std::string count_sql(const SqlDialect& d) {
-    return "SELECT sum(\"n\")::bigint FROM " + d.quote(kTable) + " WHERE \"entity\" = $1 HAVING count(*) > 0";
+std::string count_sql(const SqlDialect& d, const std::string& table_placeholder) {
+    return "SELECT sum(\"n\")::bigint FROM " + d.quote(kTable) + " WHERE \"entity\" = " + table_placeholder +
+           " HAVING count(*) > 0";
 }
 
 }  // namespace events::pg_row_counts

@@ -31,8 +31,9 @@ inline constexpr const char* kSlotSetting = "events.count_slot";
 // Statements run inside the reconciliation transaction for entity `e`: the counter
 // table and trigger function (idempotent), the table's two triggers, then the recount.
 std::vector<std::string> reconcile_statements(const SqlDialect& d, const Entity& e);
-// The kept count of the table named by the only parameter: one row with the sum of its
-// slots, or no row when the table has none (never reconciled: count the rows instead).
-std::string count_sql(const SqlDialect& d);
+// The kept count of the table named by the only parameter (spelled `table_placeholder`):
+// one row with the sum of its slots, or no row when the table has none (never
+// reconciled: count the rows instead).
+std::string count_sql(const SqlDialect& d, const std::string& table_placeholder);
 
 }  // namespace events::pg_row_counts

@@ -160,6 +160,10 @@ std::string SqlBuilder::select_columns(const Entity& e) const {
 }
 
 void SqlBuilder::append_page(SqlStatement& st, int64_t limit, int64_t offset) const {
+    if (offset == 0 && d_.literal_first_page_bounds()) {
+        st.sql += " " + d_.limit_offset(std::to_string(limit), "0");
+        return;
+    }
     std::string limit_ph, offset_ph;
     if (d_.offset_before_limit()) {
         offset_ph = ph(st, offset);
@@ -251,7 +255,22 @@ std::string SqlBuilder::order_by(const ListQuery& q) const {
 
 SqlStatement SqlBuilder::list(const Entity& e, const ListQuery& q, const std::string& extra_column) const {
     SqlStatement st;
-    const std::string columns = select_columns(e) + (extra_column.empty() ? "" : ", " + extra_column);
+    st.sql = "SELECT " + select_columns(e) + (extra_column.empty() ? "" : ", " + extra_column);
+    append_list_rows(st, e, q);
+    return st;
+}
+
+SqlStatement SqlBuilder::list_with_total(const Entity& e, const ListQuery& q) const {
+    // Built in text order, so that positional placeholders ("?") match the parameters.
+    SqlStatement st;
+    st.sql = "SELECT " + select_columns(e) + ", (";
+    append_count(st, e, q);
+    st.sql += ")";
+    append_list_rows(st, e, q);
+    return st;
+}
+
+void SqlBuilder::append_list_rows(SqlStatement& st, const Entity& e, const ListQuery& q) const {
     const std::string order = order_by(q);
     const int64_t limit = q.limit >= 0 ? q.limit : std::numeric_limits<int64_t>::max();
     const int64_t offset = q.offset > 0 ? q.offset : int64_t{0};
@@ -260,19 +279,24 @@ SqlStatement SqlBuilder::list(const Entity& e, const ListQuery& q, const std::st
         // Deferred fetch: the rows skipped by OFFSET are walked by the inner query,
         // which needs only the locator (index-only when an index serves the order);
         // full rows are read for the page alone. Same filter, same order: same page.
-        st.sql = "SELECT " + columns + " FROM " + d_.quote(e.name) + " WHERE " + locator + " IN (SELECT " +
-                 locator + " FROM " + d_.quote(e.name);
+        st.sql += " FROM " + d_.quote(e.name) + " WHERE " + locator + " IN (SELECT " + locator + " FROM " +
+                  d_.quote(e.name);
         append_where(st, e, q.filters);
         st.sql += " ORDER BY " + order;
         append_page(st, limit, offset);
         st.sql += ") ORDER BY " + order;
-        return st;
+        return;
     }
-    st.sql = "SELECT " + columns + " FROM " + d_.quote(e.name);
+    st.sql += " FROM " + d_.quote(e.name);
     append_where(st, e, q.filters);
     st.sql += " ORDER BY " + order;
     append_page(st, limit, offset);
-    return st;
+}
+
+bool SqlBuilder::plan_fits_any_values(const ListQuery& q) const {
+    if (q.offset > 0 || !d_.literal_first_page_bounds()) return false;
+    return std::all_of(q.filters.begin(), q.filters.end(),
+                       [](const FilterCondition& f) { return f.op == FilterOp::Eq; });
 }
 
 bool SqlBuilder::id_ordered(const ListQuery& q) { return q.sort.empty() || q.sort.front().field->is_id(); }
@@ -300,11 +324,18 @@ std::string SqlBuilder::list_shape(const Entity& e, const ListQuery& q) const {
 }
 
 SqlStatement SqlBuilder::count(const Entity& e, const ListQuery& q) const {
-    if (q.filters.empty()) {
-        std::string kept = d_.row_count_sql();
-        if (!kept.empty()) return {std::move(kept), {SqlParam(e.name)}};
+    SqlStatement st;
+    append_count(st, e, q);
+    return st;
+}
+
+void SqlBuilder::append_count(SqlStatement& st, const Entity& e, const ListQuery& q) const {
+    if (q.filters.empty() && !d_.row_count_sql("?").empty()) {
+        st.sql += d_.row_count_sql(ph(st, SqlParam(e.name)));
+        return;
     }
-    return count_scan(e, q);
+    st.sql += "SELECT count(*) FROM " + d_.quote(e.name);
+    append_where(st, e, q.filters);
 }
 
 SqlStatement SqlBuilder::count_scan(const Entity& e, const ListQuery& q) const {

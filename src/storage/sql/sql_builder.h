@@ -79,6 +79,17 @@ public:
     SqlStatement select_by_ids(const Entity& e, const std::vector<std::string>& ids) const;
     // `extra_column`, when given, is an expression selected after the document's columns.
     SqlStatement list(const Entity& e, const ListQuery& q, const std::string& extra_column = {}) const;
+    // list() with the list's total as one more, last column: count() as a scalar
+    // subquery, evaluated once (SqlDialect::total_with_page()). The page and its total
+    // then come from one snapshot. No row when the page is empty; a NULL total where
+    // count() would yield no row (no kept count): then count with count_scan().
+    SqlStatement list_with_total(const Entity& e, const ListQuery& q) const;
+    // True when the best plan of list(e, q) and list_with_total(e, q) does not depend on
+    // the values bound: a first page (its bounds are numbers, see
+    // SqlDialect::literal_first_page_bounds()) whose filters are all equalities. A
+    // substring, a range, or an offset bound at execution are planned per values (a
+    // short substring scans, a long one uses the trigram index).
+    bool plan_fits_any_values(const ListQuery& q) const;
     // Lists ordered by id can start at a known row (page_anchors.h).
     static bool id_ordered(const ListQuery& q);
     // A key naming the rows and order of a list (entity, filters with their values,
@@ -128,6 +139,10 @@ private:
     // " <limit/offset clause>", parameters bound in the order the dialect names them.
     void append_page(SqlStatement& st, int64_t limit, int64_t offset) const;
     void append_where(SqlStatement& st, const Entity& e, const std::vector<FilterCondition>& filters) const;
+    // Appends what follows the column list of list(): FROM, WHERE, ORDER BY, the page.
+    void append_list_rows(SqlStatement& st, const Entity& e, const ListQuery& q) const;
+    // Appends the statement of count().
+    void append_count(SqlStatement& st, const Entity& e, const ListQuery& q) const;
     std::string condition(SqlStatement& st, const Entity& e, const FilterCondition& c) const;
     std::string order_by(const ListQuery& q) const;
     std::string index_name(std::string_view prefix, const Entity& e, const std::vector<const Field*>& fields,

@@ -64,6 +64,12 @@ public:
     virtual void query(const std::string& sql, const std::vector<SqlParam>& params, const SqlRowCallback& on_row) = 0;
     // False once the connection is known to be unusable (the pool then discards it).
     virtual bool healthy() const { return true; }
+    // A hint for the statements that follow on this connection: true when their best
+    // plan does not depend on the parameter values (SqlBuilder::plan_fits_any_values()),
+    // so one plan can serve every execution; false when it should be made for each
+    // execution's values. PostgreSQL switches plan_cache_mode (pg_connection.h); the
+    // other backends ignore it. Throws SqlError like exec().
+    virtual void plan_once(bool once) { (void)once; }
 
     // Runs `work` inside one read snapshot and passes it the snapshot's data version:
     // two snapshots of this connection with the same version see the same committed

@@ -110,6 +110,13 @@ public:
     // True when limit_offset() names the offset first (T-SQL `OFFSET ? ROWS FETCH NEXT ? ROWS
     // ONLY`): positional placeholders must then be bound offset first.
     virtual bool offset_before_limit() const { return false; }
+    // True when a first page (offset 0) should spell its bounds as numbers instead of
+    // placeholders. PostgreSQL plans a prepared statement with LIMIT $n OFFSET $m anew at
+    // every execution (a generic plan must assume it reads 10% of the table, so the
+    // custom plan always wins); with numbers the plan is made once per connection and
+    // page size (issue 12: planning was a third of PostgreSQL's time for page 1). The
+    // numbers are the server's own validated integers, never client text.
+    virtual bool literal_first_page_bounds() const { return false; }
 
     // ---- optional accelerators (the defaults: none) -----------------------------
     // Column naming a row cheaply (SQLite: "rowid"). When set, a page with an offset
@@ -140,8 +147,16 @@ public:
     virtual std::string data_version_column() const { return {}; }
     // Query for the exact row count of a table kept by the backend in the same
     // transactions as the rows (one row, one integer column; the table name is its
-    // only parameter). "" = count the rows.
-    virtual std::string row_count_sql() const { return {}; }
+    // only parameter, spelled `table_placeholder`). "" = count the rows.
+    virtual std::string row_count_sql(const std::string& table_placeholder) const {
+        (void)table_placeholder;
+        return {};
+    }
+    // True when a list page and its total should come in one statement (the total as a
+    // scalar subquery in the page's last column, SqlBuilder::list_with_total()): for a
+    // server, where each statement is a round trip (issue 12: page 1 with its total).
+    // False: two statements (SQLite, where a statement costs no round trip).
+    virtual bool total_with_page() const { return false; }
 
     // ---- values ---------------------------------------------------------------
     // Parameter for a canonical value (value_format.h) of field `f`.

@@ -232,6 +232,7 @@ int64_t SqlDriver::list_rows(const Entity& e, const ListQuery& q, const std::fun
     int64_t total = -1;
     with_read(&e, [&](SqlConnection& c) {
         restart();
+        c.plan_once(builder_.plan_fits_any_values(q));
         if (q.offset >= kAnchoredOffset && SqlBuilder::id_ordered(q) && !dialect_->data_version_column().empty())
             total = list_page_versioned(c, e, q, restart, on_row);
         else if (q.offset >= kAnchoredOffset && SqlBuilder::id_ordered(q))
@@ -250,6 +251,7 @@ int64_t SqlDriver::list_page(SqlConnection& c, const Entity& e, const ListQuery&
         shape = builder_.list_shape(e, q);
         anchor = c.page_anchors().find(*version, shape, q.offset);
     }
+    if (!version && q.with_total && dialect_->total_with_page()) return list_page_with_total(c, e, q, on_row);
     SqlStatement st;
     if (anchor) {
         st = builder_.list(e, from_anchor(e, q, *anchor));
@@ -263,6 +265,27 @@ int64_t SqlDriver::list_page(SqlConnection& c, const Entity& e, const ListQuery&
     });
     if (version && first_id) c.page_anchors().remember(*version, shape, q.offset, std::move(*first_id));
     return list_total(c, e, q);
+}
+
+int64_t SqlDriver::list_page_with_total(SqlConnection& c, const Entity& e, const ListQuery& q,
+                                       const SqlRowCallback& on_row) const {
+    const SqlStatement st = builder_.list_with_total(e, q);
+    bool any_row = false;
+    int64_t total = -1;
+    c.query(st.sql, st.params, [&](const SqlRow& row) {
+        if (!any_row) {
+            const int last = row.column_count() - 1;
+            if (!row.is_null(last)) total = row.get_int64(last);
+            any_row = true;
+        }
+        on_row(row);
+    });
+    if (!any_row) return list_total(c, e, q);   // an empty page carries no total
+    if (total < 0) {                             // no kept count for this table (yet)
+        const SqlStatement scan = builder_.count_scan(e, q);
+        c.query(scan.sql, scan.params, [&](const SqlRow& row) { total = row.get_int64(0); });
+    }
+    return total;
 }
 
 int64_t SqlDriver::list_page_versioned(SqlConnection& c, const Entity& e, const ListQuery& q,
@@ -681,6 +704,15 @@ void SqlDriver::with_write_transaction(const std::function<void(SqlConnection&)>
             rollback_quietly(c);
             throw;
         }
+    } catch (const SqlError& err) {
+        raise(err, nullptr);
+    }
+}
+
+void SqlDriver::with_write_connection(const std::function<void(SqlConnection&)>& work) {
+    ConnectionLease lease = pool_->lease_write();
+    try {
+        work(*lease);
     } catch (const SqlError& err) {
         raise(err, nullptr);
     }

@@ -81,6 +81,9 @@ protected:
     // Runs `work` in one transaction on the write connection (DDL of subclasses, e.g.
     // bulk-load hooks); SqlError becomes the driver-contract exception (raise()).
     void with_write_transaction(const std::function<void(SqlConnection&)>& work);
+    // Runs `work` on the write connection outside any transaction (statements that
+    // refuse to run in one, such as VACUUM); SqlError as in with_write_transaction().
+    void with_write_connection(const std::function<void(SqlConnection&)>& work);
 
     const Schema& schema_;
     DriverOptions options_;
@@ -103,6 +106,10 @@ private:
     // One attempt of list_rows() on `c`; with a data version, through page anchors.
     int64_t list_page(SqlConnection& c, const Entity& e, const ListQuery& q, std::optional<int64_t> version,
                       const SqlRowCallback& on_row) const;
+    // list_page() without page anchors on a dialect with total_with_page(): the page and
+    // its total in one statement (a second one only for an empty page or an unkept count).
+    int64_t list_page_with_total(SqlConnection& c, const Entity& e, const ListQuery& q,
+                                 const SqlRowCallback& on_row) const;
     // One attempt of list_rows() for a deep id-ordered page on a backend that reports
     // the data version as a column (SqlDialect::data_version_column()).
     int64_t list_page_versioned(SqlConnection& c, const Entity& e, const ListQuery& q,

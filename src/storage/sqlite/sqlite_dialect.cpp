@@ -37,7 +37,9 @@ std::string SqliteDialect::substring_candidates(const Entity& e, const Field&, c
     return "rowid IN (SELECT rowid FROM " + fts + " WHERE " + fts + " MATCH " + placeholder + ")";
 }
 
-std::string SqliteDialect::row_count_sql() const { return sqlite_row_counts::count_sql(*this); }
+std::string SqliteDialect::row_count_sql(const std::string& table_placeholder) const {
+    return sqlite_row_counts::count_sql(*this, table_placeholder);
+}
 
 boost::json::value SqliteDialect::decode(const Field& f, const SqlRow& row, int col) const {
     if (row.is_null(col)) return nullptr;

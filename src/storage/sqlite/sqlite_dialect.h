@@ -29,7 +29,7 @@ public:
     std::string row_locator() const override { return "rowid"; }
     std::optional<SqlParam> substring_index_param(const Field& f, std::string_view value) const override;
     std::string substring_candidates(const Entity& e, const Field& f, const std::string& placeholder) const override;
-    std::string row_count_sql() const override;
+    std::string row_count_sql(const std::string& table_placeholder) const override;
 
     // SQLite has no boolean type: 1/0 in an INTEGER column.
     SqlParam bind_bool(bool b) const override { return int64_t{b ? 1 : 0}; }

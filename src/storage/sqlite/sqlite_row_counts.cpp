@@ -24,8 +24,8 @@ std::vector<std::string> reconcile_statements(const SqlDialect& d, const Entity&
     };
 }
 
-std::string count_sql(const SqlDialect& d) {
-    return "SELECT \"n\" FROM " + d.quote(kTable) + " WHERE \"entity\" = ?";
+std::string count_sql(const SqlDialect& d, const std::string& table_placeholder) {
+    return "SELECT \"n\" FROM " + d.quote(kTable) + " WHERE \"entity\" = " + table_placeholder;
 }
 
 }  // namespace events::sqlite_row_counts

@@ -18,7 +18,8 @@ inline constexpr const char* kTable = "_events_counts";
 
 // Creates the counter table if needed, the triggers of `e`, and sets its count.
 std::vector<std::string> reconcile_statements(const SqlDialect& d, const Entity& e);
-// The kept count of the table named by the only parameter (no row when unknown).
-std::string count_sql(const SqlDialect& d);
+// The kept count of the table named by the only parameter, spelled `table_placeholder`
+// (no row when unknown).
+std::string count_sql(const SqlDialect& d, const std::string& table_placeholder);
 
 }  // namespace events::sqlite_row_counts
