@@ -719,28 +719,17 @@ void SqlDriver::with_write_connection(const std::function<void(SqlConnection&)>&
 }
 
 void SqlDriver::wipe() {
-    ConnectionLease lease = pool_->lease_write();
-    SqlConnection& c = *lease;
-    try {
-        c.exec(dialect_->begin_write_sql());
-        try {
-            std::vector<const Entity*> order = schema_.parents_first();
-            for (auto it = order.rbegin(); it != order.rend(); ++it) {
-                drop_extras(c, **it);
-                c.exec(dialect_->drop_table_sql((*it)->name));
-            }
-            create_schema_objects(c, nullptr, nullptr);
-            std::vector<std::string> problems;   // empty tables cannot hold duplicates
-            for (const Entity* e : order) reconcile_indexes(c, *e, true, problems);
-            for (const Entity* e : order) reconcile_extras(c, *e);
-            c.exec("COMMIT");
-        } catch (...) {
-            rollback_quietly(c);
-            throw;
+    with_write_transaction([&](SqlConnection& c) {
+        std::vector<const Entity*> order = schema_.parents_first();
+        for (auto it = order.rbegin(); it != order.rend(); ++it) {
+            drop_extras(c, **it);
+            c.exec(dialect_->drop_table_sql((*it)->name));
         }
-    } catch (const SqlError& err) {
-        raise(err, nullptr);
-    }
+        create_schema_objects(c, nullptr, nullptr);
+        std::vector<std::string> problems;   // empty tables cannot hold duplicates
+        for (const Entity* e : order) reconcile_indexes(c, *e, true, problems);
+        for (const Entity* e : order) reconcile_extras(c, *e);
+    });
 }
 
 }  // namespace events

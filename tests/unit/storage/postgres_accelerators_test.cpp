@@ -1,6 +1,7 @@
 // The PostgreSQL read accelerators (issue 12): the trigram substring index, the slotted
 // row counters, deep pages through anchors keyed by the snapshot, and the round trips
 // of a read. Each must give exactly the answers of the plain query, on a real server.
+#include "people_fixture.h"
 #include "postgres_test_support.h"
 
 #include "storage/postgres/pg_connection.h"
@@ -18,37 +19,8 @@ namespace events {
 namespace {
 
 using namespace pgtest;
+using namespace testing_people;
 using V = std::vector<std::string>;
-
-constexpr const char* kPeople = R"(
-_entities:
-  Team:
-    fields:
-      label: {type: String}
-  Person:
-    fields:
-      name: {type: String}
-      nick: {type: String}
-      kind: {type: String, enum: {values: [a, b]}}
-      secret: {type: String, ui: {display: secret}}
-      age: {type: Integer}
-      teamId: {type: ObjectId}
-)";
-
-// `nick` removed: the indexed field set changes.
-constexpr const char* kPeopleWithoutNick = R"(
-_entities:
-  Team:
-    fields:
-      label: {type: String}
-  Person:
-    fields:
-      name: {type: String}
-      kind: {type: String, enum: {values: [a, b]}}
-      secret: {type: String, ui: {display: secret}}
-      age: {type: Integer}
-      teamId: {type: ObjectId}
-)";
 
 class PostgresAccelerators : public PgFixture {
 protected:
@@ -389,22 +361,8 @@ TEST_F(PostgresAccelerators, AnchoredDeepPagesStayExactAcrossWrites) {
         q.with_total = true;
         return d.list(*person_, q);
     };
-    auto expected = [&](bool descending, int64_t offset) {
-        std::vector<std::string> all = ids;
-        std::sort(all.begin(), all.end());
-        if (descending) std::reverse(all.begin(), all.end());
-        const auto from = std::min<size_t>(static_cast<size_t>(offset), all.size());
-        const auto to = std::min<size_t>(from + 25, all.size());
-        return V(all.begin() + from, all.begin() + to);
-    };
-    auto check = [&](const char* when) {
-        for (bool desc : {false, true})
-            for (int64_t offset : {500, 500, 510, 1000, 1000, 1480, 1499, 1600}) {   // repeats hit the anchor
-                const ListPage p = page(desc, offset);
-                EXPECT_EQ(ids_of(p.docs), expected(desc, offset)) << when << " desc=" << desc << " offset " << offset;
-                EXPECT_EQ(p.total, static_cast<int64_t>(ids.size())) << when;
-            }
-    };
+    auto expected = [&](bool descending, int64_t offset) { return expected_id_page(ids, descending, offset); };
+    auto check = [&](const char* when) { expect_deep_pages_exact(page, ids, when); };
     check("first reads");
     // A shallow anchor first, then deeper pages read from it (and remembered themselves).
     EXPECT_EQ(ids_of(page(false, 600).docs), expected(false, 600));

@@ -70,6 +70,24 @@ TEST(PostgresSession, PreparesEachStatementOnceAndPassesValuesVerbatim) {
     EXPECT_TRUE(c->healthy());
 }
 
+// plan_once() switches the session's plan_cache_mode, and only a change costs a round trip.
+TEST(PostgresSession, PlanOnceSwitchesPlanCacheModeOnlyWhenItChanges) {
+    EVENTS_SKIP_WITHOUT_PG();
+    auto c = connect_to("postgres");
+    const std::vector<std::string> generic{"force_generic_plan"}, automatic{"auto"};
+    EXPECT_EQ(column_texts(*c, "SHOW plan_cache_mode"), automatic) << "a new session plans per values";
+    c->plan_once(false);
+    uint64_t before = PgConnection::round_trips();
+    c->plan_once(true);
+    EXPECT_EQ(PgConnection::round_trips() - before, 1u);
+    EXPECT_EQ(column_texts(*c, "SHOW plan_cache_mode"), generic);
+    before = PgConnection::round_trips();
+    c->plan_once(true);
+    EXPECT_EQ(PgConnection::round_trips() - before, 0u) << "no change, no round trip";
+    c->plan_once(false);
+    EXPECT_EQ(column_texts(*c, "SHOW plan_cache_mode"), automatic);
+}
+
 TEST_F(PostgresConnection, TerminatedSessionsAreReplacedTransparently) {
     StorageDriver& d = open(kSchema);
     insert(d, owner(), doc(R"({"id":"o1","name":"one"})"));

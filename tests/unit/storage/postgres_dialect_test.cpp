@@ -1,6 +1,7 @@
 // PgDialect and PgTarget pieces that need no server.
 #include "storage/postgres/pg_dialect.h"
 #include "storage/postgres/pg_target.h"
+#include "storage/sql/sql_builder.h"
 #include "tools/json_text.h"
 
 #include <gtest/gtest.h>
@@ -102,6 +103,50 @@ TEST(PostgresDialect, ClassifiesSqlStates) {
     EXPECT_EQ(d.classify(SqlError("starting", 0, "57P03")).kind, SqlFailure::Kind::ConnectionLost);
     EXPECT_EQ(d.classify(SqlError("deadlock", 0, "40P01")).kind, SqlFailure::Kind::Busy);
     EXPECT_EQ(d.classify(SqlError("syntax", 0, "42601")).kind, SqlFailure::Kind::Other);
+}
+
+// Which lists may keep one plan (SqlBuilder::plan_fits_any_values()), and how a first
+// page spells its bounds: numbers on PostgreSQL, placeholders deeper down.
+TEST(PostgresDialect, FirstPagesWithEqualityFiltersKeepOnePlan) {
+    const Schema schema = Schema::load_text(R"(
+_entities:
+  Person:
+    fields:
+      name: {type: String}
+      age: {type: Integer}
+)");
+    const Entity& person = *schema.find("Person");
+    PgDialect d;
+    SqlBuilder builder(d, false, true);
+    auto query = [&](FilterOp op, int64_t offset) {
+        ListQuery q;
+        q.filters.push_back({person.find_field("name"), op, boost::json::value("ann")});
+        q.sort.push_back({&person.id_field(), false});
+        q.limit = 25;
+        q.offset = offset;
+        return q;
+    };
+    EXPECT_TRUE(builder.plan_fits_any_values(query(FilterOp::Eq, 0)));
+    EXPECT_FALSE(builder.plan_fits_any_values(query(FilterOp::Contains, 0))) << "a substring is planned per value";
+    EXPECT_FALSE(builder.plan_fits_any_values(query(FilterOp::Gt, 0))) << "so is a range";
+    EXPECT_FALSE(builder.plan_fits_any_values(query(FilterOp::Eq, 25))) << "and an offset bound at execution";
+    ListQuery none;
+    none.sort.push_back({&person.id_field(), false});
+    none.limit = 25;
+    EXPECT_TRUE(builder.plan_fits_any_values(none));
+
+    const SqlStatement first = builder.list(person, query(FilterOp::Eq, 0));
+    EXPECT_NE(first.sql.find("LIMIT 25 OFFSET 0"), std::string::npos) << first.sql;
+    EXPECT_EQ(first.params.size(), 1u) << "only the filter value is a parameter";
+    const SqlStatement deeper = builder.list(person, query(FilterOp::Eq, 25));
+    EXPECT_EQ(deeper.sql.find("LIMIT 25"), std::string::npos) << deeper.sql;
+    EXPECT_EQ(deeper.params.size(), 3u);
+
+    // The total rides in the last column, its parameters numbered in text order.
+    const SqlStatement with_total = builder.list_with_total(person, query(FilterOp::Eq, 0));
+    EXPECT_NE(with_total.sql.find(", (SELECT count(*) FROM \"Person\" WHERE"), std::string::npos) << with_total.sql;
+    EXPECT_LT(with_total.sql.find("$1"), with_total.sql.find("$2")) << with_total.sql;
+    EXPECT_EQ(with_total.params.size(), 2u);
 }
 
 TEST(PostgresTarget, DescriptionMasksThePassword) {

@@ -30,6 +30,24 @@ protected:
     SqlBuilder builder_;
 };
 
+// SQLite keeps placeholders for every page bound (no plan cache to please) and the
+// total in its own statement; list_with_total() still orders its "?" parameters by text.
+TEST_F(SqlBuilderTest, PagesKeepPlaceholderBoundsAndTotalsInTextOrder) {
+    ListQuery q;
+    q.filters.push_back({f("label"), FilterOp::Eq, boost::json::value("x")});
+    q.sort.push_back({&odd().id_field(), false});
+    q.limit = 25;
+    EXPECT_FALSE(builder_.plan_fits_any_values(q));
+    const SqlStatement page = builder_.list(odd(), q);
+    EXPECT_EQ(page.params.size(), 3u) << page.sql;
+    const SqlStatement with_total = builder_.list_with_total(odd(), q);
+    ASSERT_EQ(with_total.params.size(), 4u) << with_total.sql;
+    // The subquery's filter value comes first in the text, then the page's, then the bounds.
+    EXPECT_TRUE(std::holds_alternative<std::string>(with_total.params[0]));
+    EXPECT_TRUE(std::holds_alternative<std::string>(with_total.params[1]));
+    EXPECT_TRUE(std::holds_alternative<int64_t>(with_total.params[2]));
+}
+
 TEST_F(SqlBuilderTest, QuotesIdentifiers) {
     EXPECT_EQ(dialect_.quote("we\"ird"), "\"we\"\"ird\"");
     // The plain text field gets its comparison-form column; the enum does not.

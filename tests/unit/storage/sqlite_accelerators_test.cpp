@@ -1,5 +1,6 @@
 // The SQLite read accelerators: the trigram substring index, deferred deep pages
 // and the kept row counts. Each must give exactly the answers of the plain query.
+#include "people_fixture.h"
 #include "sqlite_test_support.h"
 
 #include "core/comparison_form.h"
@@ -13,36 +14,7 @@ namespace events {
 namespace {
 
 using namespace testing_sqlite;
-
-constexpr const char* kPeople = R"(
-_entities:
-  Team:
-    fields:
-      label: {type: String}
-  Person:
-    fields:
-      name: {type: String}
-      nick: {type: String}
-      kind: {type: String, enum: {values: [a, b]}}
-      secret: {type: String, ui: {display: secret}}
-      age: {type: Integer}
-      teamId: {type: ObjectId}
-)";
-
-// Same entity, `nick` removed: the indexed field set changes.
-constexpr const char* kPeopleWithoutNick = R"(
-_entities:
-  Team:
-    fields:
-      label: {type: String}
-  Person:
-    fields:
-      name: {type: String}
-      kind: {type: String, enum: {values: [a, b]}}
-      secret: {type: String, ui: {display: secret}}
-      age: {type: Integer}
-      teamId: {type: ObjectId}
-)";
+using namespace testing_people;
 
 using V = std::vector<std::string>;
 
@@ -269,22 +241,8 @@ TEST_F(SqliteAccelerators, AnchoredDeepPagesStayExactAcrossWrites) {
         q.limit = 25;
         return driver_->list(*person_, q);
     };
-    auto expected = [&](bool descending, int64_t offset) {
-        std::vector<std::string> all = ids;
-        std::sort(all.begin(), all.end());
-        if (descending) std::reverse(all.begin(), all.end());
-        const auto from = std::min<size_t>(static_cast<size_t>(offset), all.size());
-        const auto to = std::min<size_t>(from + 25, all.size());
-        return V(all.begin() + from, all.begin() + to);
-    };
-    auto check = [&](const char* when) {
-        for (bool desc : {false, true})
-            for (int64_t offset : {500, 500, 510, 1000, 1000, 1480, 1499, 1600}) {   // repeats hit the anchor
-                const ListPage p = page(desc, offset);
-                EXPECT_EQ(ids_of(p.docs), expected(desc, offset)) << when << " desc=" << desc << " offset " << offset;
-                EXPECT_EQ(p.total, static_cast<int64_t>(ids.size())) << when;
-            }
-    };
+    auto expected = [&](bool descending, int64_t offset) { return expected_id_page(ids, descending, offset); };
+    auto check = [&](const char* when) { expect_deep_pages_exact(page, ids, when); };
     check("first reads");
     // Rows inserted before the anchors shift every deep page by one.
     driver_->write([&](WriteTxn& t) { t.insert(*person_, doc(R"({"id":"a0001","age":1})")); });
