@@ -178,6 +178,10 @@ build_tool baseline_server -pthread
 # ---- PostgreSQL: a throwaway cluster under bench/work/pg ---------------------------------
 # tests/servers/postgresql/server.sh when present (EVENTS_PG_TEST_DIR keeps it apart from the
 # test suites' cluster; EVENTS_PG_DURABLE=1 keeps fsync and synchronous_commit on), else initdb.
+# shared_buffers as a production server would have it (PostgreSQL's own guidance is about a
+# quarter of the memory; 2GB holds the 1M-user data set, the default 128MB does not):
+# PG_SHARED_BUFFERS=... overrides it.
+pg_shared_buffers=${PG_SHARED_BUFFERS:-2GB}
 pg_port=
 pg_kind=
 pg_script=$ROOT/tests/servers/postgresql/server.sh
@@ -192,11 +196,12 @@ pg_start() {
     log "starting PostgreSQL with tests/servers/postgresql/server.sh"
     local env_lines
     # Durable: write figures must not come from a cluster with fsync off (issue 12).
-    env_lines=$(EVENTS_PG_DURABLE=1 EVENTS_PG_TEST_DIR=$WORK/pg "$pg_script" start 2>"$logdir/pg-cluster.log") ||
+    env_lines=$(EVENTS_PG_DURABLE=1 EVENTS_PG_SHARED_BUFFERS=$pg_shared_buffers EVENTS_PG_TEST_DIR=$WORK/pg \
+      "$pg_script" start 2>"$logdir/pg-cluster.log") ||
       die "pg-test-cluster.sh failed, see $logdir/pg-cluster.log"
     pg_port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' <<<"$env_lines" | head -1)
     [[ -n $pg_port ]] || die "cannot read the port from pg-test-cluster.sh output: $env_lines"
-    pg_kind="tests/servers/postgresql/server.sh with EVENTS_PG_DURABLE=1 (fsync, synchronous_commit, full_page_writes on)"
+    pg_kind="tests/servers/postgresql/server.sh with EVENTS_PG_DURABLE=1 (fsync, synchronous_commit, full_page_writes on), shared_buffers $pg_shared_buffers"
     return
   fi
   pg_port=$(free_port)
@@ -206,9 +211,9 @@ pg_start() {
   as_pg initdb -D "$pg_data" -A trust -U postgres --no-sync --locale=C -E UTF8 >"$logdir/initdb.log" 2>&1 ||
     die "initdb failed, see $logdir/initdb.log"
   as_pg pg_ctl -D "$pg_data" -l "$WORK/pg/server.log" -w \
-    -o "-p $pg_port -k $WORK/pg -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null ||
+    -o "-p $pg_port -k $WORK/pg -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=$pg_shared_buffers" start >/dev/null ||
     die "PostgreSQL did not start, see $WORK/pg/server.log"
-  pg_kind="initdb in bench/work/pg (default durability settings)"
+  pg_kind="initdb in bench/work/pg (default durability settings, shared_buffers $pg_shared_buffers)"
 }
 pg_stop() {
   if [[ -x $pg_script && $pg_kind == tests/* ]]; then

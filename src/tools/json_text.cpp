@@ -7,12 +7,23 @@
 #include <boost/json/string.hpp>
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace events {
 
 namespace {
 
 bool needs_escape(unsigned char c) { return c == '"' || c == '\\' || c < 0x20; }
+
+// True when one of the 8 bytes of `w` needs an escape. Exact, no false positives:
+// (x - 0x01..01 * n) & ~x & 0x80..80 is non-zero iff some byte of x is below n (n <= 128);
+// a byte equal to b is a zero byte of x ^ (0x01..01 * b), that is one below 1.
+bool word_needs_escape(uint64_t w) {
+    constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+    auto below = [](uint64_t x, uint64_t n) { return (x - kOnes * n) & ~x & kHighs; };
+    return (below(w, 0x20) | below(w ^ (kOnes * '"'), 1) | below(w ^ (kOnes * '\\'), 1)) != 0;
+}
 
 }  // namespace
 
@@ -21,6 +32,14 @@ void append_json_string(std::string& out, std::string_view s) {
     out += '"';
     size_t run = 0;   // start of the pending run of characters copied as they are
     for (size_t i = 0; i < s.size(); ++i) {
+        // Most text needs no escape: skip it 8 bytes at a time.
+        while (i + 8 <= s.size()) {
+            uint64_t w;
+            std::memcpy(&w, s.data() + i, 8);
+            if (word_needs_escape(w)) break;
+            i += 8;
+        }
+        if (i >= s.size()) break;
         const auto c = static_cast<unsigned char>(s[i]);
         if (!needs_escape(c)) continue;   // UTF-8 passes through unchanged
         out.append(s.data() + run, i - run);

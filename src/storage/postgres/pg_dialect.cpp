@@ -105,6 +105,23 @@ boost::json::value PgDialect::decode(const Field& f, const SqlRow& row, int col)
     }
 }
 
+void PgDialect::append_json(const Field& f, const SqlRow& row, int col, std::string& out) const {
+    if (row.is_null(col)) {
+        out += "null";
+        return;
+    }
+    switch (f.type) {
+        case FieldType::Boolean: out += row.get_text(col) == "t" ? "true" : "false"; return;
+        case FieldType::Datetime: append_json_string(out, pg_timestamp_to_canonical(row.get_text(col))); return;
+        case FieldType::Integer:
+        case FieldType::Number:
+        case FieldType::Currency:
+        case FieldType::Json:
+        case FieldType::StringArray: SqlDialect::append_json(f, row, col, out); return;
+        default: append_json_string(out, row.get_text(col)); return;   // text, ids, DATE in ISO style
+    }
+}
+
 // ---- introspection: only this schema (current_schema(), normally `public`) ---------
 
 std::string PgDialect::table_exists_sql() const {

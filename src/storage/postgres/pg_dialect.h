@@ -47,6 +47,9 @@ public:
     std::string row_locator() const override { return "\"id\""; }
 
     boost::json::value decode(const Field& f, const SqlRow& row, int col) const override;
+    // Prints the text cells that are already canonical (strings, ids, dates, booleans,
+    // timestamps once reshaped) without building a boost::json value first.
+    void append_json(const Field& f, const SqlRow& row, int col, std::string& out) const override;
 
     std::string table_exists_sql() const override;
     std::string list_columns_sql() const override;

@@ -38,6 +38,29 @@ TEST(JsonText, EscapesStrings) {
     EXPECT_EQ(to_json_text(json::value("/ slash")), R"("/ slash")");
 }
 
+// append_json_string skips 8 bytes at a time: every character that needs an escape, at
+// every position of a word and across word boundaries, must still be escaped, and the
+// output must equal Boost.JSON's serialisation parsed back.
+TEST(JsonText, EscapesAtEveryPositionOfALongString) {
+    const std::string specials[] = {"\"", "\\", std::string(1, '\0'), "\n", "\x1f", "\x7f", "\xc3\xa9"};
+    for (const std::string& special : specials)
+        for (size_t at = 0; at < 40; ++at) {
+            std::string s(40, 'a');
+            s.replace(at, 1, special);
+            std::string out;
+            append_json_string(out, s);
+            EXPECT_EQ(json::parse(out).as_string(), s) << "at " << at;
+            for (size_t i = 1; i + 1 < out.size(); ++i) {
+                const auto c = static_cast<unsigned char>(out[i]);
+                EXPECT_GE(c, 0x20) << "raw control character at " << at;
+            }
+        }
+    std::string plain(1000, 'x');
+    std::string out;
+    append_json_string(out, plain);
+    EXPECT_EQ(out, "\"" + plain + "\"");
+}
+
 TEST(JsonText, PassesUtf8Through) {
     EXPECT_EQ(to_json_text(json::value("Zoë – 日本 🎉")), "\"Zoë – 日本 🎉\"");
 }
