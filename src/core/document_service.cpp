@@ -304,28 +304,33 @@ Document DocumentService::write(const Entity& e, std::string id, const json::val
             else keep_created = true;
         }
 
-    const bool native_fks = driver_.capabilities().native_foreign_keys;
-    try {
-        driver_.write([&](WriteTxn& txn) {
-            if (kind != WriteKind::Create && keep_created) {
-                auto stored = txn.get(e, id);
-                if (!stored) throw ApiError::not_found(not_found_message(e, id), id);
-                for (const Field& f : e.fields)
-                    if (f.auto_generate && doc[f.name].is_null()) doc[f.name] = (*stored)[f.name];
-            }
-            // FK checks inside the transaction, so a parent cannot vanish in between. A
-            // backend with native foreign keys checks them in the write itself (one round
-            // trip less per write on a database server); its refusal is named below.
-            if (!native_fks) {
-                auto fk_errors = missing_parents(e, doc, id, [&](const Entity& parent, std::string_view pid) {
-                    return txn.exists(parent, pid);
-                });
-                if (!fk_errors.empty()) throw ApiError(422, std::move(fk_errors));
-            }
+    const Capabilities caps = driver_.capabilities();
+    const bool native_fks = caps.native_foreign_keys;
+    auto work = [&](WriteTxn& txn) {
+        if (kind != WriteKind::Create && keep_created) {
+            auto stored = txn.get(e, id);
+            if (!stored) throw ApiError::not_found(not_found_message(e, id), id);
+            for (const Field& f : e.fields)
+                if (f.auto_generate && doc[f.name].is_null()) doc[f.name] = (*stored)[f.name];
+        }
+        // FK checks inside the transaction, so a parent cannot vanish in between. A
+        // backend with native foreign keys checks them in the write itself (one round
+        // trip less per write on a database server); its refusal is named below.
+        if (!native_fks) {
+            auto fk_errors = missing_parents(e, doc, id, [&](const Entity& parent, std::string_view pid) {
+                return txn.exists(parent, pid);
+            });
+            if (!fk_errors.empty()) throw ApiError(422, std::move(fk_errors));
+        }
 
-            if (kind == WriteKind::Create) txn.insert(e, doc);
-            else if (!txn.update(e, doc)) throw ApiError::not_found(not_found_message(e, id), id);
-        });
+        if (kind == WriteKind::Create) txn.insert(e, doc);
+        else if (!txn.update(e, doc)) throw ApiError::not_found(not_found_message(e, id), id);
+    };
+    try {
+        // With the database checking foreign keys and uniques, a create has nothing to
+        // check or read first: the insert is the whole write.
+        if (kind == WriteKind::Create && native_fks && caps.native_uniques) driver_.insert_alone(e, doc);
+        else driver_.write(work);
     } catch (const UniqueViolation& u) {
         if (u.fields.empty() || u.fields.front() == "id") throw ApiError::conflict("Id already exists", "id", id);
         throw ApiError::conflict(fmt::format("{} already exists", u.fields.front()), u.fields.front(), id);

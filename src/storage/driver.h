@@ -142,6 +142,15 @@ public:
     // Exceptions thrown by `work` roll back and propagate to the caller.
     virtual void write(const std::function<void(WriteTxn&)>& work) = 0;
 
+    // One insert that is a whole write on its own (a POST on a backend that checks foreign
+    // keys and uniques itself): as atomic as write() with only that insert, without a
+    // transaction block where the backend can spare one (PostgreSQL: one round trip
+    // instead of BEGIN, INSERT, COMMIT; issue 12). Throws as WriteTxn::insert(), and
+    // StorageUnavailable when the backend is lost while it runs.
+    virtual void insert_alone(const Entity& e, const Document& doc) {
+        write([&](WriteTxn& t) { t.insert(e, doc); });
+    }
+
     // Bulk loads (`events import`, app/transfer.h): begin_bulk_load() runs before the
     // first write of the load and end_bulk_load() after the last, also when the load
     // failed. In between, a backend may drop what is cheaper to build once than to keep

@@ -421,6 +421,20 @@ void SqlDriver::write(const std::function<void(WriteTxn&)>& work) {
         write_alone(work);
 }
 
+void SqlDriver::insert_alone(const Entity& e, const Document& doc) {
+    if (pool_->single_writer()) return StorageDriver::insert_alone(e, doc);
+    const SqlStatement st = builder_.insert(e, doc);
+    // The pool hands out only connections that look alive. A loss during the statement is
+    // a 503 and not retried: the INSERT (one statement, so its own transaction) may have
+    // committed before the answer was lost.
+    ConnectionLease lease = pool_->lease_write();
+    try {
+        lease->execute(st.sql, st.params);
+    } catch (const SqlError& err) {
+        raise(err, &e);
+    }
+}
+
 ConnectionLease SqlDriver::begin_write() {
     ConnectionLease lease = pool_->lease_write();
     // A pooled connection may have died while idle (server restart, terminated

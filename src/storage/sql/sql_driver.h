@@ -38,6 +38,9 @@ public:
     std::optional<std::string> get_json(const Entity& e, std::string_view id) override;
     ListPageJson list_json(const Entity& e, const ListQuery& q) override;
     void write(const std::function<void(WriteTxn&)>& work) override;
+    // One autocommit INSERT on a pool with concurrent writers; through write() on a
+    // single-writer pool, whose writes share grouped commits (write_grouped()).
+    void insert_alone(const Entity& e, const Document& doc) override;
     void wipe() override;
     boost::json::object entity_counts() override;
     boost::json::object report_details() override;

@@ -427,6 +427,26 @@ TEST_F(PostgresAccelerators, ReadsTakeOneRoundTripPerStatement) {
     EXPECT_EQ(PgConnection::round_trips() - before, 1u) << "page 1 with a total: the kept count rides with the page";
 }
 
+// A POST's insert is one autocommit statement: one round trip, the same refusals as
+// inside a transaction, and counted like any insert.
+TEST_F(PostgresAccelerators, AnInsertAloneIsOneRoundTrip) {
+    StorageDriver& d = start();
+    insert(d, *team_, doc(R"({"id":"t1","label":"A"})"));
+    d.insert_alone(*person_, doc(R"({"id":"warm","name":"W"})"));   // prepares the INSERT
+    for (int i = 0; i < 8; ++i) d.insert_alone(*person_, doc(fmt::format(R"({{"id":"w{}"}})", i).c_str()));
+    const uint64_t before = PgConnection::round_trips();
+    d.insert_alone(*person_, doc(R"({"id":"p1","name":"A","teamId":"t1"})"));
+    EXPECT_EQ(PgConnection::round_trips() - before, 1u) << "no BEGIN/COMMIT around one statement";
+    EXPECT_THROW(d.insert_alone(*person_, doc(R"({"id":"p1","name":"B"})")), UniqueViolation);
+    EXPECT_THROW(d.insert_alone(*person_, doc(R"({"id":"p2","name":"B","teamId":"nope"})")), ForeignKeyViolation);
+    EXPECT_FALSE(d.get(*person_, "p2")) << "a refused insert leaves nothing behind";
+    ListQuery q;
+    q.sort.push_back({&person_->id_field(), false});
+    q.with_total = true;
+    q.limit = 1;
+    EXPECT_EQ(d.list(*person_, q).total, 10) << "warm, w0..w7 and p1: the kept count saw every insert";
+}
+
 TEST_F(PostgresAccelerators, TotalsThatRideWithThePageEqualACount) {
     StorageDriver& d = start();
     for (int i = 0; i < 30; ++i)
