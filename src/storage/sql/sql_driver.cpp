@@ -64,7 +64,7 @@ Capabilities SqlDriver::capabilities() const {
     Capabilities c;
     c.native_uniques = true;
     c.native_cascades = true;
-    c.native_foreign_keys = true;
+    c.native_foreign_keys = !foreign_key_undeclared_;
     return c;
 }
 
@@ -424,15 +424,21 @@ void SqlDriver::write(const std::function<void(WriteTxn&)>& work) {
 void SqlDriver::insert_alone(const Entity& e, const Document& doc) {
     if (pool_->single_writer()) return StorageDriver::insert_alone(e, doc);
     const SqlStatement st = builder_.insert(e, doc);
-    // The pool hands out only connections that look alive. A loss during the statement is
-    // a 503 and not retried: the INSERT (one statement, so its own transaction) may have
-    // committed before the answer was lost.
-    ConnectionLease lease = pool_->lease_write();
     try {
+        ConnectionLease lease = pool_->lease_write();
         lease->execute(st.sql, st.params);
+        return;
     } catch (const SqlError& err) {
-        raise(err, &e);
+        if (dialect_->classify(err).kind != SqlFailure::Kind::ConnectionLost) raise(err, &e);
     }
+    // The session died under the statement (a terminated backend, a restart that the pool
+    // had not seen yet). The INSERT, its own transaction, may have committed before the
+    // loss: its id tells (a server-made ULID, or the client's own id). Found: done. Not
+    // found: it did not commit, and it runs again as write() does (BEGIN retried once on a
+    // fresh connection); a server still down is a 503 there.
+    const boost::json::value* id = doc.if_contains("id");
+    if (id && id->is_string() && get(e, id->get_string())) return;
+    write([&](WriteTxn& txn) { txn.insert(e, doc); });
 }
 
 ConnectionLease SqlDriver::begin_write() {
@@ -594,15 +600,22 @@ std::set<const Entity*> SqlDriver::create_schema_objects(SqlConnection& c, std::
         c.query(dialect_->list_foreign_keys_sql(), {SqlParam(e->name)}, [&](const SqlRow& row) {
             actual.emplace_back(std::string(row.get_text(0)), row.is_null(1) ? "" : std::string(row.get_text(1)));
         });
+        bool mismatch = false;
         for (const Field* fk : e->foreign_keys) {
+            const bool declared = std::any_of(actual.begin(), actual.end(), [&](const auto& a) { return a.first == fk->name; });
             const bool matches = std::any_of(actual.begin(), actual.end(), [&](const auto& a) {
                 return a.first == fk->name && a.second == builder_.on_delete_action(*fk);
             });
-            if (!matches) {
-                fk_mismatch->push_back(e);
-                break;
+            if (!declared) {
+                // A table made by another tool: the database does not check this parent, so
+                // the document service must (capabilities()).
+                spdlog::warn("{}: {}.{} has no FOREIGN KEY constraint; the server checks its parents itself",
+                             dialect_->name(), e->name, fk->name);
+                foreign_key_undeclared_ = true;
             }
+            mismatch = mismatch || !matches;
         }
+        if (mismatch) fk_mismatch->push_back(e);
     }
     return created;
 }

@@ -39,7 +39,8 @@ public:
     ListPageJson list_json(const Entity& e, const ListQuery& q) override;
     void write(const std::function<void(WriteTxn&)>& work) override;
     // One autocommit INSERT on a pool with concurrent writers; through write() on a
-    // single-writer pool, whose writes share grouped commits (write_grouped()).
+    // single-writer pool, whose writes share grouped commits (write_grouped()). A session
+    // lost under the INSERT: done when the id is then found, else inserted again.
     void insert_alone(const Entity& e, const Document& doc) override;
     void wipe() override;
     boost::json::object entity_counts() override;
@@ -129,6 +130,9 @@ private:
     std::unique_ptr<SqlPool> pool_;
     SqlBuilder builder_;
     bool open_ = false;
+    // Some FK column has no FOREIGN KEY constraint (found at open()): the service checks
+    // parents itself (Capabilities::native_foreign_keys false).
+    bool foreign_key_undeclared_ = false;
 
     std::mutex writers_mutex_;                 // guards writers_
     std::deque<PendingWrite*> writers_;        // front = the leader running a batch

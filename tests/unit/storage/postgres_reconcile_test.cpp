@@ -130,6 +130,19 @@ TEST_F(PostgresReconcile, ForeignKeysUseTheConfiguredDeleteAction) {
     EXPECT_EQ(column_texts(*c2, sql), std::vector<std::string>{"r"});   // RESTRICT
 }
 
+// The document service leaves parent checks to the database only where a FOREIGN KEY
+// constraint exists: a table made by another tool without one turns them back on.
+TEST_F(PostgresReconcile, AnFkColumnWithoutConstraintMakesTheServiceCheckParents) {
+    EXPECT_TRUE(open(kV1).capabilities().native_foreign_keys);
+    close_all();
+    {
+        auto c = db();
+        c->exec("ALTER TABLE \"Item\" DROP CONSTRAINT \"Item_ownerId_fkey\"");
+    }
+    StorageDriver& d = open(kV1);
+    EXPECT_FALSE(d.capabilities().native_foreign_keys) << "the database no longer checks Item.ownerId";
+}
+
 TEST_F(PostgresReconcile, SwitchingCaseSensitivityRecomputesTheForms) {
     StorageDriver& ci = open(kV1);
     insert(ci, entity("Owner"), doc(R"({"id":"o1","name":"Bob"})"));
