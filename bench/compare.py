@@ -59,7 +59,7 @@ def main(paths):
         out.append(f"- **{name}**: run {run.get('stamp')}, {source}"
                    f"{' (+local changes)' if run.get('dirty') else ''}, {run.get('duration_s')} s per scenario, "
                    f"{run.get('connections')} connections"
-                   + (f"; PostgreSQL: {run['postgresql_cluster']}" if run.get("postgresql_cluster") else ""))
+                   + (f"; server: {run['postgresql_cluster']}" if run.get("postgresql_cluster") else ""))
     out.append("")
     head = "| size | scenario |" + "".join(f" {n} req/s | {n} vs baseline | {n} p50 ms |" for n in names)
     has_pg = any(n.startswith("postgresql") for n in names)

@@ -125,7 +125,7 @@ def main(records_path, md_path, json_path):
               f"{run.get('connections')} connections / {run.get('duration_s')} s per scenario, loopback, keep-alive; "
               f"commit {run.get('commit')}{' (+local changes)' if run.get('dirty') else ''}; "
               f"{run.get('cores')} cores ({run.get('cpu', '').strip()}) shared by server and wrk."
-              + (f" PostgreSQL: {run['postgresql_cluster']}." if run.get("postgresql_cluster") else "")
+              + (f" Database server: {run['postgresql_cluster']}." if run.get("postgresql_cluster") else "")
               + (f" Schema: {run['schema']} (not the bundled sample)." if run.get("schema") else ""))
     md.append("")
     md.append("| size | scenario | req/s | vs baseline | p50 ms | p90 ms | p99 ms | non-2xx | socket err | load | target | met |")
