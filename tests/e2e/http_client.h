@@ -2,6 +2,8 @@
 // connection per request (Connection: close), so every request is independent.
 #pragma once
 
+#include "tools/url_encode.h"
+
 #include <boost/json/value.hpp>
 
 #include <map>
@@ -73,7 +75,5 @@ private:
     std::string error_;
 };
 
-// Percent-encodes everything but unreserved characters (for query values).
-std::string url_encode(const std::string& s);
 
 }  // namespace events::e2e

@@ -6,6 +6,7 @@
 #include "storage/elasticsearch/es_query.h"
 #include "storage/write_scope.h"
 #include "tools/json_text.h"
+#include "tools/url_encode.h"
 
 #include <boost/json/parse.hpp>
 #include <boost/uuid/detail/sha1.hpp>
@@ -16,6 +17,7 @@
 #include <chrono>
 #include <map>
 #include <random>
+#include <type_traits>
 #include <set>
 #include <thread>
 
@@ -43,22 +45,6 @@ constexpr const char* kRefreshInterval = "100ms";
 // _id is at most 512 bytes.
 constexpr size_t kMaxIdBytes = 512;
 
-// Percent-encodes everything but RFC 3986 unreserved characters (ids in URL paths).
-std::string url_encode(std::string_view s) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(s.size());
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
 
 std::string sha1_hex(std::string_view s) {
     boost::uuids::detail::sha1 h;
@@ -103,24 +89,19 @@ int64_t int_of(const json::value* v, int64_t fallback = -1) {
 
 // Members of an answer, or empty ones when absent. They take objects by reference (no
 // temporaries: the results refer into the argument).
-const json::object& obj(const json::object& o, std::string_view key) {
-    static const json::object empty;
-    if (const json::value* x = o.if_contains(key); x && x->is_object()) return x->get_object();
-    return empty;
+template <class T>
+const T& member(const json::value* x) {
+    static const T empty;
+    if constexpr (std::is_same_v<T, json::object>) return x && x->is_object() ? x->get_object() : empty;
+    else return x && x->is_array() ? x->get_array() : empty;
 }
+const json::object& obj(const json::object& o, std::string_view key) { return member<json::object>(o.if_contains(key)); }
 const json::object& obj(const json::value& v, std::string_view key) {
-    static const json::object empty;
-    return v.is_object() ? obj(v.get_object(), key) : empty;
+    return member<json::object>(v.is_object() ? v.get_object().if_contains(key) : nullptr);
 }
-
-const json::array& arr(const json::object& o, std::string_view key) {
-    static const json::array empty;
-    if (const json::value* x = o.if_contains(key); x && x->is_array()) return x->get_array();
-    return empty;
-}
+const json::array& arr(const json::object& o, std::string_view key) { return member<json::array>(o.if_contains(key)); }
 const json::array& arr(const json::value& v, std::string_view key) {
-    static const json::array empty;
-    return v.is_object() ? arr(v.get_object(), key) : empty;
+    return member<json::array>(v.is_object() ? v.get_object().if_contains(key) : nullptr);
 }
 
 std::string str(const json::object& o, std::string_view key) {

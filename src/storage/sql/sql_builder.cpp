@@ -330,9 +330,14 @@ SqlStatement SqlBuilder::count(const Entity& e, const ListQuery& q) const {
 }
 
 void SqlBuilder::append_count(SqlStatement& st, const Entity& e, const ListQuery& q) const {
-    if (q.filters.empty() && !d_.row_count_sql("?").empty()) {
-        st.sql += d_.row_count_sql(ph(st, SqlParam(e.name)));
-        return;
+    if (q.filters.empty()) {
+        // The table name is the next parameter; bound only when the dialect keeps counts.
+        const std::string kept = d_.row_count_sql(d_.placeholder(static_cast<int>(st.params.size()) + 1));
+        if (!kept.empty()) {
+            st.sql += kept;
+            st.params.emplace_back(e.name);
+            return;
+        }
     }
     st.sql += "SELECT count(*) FROM " + d_.quote(e.name);
     append_where(st, e, q.filters);

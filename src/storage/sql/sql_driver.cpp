@@ -462,20 +462,10 @@ ConnectionLease SqlDriver::begin_write() {
 }
 
 void SqlDriver::write_alone(const std::function<void(WriteTxn&)>& work) {
-    ConnectionLease lease = begin_write();
-    SqlConnection& c = *lease;
-    try {
+    with_write_transaction([&](SqlConnection& c) {
         SqlWriteTxn txn(*this, c);
         work(txn);
-        try {
-            c.exec("COMMIT");
-        } catch (const SqlError& err) {
-            raise(err, nullptr);
-        }
-    } catch (...) {
-        rollback_quietly(c);
-        throw;
-    }
+    });
 }
 
 // LevelDB-style group commit. Writers queue up; the one at the front (the
