@@ -304,32 +304,32 @@ std::vector<json::object> EsDriver::search_all(const std::string& idx, json::obj
     // so every position is exact), skipping `offset` hits without their sources.
     json::value after;
     bool first = true;
-    int64_t skipped = 0;
-    while (skipped < offset) {
-        json::object step = body;
-        step["size"] = std::min(kWindow, offset - skipped);
-        step["_source"] = false;
-        step["track_total_hits"] = first && total != nullptr;
-        if (!after.is_null()) step["search_after"] = after;
-        json::value answer = call("POST", target, to_json_text(step), {200});
+    json::value answer;   // of the last step; its hits are read before the next one
+    // One search_after step of `size` hits (sources only when wanted); the first step
+    // also reads the total.
+    auto step = [&](int64_t size, bool sources) -> const json::array& {
+        json::object request = body;
+        request["size"] = size;
+        if (!sources) request["_source"] = false;
+        request["track_total_hits"] = first && total != nullptr;
+        if (!after.is_null()) request["search_after"] = after;
+        answer = call("POST", target, to_json_text(request), {200});
         if (first && total) *total = int_of(obj(obj(answer, "hits"), "total").if_contains("value"), 0);
         first = false;
-        const json::array& page = arr(obj(answer, "hits"), "hits");
+        return arr(obj(answer, "hits"), "hits");
+    };
+    int64_t skipped = 0;
+    while (skipped < offset) {
+        const int64_t want = std::min(kWindow, offset - skipped);
+        const json::array& page = step(want, false);
         if (page.empty()) return hits;
         skipped += static_cast<int64_t>(page.size());
         after = page.back().get_object().at("sort");
-        if (static_cast<int64_t>(page.size()) < step["size"].as_int64()) return hits;   // fewer than asked: the end
+        if (static_cast<int64_t>(page.size()) < want) return hits;   // fewer than asked: the end
     }
     while (all || static_cast<int64_t>(hits.size()) < limit) {
-        json::object step = body;
         const int64_t want = all ? kWindow : std::min(kWindow, limit - static_cast<int64_t>(hits.size()));
-        step["size"] = want;
-        step["track_total_hits"] = first && total != nullptr;
-        if (!after.is_null()) step["search_after"] = after;
-        json::value answer = call("POST", target, to_json_text(step), {200});
-        if (first && total) *total = int_of(obj(obj(answer, "hits"), "total").if_contains("value"), 0);
-        first = false;
-        const json::array& page = arr(obj(answer, "hits"), "hits");
+        const json::array& page = step(want, true);
         for (const json::value& h : page) hits.push_back(h.get_object());
         if (static_cast<int64_t>(page.size()) < want || page.empty()) break;
         after = page.back().get_object().at("sort");
