@@ -75,32 +75,32 @@ bool has_admin_token(const HttpRequest& req, const std::string& admin_token) {
     return !admin_token.empty() && same_secret(req.authorization, "Bearer " + admin_token);
 }
 
-void add_admin_routes(RouteTable& table, const Config& config, DocumentService& service, ServerMetrics& metrics) {
+void add_admin_routes(RouteTable& table, const ApiOptions& options, DocumentService& service, ServerMetrics& metrics) {
     table.push_back({"GET", "/api/db/report", 0, "admin",
-                     [&config, &service, &metrics](const HttpRequest&, const RouteMatch&, Notifications&) {
+                     [&options, &service, &metrics](const HttpRequest&, const RouteMatch&, Notifications&) {
                          ServerMetrics::StorageTimer timer(metrics, "report");
                          json::object report;
                          report["status"] = "healthy";
-                         report["config"] = config.redacted_json();
+                         report["config"] = options.config_report;
                          report["entities"] = service.driver().entity_counts();
                          report["details"] = service.driver().report_details();
                          json::object o;
-                         o["database"] = config.database;
+                         o["database"] = options.database;
                          o["report"] = std::move(report);
                          return json_response(200, o);
                      },
                      describe_report});
     table.push_back({"GET", "/api/db/init", 0, "admin",
-                     [&config](const HttpRequest&, const RouteMatch&, Notifications&) {
-                         return text_response(200, fmt::format(kInitPage, config.db_name, config.database),
+                     [&options](const HttpRequest&, const RouteMatch&, Notifications&) {
+                         return text_response(200, fmt::format(kInitPage, options.db_name, options.database),
                                               "text/html; charset=utf-8");
                      },
                      describe_init_page});
     table.push_back({"POST", "/api/db/init", 0, "admin",
-                     [&config, &service, &metrics](const HttpRequest& req, const RouteMatch&, Notifications&) {
-                         if (config.admin_token.empty())
+                     [&options, &service, &metrics](const HttpRequest& req, const RouteMatch&, Notifications&) {
+                         if (options.admin_token.empty())
                              return plain_status(403, "error", "Database init is disabled: no admin_token is configured");
-                         if (!has_admin_token(req, config.admin_token))
+                         if (!has_admin_token(req, options.admin_token))
                              return plain_status(401, "error", "Invalid or missing admin token");
                          boost::system::error_code ec;
                          json::value body = json::parse(req.body, ec);

@@ -89,9 +89,9 @@ std::string route_label(const Route& r, const RouteMatch& m) {
 
 }  // namespace
 
-ApiRouter::ApiRouter(const Config& config, DocumentService& service) : config_(config), service_(service) {
-    if (config_.docs) {
-        const std::string dir = config_.swagger_ui_dir.empty() ? EVENTS_SWAGGER_UI_DIR : config_.swagger_ui_dir;
+ApiRouter::ApiRouter(const ApiOptions& options, DocumentService& service) : options_(options), service_(service) {
+    if (options_.docs) {
+        const std::string dir = options_.swagger_ui_dir.empty() ? EVENTS_SWAGGER_UI_DIR : options_.swagger_ui_dir;
         // What the page of GET /docs loads, and Swagger UI's OAuth2 redirect page.
         swagger_ui_ = StaticFiles::load(dir, {"swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-standalone-preset.js",
                                               "oauth2-redirect.html", "oauth2-redirect.js", "favicon-32x32.png",
@@ -100,11 +100,11 @@ ApiRouter::ApiRouter(const Config& config, DocumentService& service) : config_(c
             spdlog::warn("Swagger UI not found in '{}': GET /docs answers 404 (scripts/install-swagger-ui.sh)", dir);
     }
     // Literal routes come before the {entity} ones, so /api/metadata is never an entity.
-    add_metadata_routes(routes_, config_, service_, metrics_, openapi_json_, swagger_ui_);
-    add_admin_routes(routes_, config_, service_, metrics_);
-    add_metrics_routes(routes_, config_, service_, metrics_);
+    add_metadata_routes(routes_, options_, service_, metrics_, openapi_json_, swagger_ui_);
+    add_admin_routes(routes_, options_, service_, metrics_);
+    add_metrics_routes(routes_, options_, service_, metrics_);
     add_record_routes(routes_, service_, metrics_);
-    openapi_json_ = to_json_text(openapi::build_openapi(config_, service_.schema(), routes_));
+    openapi_json_ = to_json_text(openapi::build_openapi(options_, service_.schema(), routes_));
     for (const Route& r : routes_) patterns_.push_back(segments_of(r.path));
 }
 
@@ -190,7 +190,7 @@ HttpResponse ApiRouter::handle(const HttpRequest& req) {
     const std::string method = method_label(req.head ? std::string("HEAD") : req.method);
     metrics_.observe_request(d.route, method, d.response.status, seconds, d.response.body.size());
     log_access(AccessRecord{wall, request_id, method, d.route, d.response.status, seconds * 1000.0, d.response.body.size()},
-               config_.log_format == "json");
+               options_.json_access_log);
     d.response.headers.emplace_back("X-Request-Id", std::move(request_id));
     return std::move(d.response);
 }

@@ -8,8 +8,8 @@
 #include "apis/route.h"
 #include "apis/server_metrics.h"
 #include "apis/static_files.h"
-#include "app/config.h"
-#include "core/document_service.h"
+#include "apis/api_options.h"
+#include "service/document_service.h"
 #include "http/message.h"
 
 #include <string>
@@ -20,9 +20,9 @@ namespace events {
 class ApiRouter {
 public:
     // Builds the table and the OpenAPI document; loads the Swagger UI files from
-    // config.swagger_ui_dir (or the build's copy) when config.docs is on. Throws
+    // options.swagger_ui_dir (or the build's copy) when options.docs is on. Throws
     // std::logic_error when a route has no OpenAPI description.
-    ApiRouter(const Config& config, DocumentService& service);
+    ApiRouter(const ApiOptions& options, DocumentService& service);
     // Never throws: every failure becomes an envelope with the right status.
     HttpResponse handle(const HttpRequest& req);
 
@@ -37,7 +37,7 @@ private:
     };
     Dispatch dispatch(const HttpRequest& req);
 
-    const Config& config_;
+    const ApiOptions options_;
     DocumentService& service_;
     ServerMetrics metrics_;
     StaticFiles swagger_ui_;

@@ -105,42 +105,42 @@ ApiError docs_missing(const StaticFiles& files) {
 
 }  // namespace
 
-void add_metadata_routes(RouteTable& table, const Config& config, DocumentService& service, ServerMetrics& metrics,
+void add_metadata_routes(RouteTable& table, const ApiOptions& options, DocumentService& service, ServerMetrics& metrics,
                          const std::string& openapi_json, const StaticFiles& swagger_ui) {
     table.push_back({"GET", "/api/metadata", 0, "metadata",
-                     [&config, &service](const HttpRequest&, const RouteMatch&, Notifications&) {
+                     [&options, &service](const HttpRequest&, const RouteMatch&, Notifications&) {
                          json::object o;
-                         o["projectName"] = config.project_name;
-                         o["database"] = config.database;
+                         o["projectName"] = options.project_name;
+                         o["database"] = options.database;
                          o["entities"] = service.schema().metadata_entities();
                          return json_response(200, o);
                      },
                      describe_metadata});
     table.push_back({"GET", "/api/health", 0, "metadata",
-                     [&config, &service, &metrics](const HttpRequest&, const RouteMatch&, Notifications& notes) {
+                     [&options, &service, &metrics](const HttpRequest&, const RouteMatch&, Notifications& notes) {
                          bool up = false;
                          {
                              ServerMetrics::StorageTimer timer(metrics, "ping");
                              up = service.driver().ping();
                          }
-                         if (!up) throw ApiError::unavailable(fmt::format("Database {} is unreachable", config.database));
+                         if (!up) throw ApiError::unavailable(fmt::format("Database {} is unreachable", options.database));
                          json::object data;
-                         data["database"] = config.database;
+                         data["database"] = options.database;
                          data["reachable"] = true;
                          return json_response(200, make_envelope(data, notes));
                      },
                      describe_health});
-    if (config.openapi)
+    if (options.openapi)
         table.push_back({"GET", "/openapi.json", 0, "metadata",
                          [&openapi_json](const HttpRequest&, const RouteMatch&, Notifications&) {
                              return text_response(200, openapi_json);
                          },
                          describe_openapi});
-    if (config.docs) {
+    if (options.docs) {
         table.push_back({"GET", "/docs", 0, "metadata",
-                         [&config, &swagger_ui](const HttpRequest&, const RouteMatch&, Notifications&) {
+                         [&options, &swagger_ui](const HttpRequest&, const RouteMatch&, Notifications&) {
                              if (swagger_ui.empty()) throw docs_missing(swagger_ui);
-                             return text_response(200, fmt::format(kDocsPage, html_escape(config.project_name)),
+                             return text_response(200, fmt::format(kDocsPage, html_escape(options.project_name)),
                                                   "text/html; charset=utf-8");
                          },
                          describe_docs});

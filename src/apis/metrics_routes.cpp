@@ -10,23 +10,23 @@ namespace events {
 
 namespace json = boost::json;
 
-void add_metrics_routes(RouteTable& table, const Config& config, DocumentService& service, const ServerMetrics& metrics) {
-    if (!config.metrics) return;
+void add_metrics_routes(RouteTable& table, const ApiOptions& options, DocumentService& service, const ServerMetrics& metrics) {
+    if (!options.metrics) return;
     table.push_back({"GET", "/metrics", 0, "metrics",
-                     [&config, &service, &metrics](const HttpRequest& req, const RouteMatch&, Notifications&) {
-                         if (config.metrics_auth && !has_admin_token(req, config.admin_token))
+                     [&options, &service, &metrics](const HttpRequest& req, const RouteMatch&, Notifications&) {
+                         if (options.metrics_auth && !has_admin_token(req, options.admin_token))
                              throw ApiError::unauthorized("Invalid or missing admin token");
                          const StorageDriver& driver = service.driver();
-                         return text_response(200, metrics.scrape(driver.backend_name(), pool_stats_of(driver)),
+                         return text_response(200, metrics.scrape(driver.backend_name(), driver.pool_stats()),
                                               "text/plain; version=0.0.4; charset=utf-8");
                      },
-                     [&config](const Entity*) {
+                     [&options](const Entity*) {
                          json::object responses{{"200", openapi::response("Prometheus text exposition format 0.0.4",
                                                                           json::object{{"type", "string"}}, "text/plain")}};
-                         if (config.metrics_auth) openapi::add_errors(responses, {401});
+                         if (options.metrics_auth) openapi::add_errors(responses, {401});
                          json::object op = openapi::operation("metrics", "Request, latency and storage metrics", "metrics",
                                                               std::move(responses));
-                         if (config.metrics_auth) op["security"] = json::array{json::object{{"adminToken", json::array{}}}};
+                         if (options.metrics_auth) op["security"] = json::array{json::object{{"adminToken", json::array{}}}};
                          return op;
                      }});
 }

@@ -308,7 +308,7 @@ json::object id_parameter(const Entity& e) {
                         {"description", fmt::format("Id of the {} (case-insensitive)", e.name)}};
 }
 
-json::object build_openapi(const Config& config, const Schema& schema, const RouteTable& routes) {
+json::object build_openapi(const ApiOptions& options, const Schema& schema, const RouteTable& routes) {
     json::object schemas = shared_schemas();
     for (const auto& ep : schema.entities()) {
         const Entity& e = *ep;
@@ -346,7 +346,7 @@ json::object build_openapi(const Config& config, const Schema& schema, const Rou
                             {"responses", shared_responses()},
                             {"securitySchemes", json::object{{"adminToken", json::object{{"type", "http"}, {"scheme", "bearer"},
                                                                {"description", "The config `admin_token`"}}}}}};
-    json::object info{{"title", config.project_name},
+    json::object info{{"title", options.project_name},
                       {"version", "1.0.0"},
                       {"description",
                        "Generated at start-up from the loaded schema and the server's route table. Every entity "

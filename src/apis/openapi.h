@@ -9,7 +9,7 @@
 #pragma once
 
 #include "apis/route.h"
-#include "app/config.h"
+#include "apis/api_options.h"
 #include "core/schema.h"
 
 #include <boost/json/object.hpp>
@@ -46,6 +46,6 @@ boost::json::object view_parameter(const Entity& e);
 boost::json::object id_parameter(const Entity& e);
 
 // The whole document. Throws std::logic_error when a route has no describer.
-boost::json::object build_openapi(const Config& config, const Schema& schema, const RouteTable& routes);
+boost::json::object build_openapi(const ApiOptions& options, const Schema& schema, const RouteTable& routes);
 
 }  // namespace events::openapi

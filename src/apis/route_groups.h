@@ -8,8 +8,8 @@
 #include "apis/route.h"
 #include "apis/server_metrics.h"
 #include "apis/static_files.h"
-#include "app/config.h"
-#include "core/document_service.h"
+#include "apis/api_options.h"
+#include "service/document_service.h"
 
 #include <string>
 
@@ -18,14 +18,14 @@ namespace events {
 // GET/POST /api/{entity}, GET/PUT/PATCH/DELETE /api/{entity}/{id} (docs/API.md "Routes").
 void add_record_routes(RouteTable& table, DocumentService& service, ServerMetrics& metrics);
 // GET /api/db/report, GET/POST /api/db/init (REFERENCE §12).
-void add_admin_routes(RouteTable& table, const Config& config, DocumentService& service, ServerMetrics& metrics);
-// GET /api/metadata, GET /api/health; GET /openapi.json (unless config.openapi is off),
+void add_admin_routes(RouteTable& table, const ApiOptions& options, DocumentService& service, ServerMetrics& metrics);
+// GET /api/metadata, GET /api/health; GET /openapi.json (unless options.openapi is off),
 // serving `openapi_json` as it is when called; GET /docs and GET /docs/{file} (unless
-// config.docs is off) from `swagger_ui`.
-void add_metadata_routes(RouteTable& table, const Config& config, DocumentService& service, ServerMetrics& metrics,
+// options.docs is off) from `swagger_ui`.
+void add_metadata_routes(RouteTable& table, const ApiOptions& options, DocumentService& service, ServerMetrics& metrics,
                          const std::string& openapi_json, const StaticFiles& swagger_ui);
-// GET /metrics (unless config.metrics is off; admin token required when config.metrics_auth).
-void add_metrics_routes(RouteTable& table, const Config& config, DocumentService& service, const ServerMetrics& metrics);
+// GET /metrics (unless options.metrics is off; admin token required when options.metrics_auth).
+void add_metrics_routes(RouteTable& table, const ApiOptions& options, DocumentService& service, const ServerMetrics& metrics);
 
 // Whether `req` carries `Authorization: Bearer <admin_token>`, compared in time that does
 // not depend on where they differ. Always false when no admin_token is configured.

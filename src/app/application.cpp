@@ -2,7 +2,7 @@
 
 #include "apis/api_router.h"
 #include "app/transfer.h"
-#include "core/document_service.h"
+#include "service/document_service.h"
 #include "http/server.h"
 #include "tools/json_text.h"
 
@@ -216,6 +216,22 @@ std::unique_ptr<StorageDriver> open_storage(const Config& config, const Schema& 
     return driver;
 }
 
+ApiOptions api_options_of(const Config& config) {
+    ApiOptions o;
+    o.project_name = config.project_name;
+    o.database = config.database;
+    o.db_name = config.db_name;
+    o.admin_token = config.admin_token;
+    o.openapi = config.openapi;
+    o.docs = config.docs;
+    o.metrics = config.metrics;
+    o.metrics_auth = config.metrics_auth;
+    o.swagger_ui_dir = config.swagger_ui_dir;
+    o.json_access_log = config.log_format == "json";
+    o.config_report = config.redacted_json();
+    return o;
+}
+
 int serve(const Config& config) {
     set_log_level(config.log_level);
     set_log_format(config.log_format);
@@ -250,7 +266,7 @@ int serve(const Config& config) {
     service_options.validation = validation_mode(config.validation);
     service_options.cascade_delete = config.cascade_delete;
     DocumentService service(*schema, *driver, service_options);
-    ApiRouter router(effective, service);
+    ApiRouter router(api_options_of(effective), service);
 
     ServerOptions server_options;
     server_options.host = config.host;

@@ -5,6 +5,7 @@
 // (to stderr), so main() only parses the command line.
 #pragma once
 
+#include "apis/api_options.h"
 #include "app/config.h"
 #include "core/schema.h"
 #include "storage/driver.h"
@@ -33,6 +34,8 @@ std::vector<std::string> cors_origins_of(const Config& config);
 
 // config.schema_path, or the bundled sample schema when it is empty. Throws SchemaError.
 Schema load_schema(const Config& config);
+// What the API layer reads of `config` (apis/api_options.h).
+ApiOptions api_options_of(const Config& config);
 // make_driver + open() with the config's options. Throws what they throw.
 std::unique_ptr<StorageDriver> open_storage(const Config& config, const Schema& schema);
 

@@ -93,7 +93,7 @@ void check_parents(StorageDriver& driver, const Run& run, const PendingIds& pend
 
 // Inserts document by document, so that a failure names its line.
 void insert_one_by_one(StorageDriver& driver, const std::vector<Run>& batch) {
-    driver.write([&](WriteTxn& txn) {
+    driver.write({}, [&](WriteTxn& txn) {
         PendingIds pending;
         for (const Run& run : batch) {
             for (size_t i = 0; i < run.docs.size(); ++i) {
@@ -125,7 +125,7 @@ void insert_one_by_one(StorageDriver& driver, const std::vector<Run>& batch) {
 void insert_batch(StorageDriver& driver, std::vector<Run>& batch) {
     if (batch.empty()) return;
     try {
-        driver.write([&](WriteTxn& txn) {
+        driver.write({}, [&](WriteTxn& txn) {
             PendingIds pending;
             for (const Run& run : batch) {
                 check_parents(driver, run, pending);

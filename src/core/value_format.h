@@ -13,6 +13,8 @@
 // Validation produces this form; drivers must return exactly this form on read.
 #pragma once
 
+#include "tools/number_text.h"   // format_number, re-exported for value users
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -38,8 +40,5 @@ std::optional<std::string> canonical_datetime(std::string_view text);
 // Current time as canonical Datetime text.
 std::string now_datetime();
 
-// Shortest text that reads back as the same double, never exponent form for
-// ordinary magnitudes (1e-6 <= |v| < 1e21): 236153.61 -> "236153.61", 50000.0 -> "50000".
-std::string format_number(double v);
 
 }  // namespace events

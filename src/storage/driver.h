@@ -1,13 +1,21 @@
-// The storage-driver contract: everything a backend must do, nothing more.
+// The storage-driver contract: everything a backend must do, nothing more. This header
+// alone tells the author of a new backend what to implement: the operations, the
+// options a write carries, and the failures a driver reports (the exception types
+// below; any other exception is an internal error, answered 500 without its text).
 //
 // Rules common to all backends (validation, ids, FK checks, uniques where the
 // backend has no native ones, cascades where it has no native ones, views) live
-// in DocumentService, not here. Documents cross this interface in the canonical
-// value form of core/value_format.h, keyed by schema field names, `id` included.
+// in the document service (service/document_service.h), not here. Documents cross this
+// interface in the canonical value form of core/value_format.h, keyed by schema field
+// names, `id` included.
+//
+// Thread-safety: a driver is used by every request thread at once; each method is safe
+// to call concurrently. A WriteTxn belongs to the one thread running its write().
 #pragma once
 
 #include "core/list_query.h"
 #include "core/schema.h"
+#include "storage/pool_stats.h"
 
 #include <boost/json/object.hpp>
 
@@ -49,6 +57,21 @@ struct StorageUnavailable : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// A value this backend cannot store although the schema allows it (an id longer than
+// the backend's key limit). `field` names the schema field; `message` is the client's
+// explanation, free of engine text. Answered with 422 naming `field`.
+struct InvalidValue : std::runtime_error {
+    std::string field;
+    InvalidValue(std::string f, const std::string& message) : std::runtime_error(message), field(std::move(f)) {}
+};
+
+// A write kept losing a race with concurrent writes of the same document and gave up
+// after the driver's own retries. Nothing was changed. Answered with 409; the client
+// may retry.
+struct WriteConflict : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 // Start-up reconciliation refused to go on (e.g. data violates a new unique constraint).
 struct ReconcileError : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -78,10 +101,25 @@ struct DriverOptions {
     bool strict_consistency = true;
 };
 
+// What one write request asks of the driver beyond its documents, passed by value to
+// StorageDriver::write() (as LevelDB passes WriteOptions to DB::Write).
+struct WriteOptions {
+    // The request's `no_consistency=true` (docs/API.md, query parameters): the client does
+    // not need to read its write back at once, so a backend whose writes become searchable
+    // later (Elasticsearch) need not wait for that. Ignored by always-consistent backends.
+    bool no_consistency = false;
+};
+
+
 // Operations inside one atomic write. Obtained only through StorageDriver::write().
 class WriteTxn {
 public:
     virtual ~WriteTxn() = default;
+    // The stored document, read inside the write: what a read-merge-write (PATCH) merges
+    // onto. The driver guarantees that an update() of this document in the same write
+    // does not overwrite a concurrent write that landed after this read: by holding the
+    // write lock or a row lock (SQL), or by checking the version it read and re-applying
+    // the changes onto a newer one (Elasticsearch).
     virtual std::optional<Document> get(const Entity& e, std::string_view id) = 0;
     virtual bool exists(const Entity& e, std::string_view id) = 0;
     // Throws UniqueViolation (fields {"id"} for an existing id) / ForeignKeyViolation.
@@ -138,17 +176,20 @@ public:
     virtual std::optional<std::string> get_json(const Entity& e, std::string_view id);
     virtual ListPageJson list_json(const Entity& e, const ListQuery& q);
 
-    // Runs `work` atomically: all its operations commit together or not at all.
-    // Exceptions thrown by `work` roll back and propagate to the caller.
-    virtual void write(const std::function<void(WriteTxn&)>& work) = 0;
+    // Runs `work` atomically: all its operations commit together or not at all (on a
+    // backend without transactions: in order, created documents undone on failure).
+    // Exceptions thrown by `work` roll back and propagate to the caller; the driver adds
+    // UniqueViolation, ForeignKeyViolation, InvalidValue, WriteConflict and
+    // StorageUnavailable.
+    virtual void write(const WriteOptions& options, const std::function<void(WriteTxn&)>& work) = 0;
 
     // One insert that is a whole write on its own (a POST on a backend that checks foreign
     // keys and uniques itself): as atomic as write() with only that insert, without a
     // transaction block where the backend can spare one (PostgreSQL: one round trip
-    // instead of BEGIN, INSERT, COMMIT; issue 12). Throws as WriteTxn::insert(), and
+    // instead of BEGIN, INSERT, COMMIT). Throws as WriteTxn::insert(), and
     // StorageUnavailable when the backend is lost while it runs.
-    virtual void insert_alone(const Entity& e, const Document& doc) {
-        write([&](WriteTxn& t) { t.insert(e, doc); });
+    virtual void insert_alone(const WriteOptions& options, const Entity& e, const Document& doc) {
+        write(options, [&](WriteTxn& t) { t.insert(e, doc); });
     }
 
     // Bulk loads (`events import`, app/transfer.h): begin_bulk_load() runs before the
@@ -169,6 +210,10 @@ public:
     virtual boost::json::object report_details() = 0;
     // True when the backend answers right now (used by /api/health).
     virtual bool ping() = 0;
+    // The connection pool's counts right now, for /metrics; exact (read under the pool's
+    // own lock or from atomics) and never blocking on a request. nullopt (the default)
+    // when the driver keeps no pool it can count; no sample is exported then.
+    virtual std::optional<PoolStats> pool_stats() const { return std::nullopt; }
 };
 
 // True when the database of `backend` runs inside this process (SQLite): its reads are

@@ -1,6 +1,6 @@
 #include "tools/json_text.h"
 
-#include "core/value_format.h"
+#include "tools/number_text.h"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>

@@ -1,10 +1,8 @@
 #include "storage/elasticsearch/es_driver.h"
 
-#include "core/notifications.h"
 #include "storage/document/unique_key.h"
 #include "storage/elasticsearch/es_mapping.h"
 #include "storage/elasticsearch/es_query.h"
-#include "storage/write_scope.h"
 #include "tools/json_text.h"
 #include "tools/url_encode.h"
 
@@ -115,14 +113,6 @@ std::string str(const json::value& v, std::string_view key) { return v.is_object
 const json::object& obj(json::value&&, std::string_view) = delete;
 const json::array& arr(json::value&&, std::string_view) = delete;
 
-// The document a write request read first (WriteScope::record_read), kept so that an
-// update based on it can be re-applied onto a newer version (EsDriver::update).
-struct FirstRead {
-    std::string key, version;
-    Document doc;
-};
-thread_local FirstRead first_read;
-
 json::object source_excluding_cmp() { return {{"excludes", json::array{json::string(kEsCmpField)}}}; }
 
 // The write transaction: every operation goes straight to the node (no transactions).
@@ -130,40 +120,54 @@ json::object source_excluding_cmp() { return {{"excludes", json::array{json::str
 // so that a failed import batch leaves nothing behind, as on the SQL backends; updates
 // and deletes are not undone (DocumentService orders their steps so that a failure
 // leaves a state a retry completes).
+//
+// The first version of each document the work read is kept: an update of that document
+// is based on it, and EsDriver::update() re-applies the work's changes onto a newer
+// version instead of overwriting it (DECISIONS §4.1).
 class EsTxn : public WriteTxn {
 public:
-    explicit EsTxn(EsDriver& d) : d_(d) {}
+    EsTxn(EsDriver& d, const WriteOptions& options) : d_(d), options_(options) {}
     std::optional<Document> get(const Entity& e, std::string_view id) override {
         auto s = d_.get_stored(e, id);
         if (!s) return std::nullopt;
+        reads_.try_emplace(key(e, id), *s);   // the first read is what an update is based on
         return std::move(s->doc);
     }
     bool exists(const Entity& e, std::string_view id) override { return d_.get_stored(e, id).has_value(); }
     void insert(const Entity& e, const Document& doc) override {
-        d_.insert(e, doc);
+        d_.insert(options_, e, doc);
         created_.emplace_back(&e, doc);
     }
-    void insert_many(const Entity& e, const std::vector<Document>& docs) override { d_.insert_many(e, docs, created_); }
-    bool update(const Entity& e, const Document& doc) override { return d_.update(e, doc); }
-    bool remove(const Entity& e, std::string_view id) override { return d_.remove(e, id); }
+    void insert_many(const Entity& e, const std::vector<Document>& docs) override {
+        d_.insert_many(options_, e, docs, created_);
+    }
+    bool update(const Entity& e, const Document& doc) override {
+        auto base = reads_.find(key(e, str(doc, "id")));
+        return d_.update(options_, e, doc, base == reads_.end() ? nullptr : &base->second);
+    }
+    bool remove(const Entity& e, std::string_view id) override { return d_.remove(options_, e, id); }
     std::vector<std::string> ids_where(const Entity& e, const Field& f, std::string_view v, int64_t limit) override {
         return d_.ids_where(e, f, v, limit);
     }
     int64_t count_where(const Entity& e, const Field& f, std::string_view v) override { return d_.count_where(e, f, v); }
-    void clear_where(const Entity& e, const Field& f, std::string_view v) override { d_.clear_where(e, f, v); }
+    void clear_where(const Entity& e, const Field& f, std::string_view v) override { d_.clear_where(options_, e, f, v); }
 
     // Best effort: the work has already failed; a failure here is logged, not thrown.
     void undo() noexcept {
         try {
-            d_.remove_created(created_);
+            d_.remove_created(options_, created_);
         } catch (const std::exception& ex) {
             spdlog::error("elasticsearch: undoing a failed write: {}", ex.what());
         }
     }
 
 private:
+    static std::string key(const Entity& e, std::string_view id) { return e.name + "/" + std::string(id); }
+
     EsDriver& d_;
+    const WriteOptions& options_;
     std::vector<std::pair<const Entity*, Document>> created_;
+    std::map<std::string, EsDriver::Stored> reads_;   // entity/id -> the first version read
 };
 
 }  // namespace
@@ -194,9 +198,8 @@ json::value EsDriver::call(std::string_view method, const std::string& target, s
 
 std::string EsDriver::index(const Entity& e) const { return es_index_name(options_.db_name, e); }
 
-std::string EsDriver::refresh_param() const {
-    const WriteScope* scope = WriteScope::current();
-    const bool wait = options_.strict_consistency && !(scope && scope->no_consistency());
+std::string EsDriver::refresh_param(const WriteOptions& w) const {
+    const bool wait = options_.strict_consistency && !w.no_consistency;
     return wait ? "refresh=wait_for" : "refresh=false";
 }
 
@@ -255,11 +258,6 @@ std::optional<EsDriver::Stored> EsDriver::get_stored(const Entity& e, std::strin
     s.doc = es_from_source(e, obj(answer, "_source"));
     s.seq_no = int_of(answer.get_object().if_contains("_seq_no"));
     s.primary_term = int_of(answer.get_object().if_contains("_primary_term"));
-    if (WriteScope* scope = WriteScope::current()) {
-        const std::string key = index(e) + "/" + std::string(id);
-        scope->record_read(key, s.version());
-        if (scope->read_version(key) == s.version()) first_read = {key, s.version(), s.doc};
-    }
     return s;
 }
 
@@ -391,8 +389,8 @@ void EsDriver::release(const Entity& e, size_t c, const std::string& key, const 
 
 // ---- writes -------------------------------------------------------------------
 
-void EsDriver::write(const std::function<void(WriteTxn&)>& work) {
-    EsTxn txn(*this);
+void EsDriver::write(const WriteOptions& options, const std::function<void(WriteTxn&)>& work) {
+    EsTxn txn(*this, options);
     try {
         work(txn);
     } catch (...) {
@@ -401,22 +399,22 @@ void EsDriver::write(const std::function<void(WriteTxn&)>& work) {
     }
 }
 
-void EsDriver::remove_created(const std::vector<std::pair<const Entity*, Document>>& created) {
+void EsDriver::remove_created(const WriteOptions& w, const std::vector<std::pair<const Entity*, Document>>& created) {
     if (created.empty()) return;
     std::string bulk;
     for (const auto& [e, doc] : created) {
         bulk += to_json_text(json::object{{"delete", {{"_index", index(*e)}, {"_id", str(doc, "id")}}}});
         bulk += '\n';
     }
-    call("POST", "/_bulk?" + refresh_param(), bulk, {200});
+    call("POST", "/_bulk?" + refresh_param(w), bulk, {200});
     for (const auto& [e, doc] : created)
         for (size_t c = 0; c < e->uniques.size(); ++c)
             if (auto key = unique_key(e->uniques[c], doc, options_.case_sensitive)) release(*e, c, *key, str(doc, "id"));
 }
 
-void EsDriver::insert(const Entity& e, const Document& doc) {
+void EsDriver::insert(const WriteOptions& w, const Entity& e, const Document& doc) {
     const std::string id = str(doc, "id");
-    if (id.size() > kMaxIdBytes) throw ApiError::validation("Id is longer than 512 bytes", "id", id);
+    if (id.size() > kMaxIdBytes) throw InvalidValue("id", "Id is longer than 512 bytes");
     if (get_stored(e, id)) throw UniqueViolation(&e, {"id"});
     std::vector<std::pair<size_t, std::string>> taken;
     auto release_taken = [&] {
@@ -433,7 +431,7 @@ void EsDriver::insert(const Entity& e, const Document& doc) {
     }
     int status = 0;
     try {
-        call("PUT", "/" + index(e) + "/_doc/" + url_encode(id) + "?op_type=create&" + refresh_param(),
+        call("PUT", "/" + index(e) + "/_doc/" + url_encode(id) + "?op_type=create&" + refresh_param(w),
              to_json_text(es_to_source(e, doc, options_.case_sensitive)), {200, 201, 409}, &status);
     } catch (...) {
         release_taken();
@@ -445,7 +443,7 @@ void EsDriver::insert(const Entity& e, const Document& doc) {
     }
 }
 
-void EsDriver::insert_many(const Entity& e, const std::vector<Document>& docs,
+void EsDriver::insert_many(const WriteOptions& w, const Entity& e, const std::vector<Document>& docs,
                            std::vector<std::pair<const Entity*, Document>>& created) {
     const std::string claims = es_claims_index_name(options_.db_name);
     for (size_t begin = 0; begin < docs.size(); begin += kBulkBatch) {
@@ -498,7 +496,7 @@ void EsDriver::insert_many(const Entity& e, const std::vector<Document>& docs,
             bulk += to_json_text(es_to_source(e, docs[i], options_.case_sensitive));
             bulk += '\n';
         }
-        json::value answer = call("POST", "/_bulk?" + refresh_param(), bulk, {200});
+        json::value answer = call("POST", "/_bulk?" + refresh_param(w), bulk, {200});
         bool id_taken = false;
         std::string failure;
         std::set<std::string> failed;
@@ -525,27 +523,22 @@ void EsDriver::insert_many(const Entity& e, const std::vector<Document>& docs,
     }
 }
 
-bool EsDriver::update(const Entity& e, const Document& doc) {
+bool EsDriver::update(const WriteOptions& w, const Entity& e, const Document& doc, const Stored* base) {
     const std::string id = str(doc, "id");
-    const WriteScope* scope = WriteScope::current();
-    const std::string key_of_doc = index(e) + "/" + id;
-    const std::string read_version = scope ? scope->read_version(key_of_doc) : "";
-    // A PATCH merged its body onto the version it read: when another write landed since,
-    // its changes (the fields where `doc` differs from what was read, and the autoUpdate
-    // fields) are applied onto the newer version instead, so neither update is lost.
-    const Document* base = (!read_version.empty() && first_read.key == key_of_doc && first_read.version == read_version)
-                               ? &first_read.doc
-                               : nullptr;
+    // `doc` was built on the version `base` the write read: when another write landed
+    // since, its changes (the fields where `doc` differs from what was read, and the
+    // autoUpdate fields) are applied onto the newer version instead, so neither update is
+    // lost (DECISIONS §4.1).
     for (int attempt = 0; attempt < kUpdateAttempts; ++attempt) {
         auto stored = get_stored(e, id);
         if (!stored) return false;
         Document target = doc;
-        if (base && stored->version() != read_version) {
+        if (base && stored->version() != base->version()) {
             target = stored->doc;
             for (const Field& f : e.fields) {
                 if (f.is_id()) continue;
                 const json::value* mine = doc.if_contains(f.name);
-                const json::value* before = base->if_contains(f.name);
+                const json::value* before = base->doc.if_contains(f.name);
                 const json::value none;
                 if (f.auto_update || *(mine ? mine : &none) != *(before ? before : &none))
                     target[f.name] = mine ? *mine : json::value();
@@ -570,7 +563,7 @@ bool EsDriver::update(const Entity& e, const Document& doc) {
             call("PUT",
                  "/" + index(e) + "/_doc/" + url_encode(id) +
                      fmt::format("?if_seq_no={}&if_primary_term={}&", stored->seq_no, stored->primary_term) +
-                     refresh_param(),
+                     refresh_param(w),
                  to_json_text(es_to_source(e, target, options_.case_sensitive)), {200, 201, 409}, &status);
         } catch (...) {
             for (auto& [tc, key] : taken) release(e, tc, key, id);
@@ -584,11 +577,10 @@ bool EsDriver::update(const Entity& e, const Document& doc) {
         for (auto& [c, key] : old_keys) release(e, c, key, id);
         return true;
     }
-    throw ApiError::conflict(
-        fmt::format("{} {} is being modified by too many requests at once; retry", e.name, id), "", id);
+    throw WriteConflict(fmt::format("{} {} is being modified by too many requests at once; retry", e.name, id));
 }
 
-bool EsDriver::remove(const Entity& e, std::string_view raw_id) {
+bool EsDriver::remove(const WriteOptions& w, const Entity& e, std::string_view raw_id) {
     const std::string id(raw_id);
     for (int attempt = 0; attempt < kUpdateAttempts; ++attempt) {
         auto stored = get_stored(e, id);
@@ -596,7 +588,7 @@ bool EsDriver::remove(const Entity& e, std::string_view raw_id) {
         int status = 0;
         call("DELETE",
              "/" + index(e) + "/_doc/" + url_encode(id) +
-                 fmt::format("?if_seq_no={}&if_primary_term={}&", stored->seq_no, stored->primary_term) + refresh_param(),
+                 fmt::format("?if_seq_no={}&if_primary_term={}&", stored->seq_no, stored->primary_term) + refresh_param(w),
              {}, {200, 404, 409}, &status);
         if (status == 409) {   // changed meanwhile: delete (and release the claims of) the new version
             pause_before_retry(attempt);
@@ -609,7 +601,7 @@ bool EsDriver::remove(const Entity& e, std::string_view raw_id) {
             if (auto key = unique_key(e.uniques[c], stored->doc, options_.case_sensitive)) release(e, c, *key, id);
         return true;
     }
-    throw ApiError::conflict(fmt::format("{} {} is being modified by other requests; retry", e.name, id), "", id);
+    throw WriteConflict(fmt::format("{} {} is being modified by other requests; retry", e.name, id));
 }
 
 std::vector<std::string> EsDriver::ids_where(const Entity& e, const Field& f, std::string_view value, int64_t limit) {
@@ -628,16 +620,16 @@ int64_t EsDriver::count_where(const Entity& e, const Field& f, std::string_view 
     return int_of(answer.get_object().if_contains("count"), 0);
 }
 
-void EsDriver::clear_where(const Entity& e, const Field& f, std::string_view value) {
+void EsDriver::clear_where(const WriteOptions& w, const Entity& e, const Field& f, std::string_view value) {
     for (const std::string& id : ids_where(e, f, value, -1)) {
-        for (int attempt = 0; attempt < kUpdateAttempts; ++attempt) {
-            auto stored = get_stored(e, id);
-            if (!stored) break;
-            const json::value* v = stored->doc.if_contains(f.name);
-            if (!v || !v->is_string() || v->get_string() != value) break;
-            stored->doc[f.name] = nullptr;
-            if (update(e, stored->doc)) break;
-        }
+        auto stored = get_stored(e, id);
+        if (!stored) continue;
+        const json::value* v = stored->doc.if_contains(f.name);
+        if (!v || !v->is_string() || v->get_string() != value) continue;
+        Document cleared = stored->doc;
+        cleared[f.name] = nullptr;
+        // Based on the version read: a concurrent change of another field is kept.
+        update(w, e, cleared, &*stored);
     }
 }
 

@@ -10,7 +10,7 @@
 //     owner no longer holds the value and creates missing ones;
 //   - POST with an existing id: op_type=create (409); PUT/PATCH: if_seq_no/if_primary_term;
 //   - writes wait for refresh (refresh=wait_for) unless strict consistency is off or the
-//     request says no_consistency=true (REFERENCE §5.7, storage/write_scope.h);
+//     request says no_consistency=true (WriteOptions, storage/driver.h);
 //   - lists: exact totals (track_total_hits), pages past 10,000 hits by search_after.
 #pragma once
 
@@ -25,7 +25,7 @@
 
 namespace events {
 
-class EsDriver : public StorageDriver, public PoolStatsSource {
+class EsDriver : public StorageDriver {
 public:
     // Throws std::invalid_argument for a malformed options.uri (es_client.h).
     EsDriver(const Schema& schema, const DriverOptions& options);
@@ -40,7 +40,7 @@ public:
     std::optional<Document> get(const Entity& e, std::string_view id) override;
     std::vector<Document> get_many(const Entity& e, const std::vector<std::string>& ids) override;
     ListPage list(const Entity& e, const ListQuery& q) override;
-    void write(const std::function<void(WriteTxn&)>& work) override;
+    void write(const WriteOptions& options, const std::function<void(WriteTxn&)>& work) override;
     void wipe() override;
     boost::json::object entity_counts() override;
     boost::json::object report_details() override;
@@ -56,17 +56,25 @@ public:
         std::string version() const { return std::to_string(seq_no) + ":" + std::to_string(primary_term); }
     };
     std::optional<Stored> get_stored(const Entity& e, std::string_view id);
-    void insert(const Entity& e, const Document& doc);
+    // The writes below wait for the refresh that makes them searchable unless `w` or the
+    // driver options say not to (refresh_param()).
+    // Throws InvalidValue (id over 512 bytes), UniqueViolation.
+    void insert(const WriteOptions& w, const Entity& e, const Document& doc);
     // Inserts in _bulk requests of 1,000 (claims first); appends what it created to `created`.
-    void insert_many(const Entity& e, const std::vector<Document>& docs,
+    void insert_many(const WriteOptions& w, const Entity& e, const std::vector<Document>& docs,
                      std::vector<std::pair<const Entity*, Document>>& created);
     // Deletes these documents and releases their claims (undo of a failed write).
-    void remove_created(const std::vector<std::pair<const Entity*, Document>>& created);
-    bool update(const Entity& e, const Document& doc);
-    bool remove(const Entity& e, std::string_view id);
+    void remove_created(const WriteOptions& w, const std::vector<std::pair<const Entity*, Document>>& created);
+    // Replaces the document with doc["id"]; false when absent. `base`: the version `doc`
+    // was built on (null: none); when the stored version moved on, only the fields `doc`
+    // changed relative to `base` are written onto the newer one. Throws UniqueViolation,
+    // WriteConflict after kUpdateAttempts lost races.
+    bool update(const WriteOptions& w, const Entity& e, const Document& doc, const Stored* base);
+    // Deletes one document and releases its claims; false when absent. WriteConflict as update().
+    bool remove(const WriteOptions& w, const Entity& e, std::string_view id);
     std::vector<std::string> ids_where(const Entity& e, const Field& f, std::string_view value, int64_t limit);
     int64_t count_where(const Entity& e, const Field& f, std::string_view value);
-    void clear_where(const Entity& e, const Field& f, std::string_view value);
+    void clear_where(const WriteOptions& w, const Entity& e, const Field& f, std::string_view value);
 
 private:
     struct Claim;
@@ -75,7 +83,9 @@ private:
     boost::json::value call(std::string_view method, const std::string& target, std::string_view body,
                             std::initializer_list<int> ok, int* status = nullptr);
     std::string index(const Entity& e) const;
-    std::string refresh_param() const;   // "refresh=wait_for" or "refresh=false"
+    // "refresh=wait_for" when strict consistency is on and `w` does not waive it, else
+    // "refresh=false".
+    std::string refresh_param(const WriteOptions& w) const;
     void create_indices();
     void ensure_index(const std::string& name, const boost::json::object& mappings);
     void reconcile_claims();

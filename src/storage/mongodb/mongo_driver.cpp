@@ -277,7 +277,8 @@ ListPage MongoDriver::list(const Entity& e, const ListQuery& q) {
     return page;
 }
 
-void MongoDriver::write(const std::function<void(WriteTxn&)>& work) {
+// MongoDB writes are visible at once: WriteOptions::no_consistency changes nothing here.
+void MongoDriver::write(const WriteOptions&, const std::function<void(WriteTxn&)>& work) {
     std::unique_lock<std::mutex> serial(write_mutex_, std::defer_lock);
     if (serialize_writes_) serial.lock();
     mongo::PooledClient client(pool(), pool_counts_);

@@ -21,7 +21,7 @@
 
 namespace events {
 
-class MongoDriver : public StorageDriver, public PoolStatsSource {
+class MongoDriver : public StorageDriver {
 public:
     // `options.uri`: mongodb://[user:pass@]host:port/[?options]; `options.db_name`: the
     // database. Throws std::invalid_argument for a URI libmongoc refuses.
@@ -37,7 +37,7 @@ public:
     std::optional<Document> get(const Entity& e, std::string_view id) override;
     std::vector<Document> get_many(const Entity& e, const std::vector<std::string>& ids) override;
     ListPage list(const Entity& e, const ListQuery& q) override;
-    void write(const std::function<void(WriteTxn&)>& work) override;
+    void write(const WriteOptions& options, const std::function<void(WriteTxn&)>& work) override;
     void wipe() override;
     boost::json::object entity_counts() override;
     boost::json::object report_details() override;

@@ -414,15 +414,16 @@ struct SqlDriver::PendingWrite {
     std::condition_variable cv;
 };
 
-void SqlDriver::write(const std::function<void(WriteTxn&)>& work) {
+// SQL backends are always consistent: WriteOptions::no_consistency changes nothing here.
+void SqlDriver::write(const WriteOptions&, const std::function<void(WriteTxn&)>& work) {
     if (pool_->single_writer())
         write_grouped(work);
     else
         write_alone(work);
 }
 
-void SqlDriver::insert_alone(const Entity& e, const Document& doc) {
-    if (pool_->single_writer()) return StorageDriver::insert_alone(e, doc);
+void SqlDriver::insert_alone(const WriteOptions& options, const Entity& e, const Document& doc) {
+    if (pool_->single_writer()) return StorageDriver::insert_alone(options, e, doc);
     const SqlStatement st = builder_.insert(e, doc);
     try {
         ConnectionLease lease = pool_->lease_write();
@@ -438,7 +439,7 @@ void SqlDriver::insert_alone(const Entity& e, const Document& doc) {
     // fresh connection); a server still down is a 503 there.
     const boost::json::value* id = doc.if_contains("id");
     if (id && id->is_string() && get(e, id->get_string())) return;
-    write([&](WriteTxn& txn) { txn.insert(e, doc); });
+    write(options, [&](WriteTxn& txn) { txn.insert(e, doc); });
 }
 
 ConnectionLease SqlDriver::begin_write() {

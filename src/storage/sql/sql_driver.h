@@ -19,7 +19,7 @@
 
 namespace events {
 
-class SqlDriver : public StorageDriver, public PoolStatsSource {
+class SqlDriver : public StorageDriver {
 public:
     SqlDriver(const Schema& schema, const DriverOptions& options, std::unique_ptr<SqlDialect> dialect,
               std::unique_ptr<SqlPool> pool);
@@ -37,11 +37,11 @@ public:
     ListPage list(const Entity& e, const ListQuery& q) override;
     std::optional<std::string> get_json(const Entity& e, std::string_view id) override;
     ListPageJson list_json(const Entity& e, const ListQuery& q) override;
-    void write(const std::function<void(WriteTxn&)>& work) override;
+    void write(const WriteOptions& options, const std::function<void(WriteTxn&)>& work) override;
     // One autocommit INSERT on a pool with concurrent writers; through write() on a
     // single-writer pool, whose writes share grouped commits (write_grouped()). A session
     // lost under the INSERT: done when the id is then found, else inserted again.
-    void insert_alone(const Entity& e, const Document& doc) override;
+    void insert_alone(const WriteOptions& options, const Entity& e, const Document& doc) override;
     void wipe() override;
     boost::json::object entity_counts() override;
     boost::json::object report_details() override;

@@ -29,7 +29,7 @@ Route route(std::string method, std::string path, char op, bool described = true
 TEST(OpenApi, ARouteWithoutDescriptionIsRefused) {
     const Schema schema = Schema::load_bundled();
     RouteTable table{route("GET", "/ok", 0), route("GET", "/secret", 0, /*described=*/false)};
-    EXPECT_THROW(openapi::build_openapi(Config{}, schema, table), std::logic_error);
+    EXPECT_THROW(openapi::build_openapi(ApiOptions{}, schema, table), std::logic_error);
 }
 
 TEST(OpenApi, EntityRoutesExpandPerEntityForTheOperationsAllowed) {
@@ -46,7 +46,7 @@ _entities:
 )");
     RouteTable table{route("GET", "/api/{entity}", 'r'), route("POST", "/api/{entity}", 'c'),
                      route("DELETE", "/api/{entity}/{id}", 'd')};
-    json::object doc = openapi::build_openapi(Config{}, schema, table);
+    json::object doc = openapi::build_openapi(ApiOptions{}, schema, table);
     const json::object& paths = doc.at("paths").as_object();
     EXPECT_TRUE(paths.at("/api/note").as_object().contains("get"));
     EXPECT_FALSE(paths.at("/api/note").as_object().contains("post"));

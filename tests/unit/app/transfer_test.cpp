@@ -1,7 +1,7 @@
 // export_documents / import_documents between two real SQLite files.
 #include "app/transfer.h"
 
-#include "core/document_service.h"
+#include "service/document_service.h"
 #include "tools/json_text.h"
 
 #include <boost/json/parse.hpp>
@@ -155,7 +155,7 @@ void populate(const Schema& schema, StorageDriver& driver) {
 
     // 2,100 more accounts written directly: crosses two export page boundaries.
     const Entity& accounts = *schema.find("Account");
-    driver.write([&](WriteTxn& txn) {
+    driver.write({}, [&](WriteTxn& txn) {
         for (int i = 0; i < 2100; ++i) {
             char id[32];
             std::snprintf(id, sizeof id, "01bulk%020d", i);

@@ -7,7 +7,6 @@
 #include "storage/elasticsearch/es_client.h"
 #include "storage/elasticsearch/es_mapping.h"
 #include "storage/elasticsearch/es_query.h"
-#include "storage/write_scope.h"
 #include "tools/json_text.h"
 
 #include <boost/json/parse.hpp>
@@ -170,7 +169,7 @@ protected:
 TEST_F(EsDriverTest, StartUpRepairsClaimsLeftByACrash) {
     {
         auto d = open();
-        d->write([&](WriteTxn& t) { t.insert(user(), user_doc("u1", "alice", "alice@example.com")); });
+        d->write({}, [&](WriteTxn& t) { t.insert(user(), user_doc("u1", "alice", "alice@example.com")); });
     }
     // A crash between a claim and its document: a claim whose owner does not exist.
     const std::string ghost = "/" + claims() + "/_doc/" + "ghostclaim?refresh=true";
@@ -194,13 +193,13 @@ TEST_F(EsDriverTest, StartUpRepairsClaimsLeftByACrash) {
     EXPECT_EQ(raw("GET", "/" + claims() + "/_doc/ghostclaim").status, 404);
     // ... and the lost one is back: a second alice@example.com is refused.
     try {
-        d->write([&](WriteTxn& t) { t.insert(user(), user_doc("u2", "other", "ALICE@example.com")); });
+        d->write({}, [&](WriteTxn& t) { t.insert(user(), user_doc("u2", "other", "ALICE@example.com")); });
         ADD_FAILURE() << "expected a unique violation";
     } catch (const UniqueViolation& u) {
         EXPECT_EQ(u.fields, std::vector<std::string>{"email"});
     }
     // A failed insert leaves no claim behind: "other" is free.
-    d->write([&](WriteTxn& t) { t.insert(user(), user_doc("u3", "other", "other@example.com")); });
+    d->write({}, [&](WriteTxn& t) { t.insert(user(), user_doc("u3", "other", "other@example.com")); });
     EXPECT_EQ(d->entity_counts().at("User"), 2);
 }
 
@@ -226,7 +225,7 @@ TEST_F(EsDriverTest, ClaimsMoveOnUpdateAndGoOnDelete) {
     auto d = open();
     const Entity& u = user();
     auto insert = [&](const std::string& id, const std::string& name) {
-        d->write([&](WriteTxn& t) { t.insert(u, user_doc(id, name, id + "@x.org")); });
+        d->write({}, [&](WriteTxn& t) { t.insert(u, user_doc(id, name, id + "@x.org")); });
     };
     auto refused = [&](const std::string& id, const std::string& name) {
         try {
@@ -238,10 +237,10 @@ TEST_F(EsDriverTest, ClaimsMoveOnUpdateAndGoOnDelete) {
     };
     insert("u1", "Alice");
     EXPECT_TRUE(refused("u2", "ALICE"));
-    d->write([&](WriteTxn& t) { ASSERT_TRUE(t.update(u, user_doc("u1", "Alicia", "u1@x.org"))); });
+    d->write({}, [&](WriteTxn& t) { ASSERT_TRUE(t.update(u, user_doc("u1", "Alicia", "u1@x.org"))); });
     insert("u2", "alice");                 // the old value is free again
     EXPECT_TRUE(refused("u3", "alicia"));  // the new one is taken
-    d->write([&](WriteTxn& t) { ASSERT_TRUE(t.remove(u, "u1")); });
+    d->write({}, [&](WriteTxn& t) { ASSERT_TRUE(t.remove(u, "u1")); });
     insert("u3", "alicia");                // released by the delete
     EXPECT_EQ(d->entity_counts().at("User"), 2);
 }
@@ -251,26 +250,23 @@ TEST_F(EsDriverTest, ClaimsMoveOnUpdateAndGoOnDelete) {
 TEST_F(EsDriverTest, PatchBasedOnAnOlderVersionKeepsTheOtherWrite) {
     auto d = open();
     const Entity& u = user();
-    d->write([&](WriteTxn& t) {
+    d->write({}, [&](WriteTxn& t) {
         t.insert(u, Document{{"id", "p1"}, {"username", "pat"}, {"email", "pat@x.org"}, {"firstName", "Pat"},
                              {"city", "Oslo"}});
     });
-    WriteScope patch(/*no_consistency=*/false);
-    Document merged = *d->get(u, "p1");   // what the PATCH read ...
-    {
-        WriteScope other(false);          // ... another request changes city meanwhile ...
-        Document changed = *d->get(u, "p1");
+    d->write({}, [&](WriteTxn& t) {
+        Document merged = *t.get(u, "p1");   // what the PATCH read inside its write ...
+        Document changed = *d->get(u, "p1");   // ... another request changes city meanwhile ...
         changed["city"] = "Bergen";
-        d->write([&](WriteTxn& t) { ASSERT_TRUE(t.update(u, changed)); });
-    }
-    merged["firstName"] = "Patricia";     // ... and the PATCH writes its firstName
-    d->write([&](WriteTxn& t) { ASSERT_TRUE(t.update(u, merged)); });
+        d->write({}, [&](WriteTxn& other) { ASSERT_TRUE(other.update(u, changed)); });
+        merged["firstName"] = "Patricia";      // ... and the PATCH writes its firstName
+        ASSERT_TRUE(t.update(u, merged));
+    });
     const Document now = *d->get(u, "p1");
     EXPECT_EQ(now.at("firstName"), "Patricia");
     EXPECT_EQ(now.at("city"), "Bergen");
-    // A full replacement based on nothing read replaces everything.
-    WriteScope put(false);
-    d->write([&](WriteTxn& t) {
+    // A full replacement based on nothing read in its write replaces everything.
+    d->write({}, [&](WriteTxn& t) {
         ASSERT_TRUE(t.update(u, Document{{"id", "p1"}, {"username", "pat"}, {"email", "pat@x.org"}}));
     });
     EXPECT_TRUE(d->get(u, "p1")->at("city").is_null());
@@ -283,10 +279,8 @@ TEST_F(EsDriverTest, NoConsistencyWritesDoNotWaitForRefresh) {
               200);
     const Entity& account = *schema_.find("Account");
     const auto started = std::chrono::steady_clock::now();
-    {
-        WriteScope scope(/*no_consistency=*/true);
-        d->write([&](WriteTxn& t) { t.insert(account, Document{{"id", "a1"}, {"name", "Quick Account"}}); });
-    }
+    d->write(WriteOptions{.no_consistency = true},
+             [&](WriteTxn& t) { t.insert(account, Document{{"id", "a1"}, {"name", "Quick Account"}}); });
     EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
     EXPECT_TRUE(d->get(account, "a1"));                       // reads by id are real-time
     EXPECT_EQ(d->list(account, ListQuery{}).total, 0);        // lists see it at the next refresh

@@ -79,7 +79,7 @@ protected:
         }
         owner_ = schema_->find("Owner");
         thing_ = schema_->find("Thing");
-        driver_->write([&](WriteTxn& t) { t.insert(*owner_, doc(R"({"id":"o1","name":"First"})")); });
+        driver_->write({}, [&](WriteTxn& t) { t.insert(*owner_, doc(R"({"id":"o1","name":"First"})")); });
     }
     void TearDown() override {
         driver_.reset();
@@ -104,13 +104,13 @@ TEST_P(InsertMany, StoresEveryDocumentAsInsertDoes) {
     constexpr int kCount = 6001;
     std::vector<Document> docs;
     for (int i = 0; i < kCount; ++i) docs.push_back(thing(i));
-    driver_->write([&](WriteTxn& t) { t.insert_many(*thing_, docs); });
+    driver_->write({}, [&](WriteTxn& t) { t.insert_many(*thing_, docs); });
     EXPECT_EQ(count_things(), kCount);
 
     // The reference: a document stored through insert(); the documents stored through
     // insert_many() must read back the same, field for field.
     const Document reference = thing(kCount);
-    driver_->write([&](WriteTxn& t) { t.insert(*thing_, reference); });
+    driver_->write({}, [&](WriteTxn& t) { t.insert(*thing_, reference); });
     Document expected = *driver_->get(*thing_, id_of(kCount));
     for (int i : {0, 1, 2, 3, 4999, 5000, kCount - 1}) {
         auto got = driver_->get(*thing_, id_of(i));
@@ -132,7 +132,7 @@ TEST_P(InsertMany, RowsPrintedAsJsonEqualTheDocuments) {
     for (const char* f : {"count", "ratio", "price", "active", "day", "at", "data", "tags", "ref"}) docs[8].erase(f);
     docs[9]["price"] = 0.1;
     docs[10]["count"] = INT64_C(-9007199254740993);
-    driver_->write([&](WriteTxn& t) { t.insert_many(*thing_, docs); });
+    driver_->write({}, [&](WriteTxn& t) { t.insert_many(*thing_, docs); });
 
     for (int i : {0, 5, 6, 7, 8, 9, 10, 1199}) {
         const auto text_doc = driver_->get_json(*thing_, id_of(i));
@@ -164,20 +164,20 @@ TEST_P(InsertMany, RowsPrintedAsJsonEqualTheDocuments) {
 }
 
 TEST_P(InsertMany, EmptyAndSingleDocumentBatches) {
-    driver_->write([&](WriteTxn& t) { t.insert_many(*thing_, {}); });
+    driver_->write({}, [&](WriteTxn& t) { t.insert_many(*thing_, {}); });
     EXPECT_EQ(count_things(), 0);
-    driver_->write([&](WriteTxn& t) { t.insert_many(*thing_, {thing(7)}); });
+    driver_->write({}, [&](WriteTxn& t) { t.insert_many(*thing_, {thing(7)}); });
     EXPECT_EQ(count_things(), 1);
     EXPECT_EQ(driver_->get(*thing_, id_of(7))->at("count"), 7);
 }
 
 TEST_P(InsertMany, ExistingIdIsAUniqueViolationOnIdAndNothingIsStored) {
-    driver_->write([&](WriteTxn& t) { t.insert(*thing_, thing(1500)); });
+    driver_->write({}, [&](WriteTxn& t) { t.insert(*thing_, thing(1500)); });
     std::vector<Document> docs;
     for (int i = 0; i < 3000; ++i) docs.push_back(thing(i == 2999 ? 1500 : i + 3000));
     docs.back()["label"] = "A label of its own";   // only the id collides
     try {
-        driver_->write([&](WriteTxn& t) { t.insert_many(*thing_, docs); });
+        driver_->write({}, [&](WriteTxn& t) { t.insert_many(*thing_, docs); });
         FAIL() << "expected UniqueViolation";
     } catch (const UniqueViolation& u) {
         EXPECT_EQ(u.entity, thing_);
@@ -190,7 +190,7 @@ TEST_P(InsertMany, DuplicateInsideTheBatchNamesTheUniqueField) {
     std::vector<Document> docs{thing(1), thing(2), thing(3)};
     docs[2]["label"] = docs[0].at("label");
     try {
-        driver_->write([&](WriteTxn& t) { t.insert_many(*thing_, docs); });
+        driver_->write({}, [&](WriteTxn& t) { t.insert_many(*thing_, docs); });
         FAIL() << "expected UniqueViolation";
     } catch (const UniqueViolation& u) {
         EXPECT_EQ(u.fields, std::vector<std::string>{"label"});
@@ -200,7 +200,7 @@ TEST_P(InsertMany, DuplicateInsideTheBatchNamesTheUniqueField) {
 
 TEST_P(InsertMany, MissingParentIsAForeignKeyViolation) {
     std::vector<Document> docs{thing(1), thing(2, "nosuchowner"), thing(3)};
-    EXPECT_THROW(driver_->write([&](WriteTxn& t) { t.insert_many(*thing_, docs); }), ForeignKeyViolation);
+    EXPECT_THROW(driver_->write({}, [&](WriteTxn& t) { t.insert_many(*thing_, docs); }), ForeignKeyViolation);
     EXPECT_EQ(count_things(), 0);
 }
 

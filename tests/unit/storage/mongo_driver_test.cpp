@@ -73,10 +73,10 @@ TEST(MongoDriver, AFailedBatchLeavesNoneOfItsDocuments) {
     FOR_EACH_SERVER(uri) {
         SCOPED_TRACE(uri);
         auto driver = open_driver(schema, uri, fresh_db_name());
-        driver->write([&](WriteTxn& t) { t.insert(team, doc(R"({"id":"t2","name":"Existing"})")); });
+        driver->write({}, [&](WriteTxn& t) { t.insert(team, doc(R"({"id":"t2","name":"Existing"})")); });
         std::vector<Document> batch{doc(R"({"id":"t1","name":"One"})"), doc(R"({"id":"t2","name":"Dup"})"),
                                     doc(R"({"id":"t3","name":"Three"})")};
-        EXPECT_THROW(driver->write([&](WriteTxn& t) { t.insert_many(team, batch); }), UniqueViolation);
+        EXPECT_THROW(driver->write({}, [&](WriteTxn& t) { t.insert_many(team, batch); }), UniqueViolation);
         EXPECT_FALSE(driver->get(team, "t1"));
         EXPECT_FALSE(driver->get(team, "t3"));
         EXPECT_EQ(driver->get(team, "t2")->at("name"), "Existing");
@@ -90,19 +90,19 @@ TEST(MongoDriver, UniqueViolationNamesTheConstraintOnInsertAndUpdate) {
     FOR_EACH_SERVER(uri) {
         SCOPED_TRACE(uri);
         auto driver = open_driver(schema, uri, fresh_db_name());
-        driver->write([&](WriteTxn& t) {
+        driver->write({}, [&](WriteTxn& t) {
             t.insert(person, doc(R"({"id":"p1","name":"Ann","email":"Ann@X.io","teamId":null})"));
             t.insert(person, doc(R"({"id":"p2","name":"Bob","email":null,"teamId":null})"));
             t.insert(person, doc(R"({"id":"p3","name":"Cy","email":null,"teamId":null})"));   // nulls take no part
         });
         try {
-            driver->write([&](WriteTxn& t) { t.insert(person, doc(R"({"id":"p4","name":"Dup","email":"ann@x.IO"})")); });
+            driver->write({}, [&](WriteTxn& t) { t.insert(person, doc(R"({"id":"p4","name":"Dup","email":"ann@x.IO"})")); });
             ADD_FAILURE() << "insert of a duplicate email succeeded";
         } catch (const UniqueViolation& u) {
             EXPECT_EQ(u.fields, std::vector<std::string>{"email"});
         }
         try {
-            driver->write([&](WriteTxn& t) {
+            driver->write({}, [&](WriteTxn& t) {
                 t.update(person, doc(R"({"id":"p2","name":"Bob","email":"ANN@x.io","teamId":null})"));
             });
             ADD_FAILURE() << "update to a duplicate email succeeded";
@@ -110,7 +110,7 @@ TEST(MongoDriver, UniqueViolationNamesTheConstraintOnInsertAndUpdate) {
             EXPECT_EQ(u.fields, std::vector<std::string>{"email"});
         }
         try {
-            driver->write([&](WriteTxn& t) { t.insert(person, doc(R"({"id":"p1","name":"Again","email":null})")); });
+            driver->write({}, [&](WriteTxn& t) { t.insert(person, doc(R"({"id":"p1","name":"Again","email":null})")); });
             ADD_FAILURE() << "insert of an existing id succeeded";
         } catch (const UniqueViolation& u) {
             EXPECT_EQ(u.fields, std::vector<std::string>{"id"});
@@ -129,7 +129,7 @@ TEST(MongoDriver, StartRefusesDuplicatesOfANewUniqueAndListsThem) {
         {
             auto driver = open_driver(loose, uri, db);
             const Entity& person = *loose.find("Person");
-            driver->write([&](WriteTxn& t) {
+            driver->write({}, [&](WriteTxn& t) {
                 t.insert(person, doc(R"({"id":"p1","name":"Ann","email":"same@x.io"})"));
                 t.insert(person, doc(R"({"id":"p2","name":"Bob","email":"SAME@x.io"})"));
             });
@@ -157,7 +157,7 @@ TEST(MongoDriver, ReportCountsDanglingReferencesAndKeepsOtherCollections) {
     FOR_EACH_SERVER(uri) {
         SCOPED_TRACE(uri);
         auto driver = open_driver(schema, uri, fresh_db_name());
-        driver->write([&](WriteTxn& t) {
+        driver->write({}, [&](WriteTxn& t) {
             t.insert(team, doc(R"({"id":"t1","name":"Kept"})"));
             t.insert(team, doc(R"({"id":"t2","name":"Gone"})"));
             t.insert(person, doc(R"({"id":"p1","name":"Ann","teamId":"t1"})"));
@@ -165,7 +165,7 @@ TEST(MongoDriver, ReportCountsDanglingReferencesAndKeepsOtherCollections) {
             t.insert(person, doc(R"({"id":"p3","name":"Cy","teamId":"t2"})"));
         });
         // What an interrupted cascade without transactions could leave: the parent gone.
-        driver->write([&](WriteTxn& t) { t.remove(team, "t2"); });
+        driver->write({}, [&](WriteTxn& t) { t.remove(team, "t2"); });
         json::object report = driver->report_details();
         EXPECT_EQ(report.at("dangling_references").at("Person.teamId"), json::value(2)) << json::serialize(report);
         EXPECT_EQ(report.at("collections").at("details").at("Person").at("doc_count"), json::value(3));
@@ -181,7 +181,7 @@ TEST(MongoDriver, DeepPagesByIdMatchAWalkOfTheWholeList) {
     FOR_EACH_SERVER(uri) {
         SCOPED_TRACE(uri);
         auto driver = open_driver(schema, uri, fresh_db_name());
-        driver->write([&](WriteTxn& t) {
+        driver->write({}, [&](WriteTxn& t) {
             for (int i = 0; i < 30; ++i) {
                 char id[16];
                 std::snprintf(id, sizeof id, "t%02d", i);

@@ -68,7 +68,7 @@ TEST(SqlitePoolStats, TheDriverReportsItsPool) {
     TempDir dir;
     const Schema schema = Schema::load_bundled();
     auto driver = testing_sqlite::open_sqlite(schema, dir.file("driver.db"));
-    const auto stats = pool_stats_of(*driver);
+    const auto stats = driver->pool_stats();
     ASSERT_TRUE(stats.has_value());
     EXPECT_EQ(stats->in_use, 0);
     EXPECT_GE(stats->open, 1);

@@ -70,7 +70,7 @@ TEST_F(PostgresAccelerators, SubstringIndexCoversTextFormsButNotSecretsOrEnums) 
 TEST_F(PostgresAccelerators, SubstringFiltersUseTheIndexAndEqualThePlainTest) {
     StorageDriver& d = start();
     std::vector<std::pair<std::string, std::string>> rows;   // id, name
-    d.write([&](WriteTxn& t) {
+    d.write({}, [&](WriteTxn& t) {
         std::vector<Document> docs;
         for (int i = 0; i < 3000; ++i) {
             Document x;
@@ -165,7 +165,7 @@ TEST_F(PostgresAccelerators, WithoutTheRightToCreatePgTrgmSubstringsScan) {
 // the next start; one analyzed already, or empty, is left alone.
 TEST_F(PostgresAccelerators, NeverAnalyzedTablesAreAnalyzedAtStart) {
     StorageDriver& d = start();
-    d.write([&](WriteTxn& t) {
+    d.write({}, [&](WriteTxn& t) {
         std::vector<Document> docs;
         for (int i = 0; i < 200; ++i) {
             Document x;
@@ -206,7 +206,7 @@ TEST_F(PostgresAccelerators, UnfilteredTotalsStayExactUnderConcurrentWrites) {
                     if (what == 0 && !mine.empty()) {   // delete one
                         const std::string id = mine.back();
                         mine.pop_back();
-                        d.write([&](WriteTxn& w) { w.remove(*person_, id); });
+                        d.write({}, [&](WriteTxn& w) { w.remove(*person_, id); });
                     } else if (what == 1) {   // a multi-row insert (one statement)
                         std::vector<Document> docs;
                         for (int k = 0; k < 5; ++k) {
@@ -216,9 +216,9 @@ TEST_F(PostgresAccelerators, UnfilteredTotalsStayExactUnderConcurrentWrites) {
                             docs.push_back(std::move(x));
                             mine.push_back(fmt::format("m{}-{}-{}", t, r, k));
                         }
-                        d.write([&](WriteTxn& w) { w.insert_many(*person_, docs); });
+                        d.write({}, [&](WriteTxn& w) { w.insert_many(*person_, docs); });
                     } else if (what == 2) {   // a failing write changes nothing
-                        EXPECT_ANY_THROW(d.write([&](WriteTxn& w) {
+                        EXPECT_ANY_THROW(d.write({}, [&](WriteTxn& w) {
                             Document x;
                             x["id"] = fmt::format("f{}-{}", t, r);
                             w.insert(*person_, x);
@@ -227,7 +227,7 @@ TEST_F(PostgresAccelerators, UnfilteredTotalsStayExactUnderConcurrentWrites) {
                     } else {
                         Document x;
                         x["id"] = fmt::format("s{}-{}", t, r);
-                        d.write([&](WriteTxn& w) { w.insert(*person_, x); });
+                        d.write({}, [&](WriteTxn& w) { w.insert(*person_, x); });
                         mine.push_back(std::string(x["id"].get_string()));
                     }
                     // Totals read while others write are never off by a torn update.
@@ -248,7 +248,7 @@ TEST_F(PostgresAccelerators, UnfilteredTotalsStayExactUnderConcurrentWrites) {
     const V slots = column_texts(*db(), "SELECT count(*) FROM \"_events$counts\" WHERE entity = 'Person'");
     EXPECT_GT(std::stoi(slots.at(0)), 1);
     // ON DELETE SET NULL keeps the people; a cascade would have counted through the trigger too.
-    d.write([&](WriteTxn& w) { w.remove(*team_, "t1"); });
+    d.write({}, [&](WriteTxn& w) { w.remove(*team_, "t1"); });
     EXPECT_EQ(total(d, *team_), 0);
     EXPECT_EQ(total(d, *person_), rows);
     // Writes by another client (no slot setting) count as well, and a restart recounts.
@@ -275,13 +275,13 @@ _entities:
     StorageDriver& d = open(kCascade, o);
     const Entity& team = *schemas_.back()->find("Team");
     const Entity& member = *schemas_.back()->find("Member");
-    d.write([&](WriteTxn& w) {
+    d.write({}, [&](WriteTxn& w) {
         w.insert(team, doc(R"({"id":"t1"})"));
         w.insert(team, doc(R"({"id":"t2"})"));
         for (int i = 0; i < 6; ++i) w.insert(member, doc(fmt::format(R"({{"id":"m{}","teamId":"t{}"}})", i, 1 + i % 2).c_str()));
     });
     EXPECT_EQ(total(d, member), 6);
-    d.write([&](WriteTxn& w) { w.remove(team, "t1"); });
+    d.write({}, [&](WriteTxn& w) { w.remove(team, "t1"); });
     EXPECT_EQ(count_star("Member"), 3);
     EXPECT_EQ(total(d, member), 3);
     EXPECT_EQ(total(d, team), 1);
@@ -341,7 +341,7 @@ TEST_F(PostgresAccelerators, AnchoredDeepPagesStayExactAcrossWrites) {
     StorageDriver& d = start();
     const Field* age = person_->find_field("age");
     std::vector<std::string> ids;
-    d.write([&](WriteTxn& t) {
+    d.write({}, [&](WriteTxn& t) {
         std::vector<Document> docs;
         for (int i = 0; i < 1500; ++i) {
             Document x;
@@ -371,7 +371,7 @@ TEST_F(PostgresAccelerators, AnchoredDeepPagesStayExactAcrossWrites) {
     insert(d, *person_, doc(R"({"id":"a0001","age":1})"));
     ids.push_back("a0001");
     check("after an insert through the driver");
-    d.write([&](WriteTxn& t) { t.remove(*person_, "p0003"); });
+    d.write({}, [&](WriteTxn& t) { t.remove(*person_, "p0003"); });
     ids.erase(std::find(ids.begin(), ids.end(), "p0003"));
     check("after a delete through the driver");
     db()->exec("INSERT INTO \"Person\" (id, age) VALUES ('b0002', 2)");
@@ -432,13 +432,13 @@ TEST_F(PostgresAccelerators, ReadsTakeOneRoundTripPerStatement) {
 TEST_F(PostgresAccelerators, AnInsertAloneIsOneRoundTrip) {
     StorageDriver& d = start();
     insert(d, *team_, doc(R"({"id":"t1","label":"A"})"));
-    d.insert_alone(*person_, doc(R"({"id":"warm","name":"W"})"));   // prepares the INSERT
-    for (int i = 0; i < 8; ++i) d.insert_alone(*person_, doc(fmt::format(R"({{"id":"w{}"}})", i).c_str()));
+    d.insert_alone({}, *person_, doc(R"({"id":"warm","name":"W"})"));   // prepares the INSERT
+    for (int i = 0; i < 8; ++i) d.insert_alone({}, *person_, doc(fmt::format(R"({{"id":"w{}"}})", i).c_str()));
     const uint64_t before = PgConnection::round_trips();
-    d.insert_alone(*person_, doc(R"({"id":"p1","name":"A","teamId":"t1"})"));
+    d.insert_alone({}, *person_, doc(R"({"id":"p1","name":"A","teamId":"t1"})"));
     EXPECT_EQ(PgConnection::round_trips() - before, 1u) << "no BEGIN/COMMIT around one statement";
-    EXPECT_THROW(d.insert_alone(*person_, doc(R"({"id":"p1","name":"B"})")), UniqueViolation);
-    EXPECT_THROW(d.insert_alone(*person_, doc(R"({"id":"p2","name":"B","teamId":"nope"})")), ForeignKeyViolation);
+    EXPECT_THROW(d.insert_alone({}, *person_, doc(R"({"id":"p1","name":"B"})")), UniqueViolation);
+    EXPECT_THROW(d.insert_alone({}, *person_, doc(R"({"id":"p2","name":"B","teamId":"nope"})")), ForeignKeyViolation);
     EXPECT_FALSE(d.get(*person_, "p2")) << "a refused insert leaves nothing behind";
     ListQuery q;
     q.sort.push_back({&person_->id_field(), false});

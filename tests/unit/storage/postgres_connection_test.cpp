@@ -121,7 +121,7 @@ TEST_F(PostgresConnection, OperationsRightAfterTerminationSucceed) {
 
 TEST_F(PostgresConnection, LossInsideATransactionIsUnavailableAndRolledBack) {
     StorageDriver& d = open(kSchema);
-    EXPECT_THROW(d.write([&](WriteTxn& t) {
+    EXPECT_THROW(d.write({}, [&](WriteTxn& t) {
         t.insert(owner(), doc(R"({"id":"o1","name":"one"})"));
         terminate_sessions(true);
         t.insert(owner(), doc(R"({"id":"o2","name":"two"})"));

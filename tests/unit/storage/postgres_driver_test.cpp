@@ -155,16 +155,16 @@ TEST_F(PostgresDriver, RoundTripsEveryTypeExactlyAsSqliteDoes) {
     changed["label"] = "changed";
     changed["count"] = nullptr;
     bool updated = false;
-    pg.write([&](WriteTxn& t) { updated = t.update(*thing_, changed); });
+    pg.write({}, [&](WriteTxn& t) { updated = t.update(*thing_, changed); });
     EXPECT_TRUE(updated);
     EXPECT_EQ(*pg.get(*thing_, "t3"), changed) << to_json_text(*pg.get(*thing_, "t3"));
-    pg.write([&](WriteTxn& t) { updated = t.update(*thing_, doc(R"({"id":"nope","ownerId":"o1"})")); });
+    pg.write({}, [&](WriteTxn& t) { updated = t.update(*thing_, doc(R"({"id":"nope","ownerId":"o1"})")); });
     EXPECT_FALSE(updated);
     bool removed = false;
-    pg.write([&](WriteTxn& t) { removed = t.remove(*thing_, "t2"); });
+    pg.write({}, [&](WriteTxn& t) { removed = t.remove(*thing_, "t2"); });
     EXPECT_TRUE(removed);
     EXPECT_FALSE(pg.get(*thing_, "t2"));
-    pg.write([&](WriteTxn& t) { removed = t.remove(*thing_, "t2"); });
+    pg.write({}, [&](WriteTxn& t) { removed = t.remove(*thing_, "t2"); });
     EXPECT_FALSE(removed);
     auto many = pg.get_many(*thing_, {"t1", "t2", "t3", "zzz"});
     std::vector<std::string> got = ids_of(many);
@@ -178,7 +178,7 @@ TEST_F(PostgresDriver, RoundTripsEveryTypeExactlyAsSqliteDoes) {
 TEST_F(PostgresDriver, WriteRollsBackEverythingWhenWorkThrows) {
     StorageDriver& d = start();
     insert(d, *owner_, doc(R"({"id":"o1","name":"first"})"));
-    EXPECT_THROW(d.write([&](WriteTxn& t) {
+    EXPECT_THROW(d.write({}, [&](WriteTxn& t) {
         t.insert(*owner_, doc(R"({"id":"o2","name":"second"})"));
         EXPECT_TRUE(t.exists(*owner_, "o2"));   // visible inside the transaction
         throw std::runtime_error("abort");
@@ -317,7 +317,7 @@ TEST_F(PostgresDriver, UniqueViolationsNameTheConstraintFields) {
     insert(d, *owner_, doc(R"({"id":"o6","name":"n6","a":"q","b":null})"));
     insert(d, *owner_, doc(R"({"id":"o7","name":"n7","a":"x","b":2})"));   // differs in b
     // An update into a taken value is refused too, and the write leaves nothing behind.
-    EXPECT_THROW(d.write([&](WriteTxn& t) {
+    EXPECT_THROW(d.write({}, [&](WriteTxn& t) {
         t.insert(*owner_, doc(R"({"id":"o8","name":"n8"})"));
         t.update(*owner_, doc(R"({"id":"o3","name":"alice"})"));
     }),
@@ -339,7 +339,7 @@ TEST_F(PostgresDriver, DeleteCascadesRequiredAndClearsOptionalReferences) {
     insert(d, *thing_, doc(R"({"id":"t1","ownerId":"o1"})"));
     insert(d, *thing_, doc(R"({"id":"t2","ownerId":"o2"})"));
     insert(d, *note_, doc(R"({"id":"n1","text":"x","ownerId":"o1"})"));
-    d.write([&](WriteTxn& t) {
+    d.write({}, [&](WriteTxn& t) {
         EXPECT_EQ(t.count_where(*thing_, *field(thing_, "ownerId"), "o1"), 1);
         EXPECT_EQ(t.ids_where(*note_, *field(note_, "ownerId"), "o1", 10), std::vector<std::string>{"n1"});
         EXPECT_TRUE(t.remove(*owner_, "o1"));
@@ -357,9 +357,9 @@ TEST_F(PostgresDriver, WithoutCascadesAReferencedParentCannotBeDeleted) {
     StorageDriver& d = start(o);
     insert(d, *owner_, doc(R"({"id":"o1","name":"one"})"));
     insert(d, *note_, doc(R"({"id":"n1","ownerId":"o1"})"));
-    EXPECT_THROW(d.write([&](WriteTxn& t) { t.remove(*owner_, "o1"); }), ForeignKeyViolation);
+    EXPECT_THROW(d.write({}, [&](WriteTxn& t) { t.remove(*owner_, "o1"); }), ForeignKeyViolation);
     EXPECT_TRUE(d.get(*owner_, "o1"));
-    d.write([&](WriteTxn& t) {
+    d.write({}, [&](WriteTxn& t) {
         t.clear_where(*note_, *field(note_, "ownerId"), "o1");
         EXPECT_TRUE(t.remove(*owner_, "o1"));
     });
@@ -387,7 +387,7 @@ TEST_F(PostgresDriver, WipeDropsOnlyThisSchemasTables) {
 TEST_F(PostgresDriver, ReadersDoNotWaitForAnOpenWrite) {
     StorageDriver& d = start();
     insert(d, *owner_, doc(R"({"id":"o1","name":"one"})"));
-    d.write([&](WriteTxn& t) {
+    d.write({}, [&](WriteTxn& t) {
         t.update(*owner_, doc(R"({"id":"o1","name":"renamed"})"));
         // Another thread reads while this transaction holds the row: it gets the
         // committed version at once (the future would never finish if it waited).

@@ -70,7 +70,7 @@ TEST_F(PostgresFormMigration, OldDatabaseIsMigratedWithItsDataAndFiltersBecomeUn
                                  "'%USING gin (%\"name$cf\" gin_trgm_ops%'"),
               V{"1"});
     try {
-        d.write([&](WriteTxn& t) { t.insert(entity("Owner"), doc(R"({"id":"o4","name":"ÉLODIE"})")); });
+        d.write({}, [&](WriteTxn& t) { t.insert(entity("Owner"), doc(R"({"id":"o4","name":"ÉLODIE"})")); });
         FAIL() << "expected UniqueViolation";
     } catch (const UniqueViolation& v) {
         EXPECT_EQ(v.fields, V{"name"});

@@ -147,7 +147,7 @@ inline std::vector<std::string> ids_of(const std::vector<Document>& docs) {
 }
 
 inline void insert(StorageDriver& d, const Entity& e, const Document& doc) {
-    d.write([&](WriteTxn& t) { t.insert(e, doc); });
+    d.write({}, [&](WriteTxn& t) { t.insert(e, doc); });
 }
 
 }  // namespace events::pgtest

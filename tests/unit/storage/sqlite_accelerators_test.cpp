@@ -30,7 +30,7 @@ protected:
     }
     std::string path() const { return dir_.file("acc.db"); }
     void add(const char* json) {
-        driver_->write([&](WriteTxn& t) { t.insert(*person_, doc(json)); });
+        driver_->write({}, [&](WriteTxn& t) { t.insert(*person_, doc(json)); });
     }
     void seed() {
         add(R"({"id":"01","name":"Alice Smith","nick":"ali","kind":"a","secret":"hunter22"})");
@@ -130,7 +130,7 @@ TEST_F(SqliteAccelerators, IndexFollowsUpdatesAndDeletes) {
     open();
     seed();
     EXPECT_EQ(contains("name", "alice"), (V{"01", "02"}));
-    driver_->write([&](WriteTxn& t) {
+    driver_->write({}, [&](WriteTxn& t) {
         t.update(*person_, doc(R"({"id":"01","name":"Carol Smith","nick":"ali","kind":"a"})"));
         t.remove(*person_, "02");
         t.update(*person_, doc(R"({"id":"03","name":"Alicia","nick":"bob's"})"));
@@ -142,7 +142,7 @@ TEST_F(SqliteAccelerators, IndexFollowsUpdatesAndDeletes) {
     EXPECT_EQ(fts_rows_matching(R"("name$cf" : ("ali" AND "lic" AND "ice"))"), 0u);
     EXPECT_EQ(fts_rows_matching(R"("name$cf" : ("car" AND "aro" AND "rol"))"), 1u);
     // An update that leaves the text alone keeps the row findable.
-    driver_->write([&](WriteTxn& t) { t.update(*person_, doc(R"({"id":"01","name":"Carol Smith","age":3})")); });
+    driver_->write({}, [&](WriteTxn& t) { t.update(*person_, doc(R"({"id":"01","name":"Carol Smith","age":3})")); });
     EXPECT_EQ(contains("name", "carol"), V{"01"});
     EXPECT_EQ(fts_rows_matching(R"("name$cf" : ("car" AND "aro" AND "rol"))"), 1u);
 }
@@ -178,7 +178,7 @@ TEST_F(SqliteAccelerators, WipeRemovesAndRecreatesTheIndex) {
 
 TEST_F(SqliteAccelerators, DeepPagesMatchPlainOffsets) {
     open();
-    driver_->write([&](WriteTxn& t) {
+    driver_->write({}, [&](WriteTxn& t) {
         for (int i = 0; i < 120; ++i) {
             Document d;
             d["id"] = fmt::format("p{:03d}", (i * 37) % 120);
@@ -224,7 +224,7 @@ TEST_F(SqliteAccelerators, AnchoredDeepPagesStayExactAcrossWrites) {
     open();
     const Field* age = person_->find_field("age");
     std::vector<std::string> ids;   // what is stored, kept in step below
-    driver_->write([&](WriteTxn& t) {
+    driver_->write({}, [&](WriteTxn& t) {
         for (int i = 0; i < 1500; ++i) {
             Document d;
             d["id"] = fmt::format("p{:04d}", (i * 7919) % 1500);
@@ -245,10 +245,10 @@ TEST_F(SqliteAccelerators, AnchoredDeepPagesStayExactAcrossWrites) {
     auto check = [&](const char* when) { expect_deep_pages_exact(page, ids, when); };
     check("first reads");
     // Rows inserted before the anchors shift every deep page by one.
-    driver_->write([&](WriteTxn& t) { t.insert(*person_, doc(R"({"id":"a0001","age":1})")); });
+    driver_->write({}, [&](WriteTxn& t) { t.insert(*person_, doc(R"({"id":"a0001","age":1})")); });
     ids.push_back("a0001");
     check("after an insert through the driver");
-    driver_->write([&](WriteTxn& t) { t.remove(*person_, "p0003"); });
+    driver_->write({}, [&](WriteTxn& t) { t.remove(*person_, "p0003"); });
     ids.erase(std::find(ids.begin(), ids.end(), "p0003"));
     check("after a delete through the driver");
     // Another process writes: this driver's anchors must not survive it.
@@ -299,22 +299,22 @@ TEST_F(SqliteAccelerators, UnfilteredTotalsAreKeptExact) {
         return raw_query(path(), "SELECT n FROM _events_counts WHERE entity='" + entity + "'");
     };
     EXPECT_EQ(total(*person_), 0);
-    driver_->write([&](WriteTxn& t) {
+    driver_->write({}, [&](WriteTxn& t) {
         t.insert(team, doc(R"({"id":"t1","label":"T"})"));
         for (int i = 0; i < 5; ++i) t.insert(*person_, doc(fmt::format(R"({{"id":"p{}","teamId":"t1"}})", i).c_str()));
     });
     EXPECT_EQ(total(*person_), 5);
     EXPECT_EQ(kept("Person"), V{"5"});
     // A failed write leaves the count alone.
-    EXPECT_ANY_THROW(driver_->write([&](WriteTxn& t) {
+    EXPECT_ANY_THROW(driver_->write({}, [&](WriteTxn& t) {
         t.insert(*person_, doc(R"({"id":"p9"})"));
         t.insert(*person_, doc(R"({"id":"p0"})"));   // duplicate id
     }));
     EXPECT_EQ(total(*person_), 5);
-    driver_->write([&](WriteTxn& t) { t.remove(*person_, "p1"); });
+    driver_->write({}, [&](WriteTxn& t) { t.remove(*person_, "p1"); });
     EXPECT_EQ(total(*person_), 4);
     // Cascades (ON DELETE SET NULL here) and deletes by FK action count too.
-    driver_->write([&](WriteTxn& t) { t.remove(team, "t1"); });
+    driver_->write({}, [&](WriteTxn& t) { t.remove(team, "t1"); });
     EXPECT_EQ(total(team), 0);
     EXPECT_EQ(total(*person_), 4);
     // A count that drifted (e.g. rows written by another tool) is recomputed on open.

@@ -45,7 +45,7 @@ protected:
     }
     const Entity& e(const char* name) const { return *schema_->find(name); }
     void add(const char* entity, const char* json) {
-        driver_->write([&](WriteTxn& t) { t.insert(e(entity), doc(json)); });
+        driver_->write({}, [&](WriteTxn& t) { t.insert(e(entity), doc(json)); });
     }
     // The fields of the UniqueViolation thrown by adding `json`, or {"<none>"}.
     std::vector<std::string> violation(const char* entity, const char* json) {
@@ -128,7 +128,7 @@ TEST_F(SqliteConstraints, UpdateIntoACollisionIsAViolation) {
     open();
     family();
     try {
-        driver_->write([&](WriteTxn& t) { t.update(e("User"), doc(R"({"id":"u2","username":"ANN","accountId":"a1"})")); });
+        driver_->write({}, [&](WriteTxn& t) { t.update(e("User"), doc(R"({"id":"u2","username":"ANN","accountId":"a1"})")); });
         FAIL() << "expected UniqueViolation";
     } catch (const UniqueViolation& v) {
         EXPECT_EQ(v.fields, V{"username"});
@@ -145,7 +145,7 @@ TEST_F(SqliteConstraints, MissingParentIsAForeignKeyViolation) {
 TEST_F(SqliteConstraints, DeletingAParentCascadesThroughRequiredForeignKeys) {
     open();
     family();
-    driver_->write([&](WriteTxn& t) { EXPECT_TRUE(t.remove(e("Account"), "a1")); });
+    driver_->write({}, [&](WriteTxn& t) { EXPECT_TRUE(t.remove(e("Account"), "a1")); });
     EXPECT_EQ(text(driver_->entity_counts()), R"({"Account":0,"User":0,"Profile":0,"Tag":0,"Note":1})");
     // The optional FK of the surviving note was cleared, not left dangling.
     EXPECT_TRUE(driver_->get(e("Note"), "n1")->at("userId").is_null());
@@ -154,14 +154,14 @@ TEST_F(SqliteConstraints, DeletingAParentCascadesThroughRequiredForeignKeys) {
 TEST_F(SqliteConstraints, WithoutCascadeADeleteWithChildrenIsRefused) {
     open(/*cascade_delete=*/false);
     family();
-    EXPECT_THROW(driver_->write([&](WriteTxn& t) { t.remove(e("Account"), "a1"); }), ForeignKeyViolation);
+    EXPECT_THROW(driver_->write({}, [&](WriteTxn& t) { t.remove(e("Account"), "a1"); }), ForeignKeyViolation);
     EXPECT_TRUE(driver_->get(e("Account"), "a1"));
     // The optional FK restricts as well.
     add("User", R"({"id":"u3","username":"cy","accountId":"a1"})");
     add("Note", R"({"id":"n3","userId":"u3"})");
-    EXPECT_THROW(driver_->write([&](WriteTxn& t) { t.remove(e("User"), "u3"); }), ForeignKeyViolation);
+    EXPECT_THROW(driver_->write({}, [&](WriteTxn& t) { t.remove(e("User"), "u3"); }), ForeignKeyViolation);
     // A leaf goes.
-    driver_->write([&](WriteTxn& t) { EXPECT_TRUE(t.remove(e("Tag"), "t1")); });
+    driver_->write({}, [&](WriteTxn& t) { EXPECT_TRUE(t.remove(e("Tag"), "t1")); });
     const std::string sql = raw_query(dir_.file("c.db"), "SELECT sql FROM sqlite_master WHERE name='Note'").at(0);
     EXPECT_NE(sql.find("ON DELETE RESTRICT"), std::string::npos) << sql;
 }
@@ -173,7 +173,7 @@ TEST_F(SqliteConstraints, WhereHelpersFindCountAndClearReferences) {
     add("Note", R"({"id":"n3","userId":"u2"})");
     const Entity& note = e("Note");
     const Field& fk = *note.find_field("userId");
-    driver_->write([&](WriteTxn& t) {
+    driver_->write({}, [&](WriteTxn& t) {
         EXPECT_EQ(t.ids_where(note, fk, "u1", 10), (V{"n1", "n2"}));
         EXPECT_EQ(t.ids_where(note, fk, "u1", 1), V{"n1"});
         EXPECT_EQ(t.count_where(note, fk, "u1"), 2);

@@ -37,7 +37,7 @@ protected:
         owner_ = schema_->find("Owner");
     }
     void insert(const Entity& e, const Document& d) {
-        driver_->write([&](WriteTxn& t) { t.insert(e, d); });
+        driver_->write({}, [&](WriteTxn& t) { t.insert(e, d); });
     }
 
     TempDir dir_;
@@ -81,7 +81,7 @@ TEST_F(SqliteCrud, GetOfAMissingIdIsEmpty) { EXPECT_FALSE(driver_->get(*thing_, 
 TEST_F(SqliteCrud, UpdateReplacesTheWholeDocument) {
     insert(*thing_, doc(R"({"id":"t1","label":"a","count":1,"tags":["q"]})"));
     bool updated = false;
-    driver_->write([&](WriteTxn& t) { updated = t.update(*thing_, doc(R"({"id":"t1","label":"b","ratio":2.5})")); });
+    driver_->write({}, [&](WriteTxn& t) { updated = t.update(*thing_, doc(R"({"id":"t1","label":"b","ratio":2.5})")); });
     EXPECT_TRUE(updated);
     auto got = driver_->get(*thing_, "t1");
     ASSERT_TRUE(got);
@@ -90,17 +90,17 @@ TEST_F(SqliteCrud, UpdateReplacesTheWholeDocument) {
     EXPECT_TRUE(got->at("tags").is_null());
     EXPECT_EQ(got->at("ratio"), boost::json::value(2.5));
 
-    driver_->write([&](WriteTxn& t) { updated = t.update(*thing_, doc(R"({"id":"zz","label":"b"})")); });
+    driver_->write({}, [&](WriteTxn& t) { updated = t.update(*thing_, doc(R"({"id":"zz","label":"b"})")); });
     EXPECT_FALSE(updated);
 }
 
 TEST_F(SqliteCrud, RemoveReportsWhetherTheDocumentExisted) {
     insert(*thing_, doc(R"({"id":"t1","label":"a"})"));
     bool removed = false;
-    driver_->write([&](WriteTxn& t) { removed = t.remove(*thing_, "t1"); });
+    driver_->write({}, [&](WriteTxn& t) { removed = t.remove(*thing_, "t1"); });
     EXPECT_TRUE(removed);
     EXPECT_FALSE(driver_->get(*thing_, "t1"));
-    driver_->write([&](WriteTxn& t) { removed = t.remove(*thing_, "t1"); });
+    driver_->write({}, [&](WriteTxn& t) { removed = t.remove(*thing_, "t1"); });
     EXPECT_FALSE(removed);
 }
 
@@ -119,7 +119,7 @@ TEST_F(SqliteCrud, GetManyReturnsOnlyTheIdsThatExist) {
 }
 
 TEST_F(SqliteCrud, TxnSeesItsOwnWrites) {
-    driver_->write([&](WriteTxn& t) {
+    driver_->write({}, [&](WriteTxn& t) {
         EXPECT_FALSE(t.exists(*thing_, "t1"));
         t.insert(*thing_, doc(R"({"id":"t1","label":"inside"})"));
         EXPECT_TRUE(t.exists(*thing_, "t1"));
@@ -131,7 +131,7 @@ TEST_F(SqliteCrud, TxnSeesItsOwnWrites) {
 }
 
 TEST_F(SqliteCrud, AnExceptionRollsTheWholeWriteBack) {
-    EXPECT_THROW(driver_->write([&](WriteTxn& t) {
+    EXPECT_THROW(driver_->write({}, [&](WriteTxn& t) {
         t.insert(*thing_, doc(R"({"id":"t1","label":"a"})"));
         t.insert(*thing_, doc(R"({"id":"t2","label":"b"})"));
         throw std::logic_error("changed my mind");
@@ -216,7 +216,7 @@ TEST(SqliteBundled, CreatesEveryTableOfTheSampleSchemaWithItsIndexes) {
     EXPECT_NE(user_sql.find("REFERENCES \"Account\" (\"id\") ON DELETE CASCADE"), std::string::npos) << user_sql;
 
     const Entity& account = *s.find("Account");
-    driver->write([&](WriteTxn& t) {
+    driver->write({}, [&](WriteTxn& t) {
         t.insert(account, doc(R"({"id":"a1","name":"Acme Inc","credit":10.5,"enabled":true,
                                   "createdAt":"2025-01-01T00:00:00.000Z"})"));
     });

@@ -86,7 +86,7 @@ TEST_F(SqliteFormMigration, OldFileIsMigratedWithItsDataAndFiltersBecomeUnicode)
     ASSERT_EQ(fts.size(), 1u);
     EXPECT_NE(fts[0].find("\"name$cf\", \"city$cf\""), std::string::npos) << fts[0];
     // The unique constraint now holds under folding.
-    EXPECT_THROW(driver_->write([&](WriteTxn& t) { t.insert(person(), doc(R"({"id":"p4","name":"ÉLODIE"})")); }),
+    EXPECT_THROW(driver_->write({}, [&](WriteTxn& t) { t.insert(person(), doc(R"({"id":"p4","name":"ÉLODIE"})")); }),
                  UniqueViolation);
     // A second start has nothing to do and keeps everything.
     const V before = raw_query(path(), "SELECT sql FROM sqlite_master ORDER BY name");

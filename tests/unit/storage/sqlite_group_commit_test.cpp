@@ -65,7 +65,7 @@ TEST_F(SqliteGroupCommit, ConcurrentWorksCommitOrFailEachOnItsOwn) {
                 const int i = t * 100 + r;
                 const std::string key = fmt::format("{:05d}", i);
                 try {
-                    driver_->write([&](WriteTxn& txn) {
+                    driver_->write({}, [&](WriteTxn& txn) {
                         txn.insert(*note_, note(key + "a", "title " + key + "a"));
                         // Give other threads time to queue behind this work.
                         if (r == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -105,7 +105,7 @@ TEST_F(SqliteGroupCommit, ConcurrentWorksCommitOrFailEachOnItsOwn) {
 // A native unique violation in one work rolls back that work's earlier insert
 // only; the concurrent works commit.
 TEST_F(SqliteGroupCommit, UniqueViolationFailsOnlyItsWork) {
-    driver_->write([&](WriteTxn& txn) { txn.insert(*note_, note("taken", "Taken")); });
+    driver_->write({}, [&](WriteTxn& txn) { txn.insert(*note_, note("taken", "Taken")); });
     constexpr int kThreads = 12;
     std::vector<std::thread> threads;
     std::vector<int> outcome(kThreads, -1);   // 0 = ok, 1 = UniqueViolation on title, 2 = other
@@ -113,7 +113,7 @@ TEST_F(SqliteGroupCommit, UniqueViolationFailsOnlyItsWork) {
         threads.emplace_back([&, t] {
             const std::string id = fmt::format("n{:02d}", t);
             try {
-                driver_->write([&](WriteTxn& txn) {
+                driver_->write({}, [&](WriteTxn& txn) {
                     txn.insert(*note_, note(id + "x", "first " + id));
                     std::this_thread::sleep_for(std::chrono::milliseconds(5));
                     // Odd threads collide (case-insensitively) with the stored title.
@@ -151,7 +151,7 @@ TEST_F(SqliteGroupCommit, WorksSeeCommittedAndOwnWritesOnly) {
             for (int r = 0; r < 5; ++r) {
                 const std::string id = fmt::format("t{}r{}", t, r);
                 try {
-                    driver_->write([&](WriteTxn& txn) {
+                    driver_->write({}, [&](WriteTxn& txn) {
                         txn.insert(*note_, note(id, "title " + id));
                         if (!txn.exists(*note_, id)) ++bad[t];
                         if (r % 2) throw std::runtime_error("undo " + id);
@@ -171,13 +171,13 @@ TEST_F(SqliteGroupCommit, WorksSeeCommittedAndOwnWritesOnly) {
 }
 
 TEST_F(SqliteGroupCommit, SingleWorkFailureRollsBackAndRethrows) {
-    EXPECT_THROW(driver_->write([&](WriteTxn& txn) {
+    EXPECT_THROW(driver_->write({}, [&](WriteTxn& txn) {
         txn.insert(*note_, note("x", "X"));
         throw WorkFailed(1);
     }),
                  WorkFailed);
     EXPECT_EQ(stored_ids(), std::vector<std::string>{});
-    driver_->write([&](WriteTxn& txn) { txn.insert(*note_, note("y", "Y")); });
+    driver_->write({}, [&](WriteTxn& txn) { txn.insert(*note_, note("y", "Y")); });
     EXPECT_EQ(stored_ids(), std::vector<std::string>{"y"});
 }
 

@@ -29,7 +29,7 @@ protected:
         item_ = schema_->find("Item");
     }
     void add(const char* json) {
-        driver_->write([&](WriteTxn& t) { t.insert(*item_, doc(json)); });
+        driver_->write({}, [&](WriteTxn& t) { t.insert(*item_, doc(json)); });
     }
     void seed() {
         add(R"({"id":"01","name":"Alice","color":"red","qty":5,"price":1.5,"ok":true,"day":"2025-01-10","at":"2025-01-10T08:00:00.000Z"})");

@@ -31,7 +31,7 @@ protected:
     }
     const Entity& person() const { return *schemas_.back()->find("Person"); }
     void add(const char* json) {
-        driver_->write([&](WriteTxn& t) { t.insert(person(), doc(json)); });
+        driver_->write({}, [&](WriteTxn& t) { t.insert(person(), doc(json)); });
     }
     using V = std::vector<std::string>;
 
@@ -185,7 +185,7 @@ TEST_F(SqliteReconcile, AReaderProceedsWhileAWriteTransactionIsOpen) {
     std::promise<void> inside, reader_done;
     std::future<void> reader_done_f = reader_done.get_future();
     std::thread writer([&] {
-        driver_->write([&](WriteTxn& t) {
+        driver_->write({}, [&](WriteTxn& t) {
             t.insert(person(), doc(R"({"id":"p1","name":"Uncommitted"})"));
             inside.set_value();
             // Holds the write transaction open until the reader has finished;
@@ -212,7 +212,7 @@ TEST_F(SqliteReconcile, ConcurrentWritersAreSerialised) {
             for (int i = 0; i < 25; ++i) {
                 Document d = doc(R"({"name":"n"})");
                 d["id"] = "w" + std::to_string(w) + "-" + std::to_string(i);
-                driver_->write([&](WriteTxn& t) { t.insert(person(), d); });
+                driver_->write({}, [&](WriteTxn& t) { t.insert(person(), d); });
                 driver_->get(person(), std::string(d["id"].as_string()));
             }
         });
@@ -267,7 +267,7 @@ _entities:
 )";
     reopen(yaml);
     const auto add_to = [&](const char* entity, const char* json) {
-        driver_->write([&](WriteTxn& t) { t.insert(*schemas_.back()->find(entity), doc(json)); });
+        driver_->write({}, [&](WriteTxn& t) { t.insert(*schemas_.back()->find(entity), doc(json)); });
     };
     add_to("Team", R"({"id":"t1","name":"Reds"})");
     add_to("Coach", R"({"id":"c1","name":"Kim"})");
@@ -282,13 +282,13 @@ _entities:
               (V{"coachId:RESTRICT", "teamId:RESTRICT"}));
     EXPECT_EQ(raw_query(path(), "SELECT name || legacy FROM \"Player\""), V{"Annkept"});
     EXPECT_EQ(index_names(path(), "Player"), (V{"fk_Player_coachId", "fk_Player_teamId", "ux_Player_name$form"}));
-    EXPECT_THROW(driver_->write([&](WriteTxn& t) { t.remove(*schemas_.back()->find("Team"), "t1"); }),
+    EXPECT_THROW(driver_->write({}, [&](WriteTxn& t) { t.remove(*schemas_.back()->find("Team"), "t1"); }),
                  ForeignKeyViolation);
     EXPECT_EQ(raw_query(path(), "PRAGMA foreign_keys"), V{"0"});   // a fresh raw connection: off by default
     EXPECT_THROW(add_to("Player", R"({"id":"p2","name":"Bo","teamId":"nope"})"), ForeignKeyViolation);
 
     reopen(yaml);   // back to cascades
-    driver_->write([&](WriteTxn& t) { t.remove(*schemas_.back()->find("Team"), "t1"); });
+    driver_->write({}, [&](WriteTxn& t) { t.remove(*schemas_.back()->find("Team"), "t1"); });
     EXPECT_EQ(raw_query(path(), "SELECT count(*) FROM \"Player\""), V{"0"});
 }
 

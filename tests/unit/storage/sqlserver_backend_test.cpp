@@ -4,7 +4,7 @@
 // a closed port: start-up fails naming host and port, health answers 503.
 #include "apis/api_router.h"
 #include "app/config.h"
-#include "core/document_service.h"
+#include "service/document_service.h"
 #include "core/schema.h"
 #include "storage/driver.h"
 #include "storage/sql/sql_builder.h"
@@ -241,11 +241,10 @@ TEST(SqlServerClient, ClosedPortFailsStartUpNamingHostAndPort) {
     EXPECT_FALSE(driver->ping());
 
     // Health of a server whose database cannot be reached: 503 in the envelope.
-    Config config;
-    config.database = "sqlserver";
-    config.db_uri = options.uri;
+    ApiOptions api;
+    api.database = "sqlserver";
     DocumentService service(schema, *driver, ServiceOptions{});
-    ApiRouter router(config, service);
+    ApiRouter router(api, service);
     HttpRequest req;
     req.method = "GET";
     req.path = "/api/health";

@@ -63,7 +63,7 @@ public:
 private:
     enum class WriteKind { Create, Replace, Patch };
     Document write(const Entity& e, std::string id, const boost::json::value& body, WriteKind kind,
-                   Notifications& notes);
+                   const RequestParams& p, Notifications& notes);
     // Whether stored documents are validated on the way out: GET by id (single) or lists.
     bool validates_reads(bool single) const;
     void expand(const Entity& e, std::vector<Document>& docs, const RequestParams& p, bool validate,

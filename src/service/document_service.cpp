@@ -1,10 +1,9 @@
-#include "core/document_service.h"
+#include "service/document_service.h"
 
 #include "core/body_validator.h"
 #include "core/client_text.h"
 #include "core/ulid.h"
 #include "core/value_format.h"
-#include "storage/write_scope.h"
 
 #include <fmt/format.h>
 
@@ -236,7 +235,6 @@ void DocumentService::expand(const Entity& e, std::vector<Document>& docs, const
 
 Document DocumentService::create(const Entity& e, const json::value& body, const RequestParams& p, Notifications& notes) {
     require_operation(e, 'c');
-    WriteScope scope(p.no_consistency);
     if (!body.is_object()) throw ApiError::bad_request("Request body must be a JSON object");
     std::string id;
     if (auto* v = body.get_object().if_contains("id"); v && !v->is_null()) {
@@ -248,66 +246,75 @@ Document DocumentService::create(const Entity& e, const json::value& body, const
         id = lower_trimmed(v->get_string());
     }
     if (id.empty()) id = new_ulid();
-    return write(e, std::move(id), body, WriteKind::Create, notes);
+    return write(e, std::move(id), body, WriteKind::Create, p, notes);
 }
 
 Document DocumentService::replace(const Entity& e, std::string_view id, const json::value& body, const RequestParams& p,
                                   Notifications& notes) {
     require_operation(e, 'u');
-    WriteScope scope(p.no_consistency);
     if (!body.is_object()) throw ApiError::bad_request("Request body must be a JSON object");
-    return write(e, url_id(id), body, WriteKind::Replace, notes);
+    return write(e, url_id(id), body, WriteKind::Replace, p, notes);
 }
 
 Document DocumentService::patch(const Entity& e, std::string_view id, const json::value& body, const RequestParams& p,
                                 Notifications& notes) {
     require_operation(e, 'u');
-    WriteScope scope(p.no_consistency);
     if (!body.is_object()) throw ApiError::bad_request("Request body must be a JSON object");
-    return write(e, url_id(id), body, WriteKind::Patch, notes);
+    return write(e, url_id(id), body, WriteKind::Patch, p, notes);
 }
 
 Document DocumentService::write(const Entity& e, std::string id, const json::value& body_value, WriteKind kind,
-                                Notifications& notes) {
+                                const RequestParams& p, Notifications& notes) {
     const json::object& body = body_value.get_object();
+    const WriteOptions write_options{.no_consistency = p.no_consistency};
 
-    // PATCH merges onto the stored document and is then validated as a whole.
+    // The body, validated as a whole, with the timestamps the server sets. A PATCH builds
+    // it inside the write from the stored document (merge_onto_stored below).
+    Document doc;
+    bool keep_created = false;   // a PUT without createdAt keeps the stored one (DECISIONS §2.8)
+    std::vector<Notice> warnings;   // noted once the write succeeded (a driver may run the work again)
+    auto build = [&](const json::object& input) {
+        BodyCheck check = check_body(e, input);
+        if (!check.errors.empty()) {
+            std::vector<std::pair<std::string, Notice>> errors;
+            for (Notice& n : check.errors) errors.emplace_back(id, std::move(n));
+            throw ApiError(422, std::move(errors));
+        }
+        warnings = std::move(check.warnings);
+        doc = Document();
+        doc.reserve(e.fields.size());
+        doc["id"] = id;
+        for (auto& kv : check.doc) doc[kv.key()] = std::move(kv.value());
+        const std::string now = now_datetime();
+        for (const Field& f : e.fields)
+            if (f.auto_update && doc[f.name].is_null()) doc[f.name] = now;
+        keep_created = false;
+        for (const Field& f : e.fields)
+            if (f.auto_generate && doc[f.name].is_null()) {
+                if (kind == WriteKind::Create) doc[f.name] = f.type == FieldType::Date ? now.substr(0, 10) : now;
+                else keep_created = true;
+            }
+    };
+    // PATCH merges onto the stored document read inside the write, so that the driver
+    // can keep a concurrent write of another field (DECISIONS §4.1; WriteTxn::get()).
     // autoUpdate fields are not carried over, so they are refreshed unless sent.
-    json::object input;
-    if (kind == WriteKind::Patch) {
-        auto stored = driver_.get(e, id);
+    auto merge_onto_stored = [&](WriteTxn& txn) {
+        auto stored = txn.get(e, id);
         if (!stored) throw ApiError::not_found(not_found_message(e, id), id);
+        json::object input;
         for (const Field& f : e.fields)
             if (!f.is_id() && !f.auto_update) input[f.name] = (*stored)[f.name];
         for (const auto& kv : body) input[kv.key()] = kv.value();
-    }
-    BodyCheck check = check_body(e, kind == WriteKind::Patch ? input : body);
-    if (!check.errors.empty()) {
-        std::vector<std::pair<std::string, Notice>> errors;
-        for (Notice& n : check.errors) errors.emplace_back(id, std::move(n));
-        throw ApiError(422, std::move(errors));
-    }
-    for (Notice& n : check.warnings) notes.warning(id, warning_for(e, id, n.type, n.message, n.field, n.value));
-
-    Document doc;
-    doc.reserve(e.fields.size());
-    doc["id"] = id;
-    for (auto& kv : check.doc) doc[kv.key()] = std::move(kv.value());
-    const std::string now = now_datetime();
-    for (const Field& f : e.fields)
-        if (f.auto_update && doc[f.name].is_null()) doc[f.name] = now;
-
-    bool keep_created = false;   // a PUT without createdAt keeps the stored one (DECISIONS §2.8)
-    for (const Field& f : e.fields)
-        if (f.auto_generate && doc[f.name].is_null()) {
-            if (kind == WriteKind::Create) doc[f.name] = f.type == FieldType::Date ? now.substr(0, 10) : now;
-            else keep_created = true;
-        }
+        build(input);
+        // The stored createdAt is in `input` already; nothing more to keep.
+    };
+    if (kind != WriteKind::Patch) build(body);
 
     const Capabilities caps = driver_.capabilities();
     const bool native_fks = caps.native_foreign_keys;
     auto work = [&](WriteTxn& txn) {
-        if (kind != WriteKind::Create && keep_created) {
+        if (kind == WriteKind::Patch) merge_onto_stored(txn);
+        if (kind == WriteKind::Replace && keep_created) {
             auto stored = txn.get(e, id);
             if (!stored) throw ApiError::not_found(not_found_message(e, id), id);
             for (const Field& f : e.fields)
@@ -329,8 +336,8 @@ Document DocumentService::write(const Entity& e, std::string id, const json::val
     try {
         // With the database checking foreign keys and uniques, a create has nothing to
         // check or read first: the insert is the whole write.
-        if (kind == WriteKind::Create && native_fks && caps.native_uniques) driver_.insert_alone(e, doc);
-        else driver_.write(work);
+        if (kind == WriteKind::Create && native_fks && caps.native_uniques) driver_.insert_alone(write_options, e, doc);
+        else driver_.write(write_options, work);
     } catch (const UniqueViolation& u) {
         if (u.fields.empty() || u.fields.front() == "id") throw ApiError::conflict("Id already exists", "id", id);
         throw ApiError::conflict(fmt::format("{} already exists", u.fields.front()), u.fields.front(), id);
@@ -344,7 +351,12 @@ Document DocumentService::write(const Entity& e, std::string id, const json::val
             if (!fk_errors.empty()) throw ApiError(422, std::move(fk_errors));
         }
         throw ApiError::validation("Referenced document does not exist", "", id);
+    } catch (const InvalidValue& v) {
+        throw ApiError::validation(v.what(), v.field, id);
+    } catch (const WriteConflict& c) {
+        throw ApiError::conflict(c.what(), "", id);
     }
+    for (Notice& n : warnings) notes.warning(id, warning_for(e, id, n.type, n.message, n.field, n.value));
     return response_form(e, std::move(doc));
 }
 
@@ -368,7 +380,6 @@ bool cascades_natively_below(const StorageDriver& driver, const Entity& e) {
 std::optional<Document> DocumentService::remove(const Entity& e, std::string_view raw_id, const RequestParams& p,
                                                 Notifications&) {
     require_operation(e, 'd');
-    WriteScope scope(p.no_consistency);   // backends without transactions read it (storage/write_scope.h)
     const std::string id = url_id(raw_id);
     // The service cascades when the backend cascades none of the relationships below
     // `e`, or not all of them (then it walks the whole tree, so that no child waits on a
@@ -377,7 +388,7 @@ std::optional<Document> DocumentService::remove(const Entity& e, std::string_vie
     std::optional<Document> deleted;
 
     try {
-        driver_.write([&](WriteTxn& txn) {
+        driver_.write(WriteOptions{.no_consistency = p.no_consistency}, [&](WriteTxn& txn) {
             deleted = txn.get(e, id);
             if (!deleted) return;
             if (!options_.cascade_delete) {
@@ -408,6 +419,8 @@ std::optional<Document> DocumentService::remove(const Entity& e, std::string_vie
         });
     } catch (const ForeignKeyViolation&) {
         throw ApiError::conflict(fmt::format("Cannot delete {} {}: it is still referenced", e.name, id), "", id);
+    } catch (const WriteConflict& c) {
+        throw ApiError::conflict(c.what(), "", id);
     }
     if (!deleted) return std::nullopt;
     return response_form(e, std::move(*deleted));

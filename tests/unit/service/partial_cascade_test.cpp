@@ -7,7 +7,7 @@
 //
 // Real SQLite underneath; a thin decorator only changes what cascades_natively() says
 // and counts the removals the service asks for.
-#include "core/document_service.h"
+#include "service/document_service.h"
 #include "core/notifications.h"
 #include "storage/driver.h"
 
@@ -82,8 +82,8 @@ public:
         return inner_.get_many(e, ids);
     }
     ListPage list(const Entity& e, const ListQuery& q) override { return inner_.list(e, q); }
-    void write(const std::function<void(WriteTxn&)>& work) override {
-        inner_.write([&](WriteTxn& txn) {
+    void write(const WriteOptions& options, const std::function<void(WriteTxn&)>& work) override {
+        inner_.write(options, [&](WriteTxn& txn) {
             CountingTxn counting(txn, removed);
             work(counting);
         });
