@@ -25,6 +25,10 @@
 # The verbs below (start_server, stop_server, pause_server, resume_server, env_server) use
 # them; dispatch VERBS VERB calls the launcher's function named VERB.
 
+# One state file per checkout: two checkouts (git worktrees) on one machine each start and
+# stop their own servers, never the other's.
+STATE_FILE="${STATE_FILE%.dir}.$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd | md5sum | cut -c1-8).dir"
+
 # log MSG...: prints "TAG: MSG" on stderr.
 log() { echo "$SERVER_TAG: $*" >&2; }
 # die MSG...: logs MSG and exits with status 1.
