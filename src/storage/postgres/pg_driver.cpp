@@ -6,6 +6,7 @@
 #include "storage/postgres/pg_substring_index.h"
 #include "storage/postgres/pg_target.h"
 #include "storage/sql/connection_pool.h"
+#include "storage/sql/sql_reconcile.h"
 
 #include <spdlog/spdlog.h>
 
