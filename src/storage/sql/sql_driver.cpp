@@ -13,7 +13,6 @@
 #include <condition_variable>
 #include <exception>
 #include <set>
-#include <unordered_set>
 
 namespace events {
 
