@@ -207,7 +207,7 @@ std::unique_ptr<StorageDriver> open_storage(const Config& config, const Schema& 
     // writes per second grow with the writers that can commit at once (POST at 64
     // connections, fsync on: 4 connections ~550/s, 36 ~1,650/s under the same load).
     // SQLite keeps one writer and uses the rest as idle readers; the PostgreSQL pool
-    // caps the size at what the server accepts (pg_pool.h).
+    // caps the size at what the server accepts (storage/postgres/pg_connection_factory.h).
     const int io_threads = config.threads > 0 ? config.threads : default_thread_count(config.database);
     options.pool_size =
         config.pool_size > 0 ? config.pool_size : io_threads + std::min(config.write_threads, kMaxWriteConnections);

@@ -20,6 +20,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
@@ -65,6 +66,17 @@ constexpr auto kLingerTime = std::chrono::seconds(2);
 // for one line is 8 KiB); a long `filter` in the URL still fits.
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
 
+// After a failed accept the acceptor waits before trying again: kAcceptRetryFirst,
+// doubling up to kAcceptRetryMost, back to none after an accept succeeds. Why: the
+// errors that reach us are shortages (EMFILE/ENFILE out of file descriptors,
+// ENOBUFS/ENOMEM), and the pending connection keeps the listening socket readable,
+// so an accept tried again at once fails again at once: a busy loop that takes a core
+// from the connections still being served, and that Beast's async server example
+// avoids by not re-arming after an error. We wait instead of giving up, so the server
+// accepts again by itself once descriptors are free (a second at the most later).
+constexpr auto kAcceptRetryFirst = std::chrono::milliseconds(10);
+constexpr auto kAcceptRetryMost = std::chrono::milliseconds(1000);
+
 class Session;
 
 // Server state shared by the acceptor and every session.
@@ -75,10 +87,15 @@ struct ServerCore {
           ioc(std::max(1, options.threads)),
           acceptor(net::make_strand(ioc)),
           signals(acceptor.get_executor()),
+          accept_retry(acceptor.get_executor()),
           write_pool(static_cast<std::size_t>(std::max(1, options.write_threads))) {}
 
     void accept();
     void on_accept(beast::error_code ec, tcp::socket socket);
+    // Runs on the acceptor's strand after a failed accept: accept() again after the
+    // back-off delay (kAcceptRetryFirst..kAcceptRetryMost). Logs the first failure of
+    // an episode only; on_accept() logs its end.
+    void accept_later(const beast::error_code& ec);
     // Runs on the acceptor's strand: stop accepting, stop listening for signals and
     // close every idle connection. Busy connections close after their response.
     void shut_down();
@@ -105,6 +122,10 @@ struct ServerCore {
     net::io_context ioc;
     tcp::acceptor acceptor;
     net::signal_set signals;
+    // The back-off after failed accepts (accept_later()); used on the acceptor's strand only.
+    net::steady_timer accept_retry;
+    std::chrono::milliseconds accept_delay{0};   // 0: the last accept succeeded
+    std::uint64_t accept_failures = 0;           // in the current episode
     // Declared last, so destroyed (joined) first: its tasks hold sessions, which
     // hold sockets of the io_context.
     net::thread_pool write_pool;
@@ -376,19 +397,43 @@ void ServerCore::accept() {
 
 void ServerCore::on_accept(beast::error_code ec, tcp::socket socket) {
     if (stopping || !acceptor.is_open()) return;
-    if (!ec) {
-        auto session = std::make_shared<Session>(std::move(socket), *this);
-        add(session);
-        session->start();
+    if (ec) return accept_later(ec);
+    if (accept_delay.count() != 0) {
+        std::fprintf(stderr, "events: accepting connections again (after %llu failed attempts)\n",
+                     static_cast<unsigned long long>(accept_failures));
+        accept_delay = std::chrono::milliseconds(0);
+        accept_failures = 0;
     }
-    // Errors such as EMFILE affect one connection only: keep accepting.
+    auto session = std::make_shared<Session>(std::move(socket), *this);
+    add(session);
+    session->start();
     accept();
+}
+
+void ServerCore::accept_later(const beast::error_code& ec) {
+    ++accept_failures;
+    if (accept_delay.count() == 0) {
+        // Once per episode: a failure a second for hours must not flood the log.
+        std::fprintf(stderr,
+                     "events: cannot accept connections: %s; retrying every %lld ms at the most, the open "
+                     "connections are still served\n",
+                     ec.message().c_str(), static_cast<long long>(kAcceptRetryMost.count()));
+        accept_delay = kAcceptRetryFirst;
+    } else {
+        accept_delay = std::min(accept_delay * 2, kAcceptRetryMost);
+    }
+    accept_retry.expires_after(accept_delay);
+    accept_retry.async_wait([this](beast::error_code wait_ec) {
+        if (wait_ec || stopping || !acceptor.is_open()) return;   // cancelled by shut_down()
+        accept();
+    });
 }
 
 void ServerCore::shut_down() {
     beast::error_code ignored;
     acceptor.close(ignored);
     signals.cancel(ignored);
+    accept_retry.cancel();   // a pending retry would keep the io_context running
     std::vector<std::shared_ptr<Session>> live;
     {
         std::lock_guard lock(sessions_mutex);

@@ -3,10 +3,11 @@
 #include "storage/elasticsearch/es_driver.h"
 #include "storage/mongodb/mongo_driver.h"
 #include "storage/postgres/pg_driver.h"
+#include "storage/sql/connection_pool.h"
 #include "storage/sql/sql_driver.h"
 #include "storage/sqlite/sqlite_driver.h"
 #include "storage/sqlserver/mssql_dialect.h"
-#include "storage/sqlserver/mssql_pool.h"
+#include "storage/sqlserver/mssql_connection_factory.h"
 
 #include <algorithm>
 #include <cctype>
@@ -34,8 +35,9 @@ std::unique_ptr<StorageDriver> make_driver(std::string_view backend, const Schem
     if (name == "mongodb") return std::make_unique<MongoDriver>(schema, options);
     if (name == "sqlserver" || name == "mssql") {
         return std::make_unique<SqlDriver>(schema, options, std::make_unique<MssqlDialect>(schema),
-                                           std::make_unique<MssqlPool>(MssqlTarget(options.uri, options.db_name),
-                                                                       options.pool_size));
+                                           std::make_unique<ConnectionPool>(std::make_unique<MssqlConnectionFactory>(
+                                                                                MssqlTarget(options.uri, options.db_name)),
+                                                                            options.pool_size));
     }
     if (name == "elasticsearch") return std::make_unique<EsDriver>(schema, options);
     throw std::invalid_argument("unsupported database backend: " + std::string(backend));

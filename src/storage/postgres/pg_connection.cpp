@@ -125,6 +125,8 @@ bool PgConnection::in_transaction() const {
     return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
 }
 
+void PgConnection::roll_back_open_transaction() { exec("ROLLBACK"); }
+
 bool PgConnection::looks_alive() const {
     if (!healthy() || PQtransactionStatus(conn_) != PQTRANS_IDLE) return false;
     // An idle session receives nothing; readable means a FATAL message or EOF.

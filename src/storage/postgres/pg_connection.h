@@ -6,7 +6,7 @@
 // the row accessors; the dialect turns them into canonical values.
 #pragma once
 
-#include "storage/sql/sql_connection.h"
+#include "storage/sql/connection_factory.h"
 
 #include <cstdint>
 #include <functional>
@@ -20,7 +20,7 @@ typedef struct pg_result PGresult;
 
 namespace events {
 
-class PgConnection : public SqlConnection {
+class PgConnection : public PooledConnection {
 public:
     // Connects and sets the session up (TimeZone UTC, DateStyle ISO, UTF8,
     // shortest exact float output). Throws SqlError (SQLSTATE 08001 when the
@@ -51,9 +51,11 @@ public:
 
     // True when the connection sits idle with nothing unexpected to read: a
     // terminated backend or a restarted server leaves data or EOF on the socket.
-    bool looks_alive() const;
+    bool looks_alive() const override;
     // True while a transaction is open (or failed) on this connection.
-    bool in_transaction() const;
+    bool in_transaction() const override;
+    // ROLLBACK; throws SqlError.
+    void roll_back_open_transaction() override;
 
 private:
     class Result;

@@ -1,10 +1,12 @@
 #include "storage/postgres/pg_driver.h"
 
+#include "storage/postgres/pg_connection_factory.h"
 #include "storage/postgres/pg_dialect.h"
-#include "storage/postgres/pg_pool.h"
 #include "storage/postgres/pg_row_counts.h"
 #include "storage/postgres/pg_substring_index.h"
 #include "storage/postgres/pg_target.h"
+#include "storage/sql/connection_pool.h"
+#include "storage/sql/sql_reconcile.h"
 
 #include <spdlog/spdlog.h>
 
@@ -12,7 +14,8 @@ namespace events {
 
 PgDriver::PgDriver(const Schema& schema, const DriverOptions& options)
     : SqlDriver(schema, options, std::make_unique<PgDialect>(),
-                std::make_unique<PgPool>(PgTarget(options.uri, options.db_name), options.pool_size)) {}
+                std::make_unique<ConnectionPool>(
+                    std::make_unique<PgConnectionFactory>(PgTarget(options.uri, options.db_name)), options.pool_size)) {}
 
 bool PgDriver::trigram_available(SqlConnection& c) {
     if (trigram_state_ >= 0) return trigram_state_ == 1;

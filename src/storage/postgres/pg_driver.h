@@ -12,7 +12,8 @@ namespace events {
 class PgDriver : public SqlDriver {
 public:
     // `options.uri` is the server URI, `options.db_name` the database (created when
-    // missing), `options.pool_size` the most connections (pg_pool.h).
+    // missing), `options.pool_size` the most connections (storage/sql/connection_pool.h;
+    // pg_connection_factory.h lowers it to what the server accepts).
     PgDriver(const Schema& schema, const DriverOptions& options);
 
     // Bulk loads (driver.h): the trigram indexes are dropped before the load and built

@@ -11,9 +11,9 @@
 // for each other; the sum read by one statement sees exactly the committed rows of its
 // snapshot, like count(*).
 //
-// The slot of a connection is the session setting `events.count_slot` (set by the pool,
-// pg_pool.h: a number unique among the pool's live connections); sessions without it
-// (psql, another tool) use 1000 + pid % 16. Reconciliation recounts every table with
+// The slot of a connection is the session setting `events.count_slot` (set when the
+// connection opens, pg_connection_factory.h: a number unique among the pool's live
+// connections); sessions without it (psql, another tool) use 1000 + pid % 16. Reconciliation recounts every table with
 // count(*) at each start, under a SHARE lock (writers wait, readers do not).
 #pragma once
 

@@ -23,7 +23,7 @@ namespace events {
 // Inputs: `c` in the reconciliation transaction; `fresh`: entities whose tables were
 // created in it (nothing to fill); `added`: entities whose form columns were added to
 // an existing table in it. Drops the managed indexes over the form columns of each
-// table it refills (reconcile_indexes() recreates them, checking for duplicates), logs
+// table it refills (reconcile_indexes(), sql_reconcile.h, recreates them, checking for duplicates), logs
 // progress at info level, and records comparison_form_id(case_sensitive).
 // Throws SqlError from the backend.
 void reconcile_forms(SqlConnection& c, const SqlBuilder& b, const Schema& schema,

@@ -3,7 +3,7 @@
 #include "storage/report_format.h"
 
 #include "storage/sql/comparison_columns.h"
-#include "storage/sql/form_reconcile.h"
+#include "storage/sql/sql_reconcile.h"
 #include "storage/sql/sql_write_txn.h"
 #include "tools/json_text.h"
 
@@ -13,26 +13,15 @@
 #include <condition_variable>
 #include <exception>
 #include <set>
-#include <unordered_set>
 
 namespace events {
 
 namespace {
 
 constexpr size_t kIdsPerQuery = 500;      // keeps IN (...) lists far below parameter limits
-constexpr int64_t kDuplicatesShown = 20;  // duplicate groups listed per constraint
 // From this offset on, id-ordered pages are located through page anchors when the
 // backend can tell data versions apart (page_anchors.h); shallower pages are cheap.
 constexpr int64_t kAnchoredOffset = 500;
-
-std::string join_names(const std::vector<const Field*>& fields) {
-    std::string out;
-    for (const Field* f : fields) {
-        if (!out.empty()) out += ", ";
-        out += f->name;
-    }
-    return out;
-}
 
 // `q` from the anchor on: rows with id at or past it, fewer skipped.
 ListQuery from_anchor(const Entity& e, const ListQuery& q, const PageAnchors::Anchor& anchor) {
@@ -363,13 +352,6 @@ boost::json::object SqlDriver::entity_counts() {
     return out;
 }
 
-std::vector<std::string> SqlDriver::query_names(SqlConnection& c, const std::string& sql,
-                                                const std::string& table) const {
-    std::vector<std::string> names;
-    c.query(sql, {SqlParam(table)}, [&](const SqlRow& row) { names.emplace_back(row.get_text(0)); });
-    return names;
-}
-
 boost::json::object SqlDriver::report_details() {
     boost::json::object details;
     with_read(nullptr, [&](SqlConnection& c) {
@@ -561,147 +543,10 @@ void SqlDriver::run_batch(const std::vector<PendingWrite*>& batch) {
     }
 }
 
-// ---- reconciliation -------------------------------------------------------------
-
-std::set<const Entity*> SqlDriver::create_schema_objects(SqlConnection& c, std::vector<const Entity*>* fk_mismatch,
-                                                         std::set<const Entity*>* forms_added) {
-    std::set<const Entity*> created;
-    for (const Entity* e : schema_.parents_first()) {
-        if (query_names(c, dialect_->table_exists_sql(), e->name).empty()) {
-            c.exec(builder_.create_table(*e));
-            created.insert(e);
-            continue;
-        }
-        const std::vector<std::string> cols = query_names(c, dialect_->list_columns_sql(), e->name);
-        const std::unordered_set<std::string> existing(cols.begin(), cols.end());
-        for (const Field* f : SqlBuilder::data_fields(*e)) {
-            if (!existing.count(f->name)) {
-                spdlog::info("{}: adding column {}.{}", dialect_->name(), e->name, f->name);
-                c.exec(builder_.add_column(*e, *f));
-            }
-        }
-        for (const Field* f : form_fields(*e)) {
-            if (existing.count(builder_.form_column(*f))) continue;
-            spdlog::info("{}: adding the comparison-form column of {}.{}", dialect_->name(), e->name, f->name);
-            c.exec(builder_.add_form_column(*e, *f));
-            if (forms_added) forms_added->insert(e);
-        }
-        if (!fk_mismatch || e->foreign_keys.empty()) continue;
-        std::vector<std::pair<std::string, std::string>> actual;
-        c.query(dialect_->list_foreign_keys_sql(), {SqlParam(e->name)}, [&](const SqlRow& row) {
-            actual.emplace_back(std::string(row.get_text(0)), row.is_null(1) ? "" : std::string(row.get_text(1)));
-        });
-        bool mismatch = false;
-        for (const Field* fk : e->foreign_keys) {
-            const bool declared = std::any_of(actual.begin(), actual.end(), [&](const auto& a) { return a.first == fk->name; });
-            const bool matches = std::any_of(actual.begin(), actual.end(), [&](const auto& a) {
-                return a.first == fk->name && a.second == builder_.on_delete_action(*fk);
-            });
-            if (!declared) {
-                // A table made by another tool: the database does not check this parent, so
-                // the document service must (capabilities()).
-                spdlog::warn("{}: {}.{} has no FOREIGN KEY constraint; the server checks its parents itself",
-                             dialect_->name(), e->name, fk->name);
-                foreign_key_undeclared_ = true;
-            }
-            mismatch = mismatch || !matches;
-        }
-        if (mismatch) fk_mismatch->push_back(e);
-    }
-    return created;
-}
-
-void SqlDriver::reconcile_indexes(SqlConnection& c, const Entity& e, bool fresh_table,
-                                  std::vector<std::string>& problems) {
-    const std::vector<IndexSpec> wanted = builder_.indexes(e);
-    const std::vector<std::string> present = query_names(c, dialect_->list_indexes_sql(), e.name);
-    std::set<std::string> wanted_names;
-    for (const IndexSpec& ix : wanted) wanted_names.insert(ix.name);
-    for (const std::string& name : present) {
-        if (SqlBuilder::is_managed_index_name(name) && !wanted_names.count(name)) {
-            spdlog::info("{}: dropping index {} (no longer in the schema)", dialect_->name(), name);
-            c.exec(dialect_->drop_index_sql(name, e.name));
-        }
-    }
-    const std::set<std::string> present_names(present.begin(), present.end());
-    for (const IndexSpec& ix : wanted) {
-        if (present_names.count(ix.name)) continue;
-        if (ix.kind == IndexSpec::Kind::Unique) {
-            const SqlStatement st = builder_.duplicates(e, ix.fields, kDuplicatesShown);
-            std::string groups;
-            c.query(st.sql, st.params, [&](const SqlRow& row) {
-                if (!groups.empty()) groups += ", ";
-                const int n = static_cast<int>(ix.fields.size());
-                if (n > 1) groups += "(";
-                for (int i = 0; i < n; ++i) {
-                    if (i) groups += ", ";
-                    groups += to_json_text(dialect_->decode(*ix.fields[i], row, i));
-                }
-                if (n > 1) groups += ")";
-                groups += " (" + std::to_string(row.get_int64(n)) + " documents)";
-            });
-            if (!groups.empty()) {
-                problems.push_back(e.name + " unique (" + join_names(ix.fields) + "): duplicate values " + groups);
-                continue;
-            }
-        }
-        // Creating the indexes of a brand-new table is routine; changing an existing one is news.
-        spdlog::log(fresh_table ? spdlog::level::debug : spdlog::level::info, "{}: creating index {}",
-                    dialect_->name(), ix.name);
-        try {
-            c.exec(builder_.create_index(e, ix));
-        } catch (const SqlError& err) {
-            if (dialect_->classify(err).kind != SqlFailure::Kind::Unique) throw;
-            problems.push_back(e.name + " unique (" + join_names(ix.fields) + "): existing data has duplicates");
-        }
-    }
-}
-
-void SqlDriver::reconcile_extras(SqlConnection&, const Entity&) {}
-
-void SqlDriver::drop_extras(SqlConnection&, const Entity&) {}
-
-void SqlDriver::repair_foreign_keys(SqlConnection&, const std::vector<const Entity*>& entities) {
-    for (const Entity* e : entities)
-        spdlog::warn("{}: table {} has foreign-key ON DELETE actions that differ from cascade_delete={}; "
-                     "they stay as they are",
-                     dialect_->name(), e->name, options_.cascade_delete);
-}
-
 void SqlDriver::open() {
     pool_->open();
     ConnectionLease lease = pool_->lease_write();
-    SqlConnection& c = *lease;
-    std::vector<const Entity*> fk_mismatch;
-    std::vector<std::string> problems;
-    try {
-        c.exec(dialect_->begin_write_sql());
-        try {
-            std::set<const Entity*> forms_added;
-            const std::set<const Entity*> created = create_schema_objects(c, &fk_mismatch, &forms_added);
-            reconcile_forms(c, builder_, schema_, created, forms_added);
-            for (const Entity* e : schema_.parents_first()) reconcile_indexes(c, *e, created.count(e) > 0, problems);
-            if (problems.empty())
-                for (const Entity* e : schema_.parents_first()) reconcile_extras(c, *e);
-            if (!problems.empty()) {
-                std::string msg =
-                    "existing data violates unique constraints of the schema; remove the duplicates or the "
-                    "constraint, then restart:";
-                for (const std::string& p : problems) msg += "\n  " + p;
-                throw ReconcileError(msg);
-            }
-            c.exec("COMMIT");
-        } catch (...) {
-            rollback_quietly(c);
-            throw;
-        }
-        if (!fk_mismatch.empty()) repair_foreign_keys(c, fk_mismatch);
-    } catch (const SqlError& err) {
-        const SqlFailure f = dialect_->classify(err);
-        if (f.kind == SqlFailure::Kind::ConnectionLost || f.kind == SqlFailure::Kind::Busy)
-            throw StorageUnavailable(err.what());
-        throw ReconcileError(std::string("cannot reconcile the database with the schema: ") + err.what());
-    }
+    reconcile(*lease);
     open_ = true;
 }
 
@@ -743,9 +588,9 @@ void SqlDriver::wipe() {
             drop_extras(c, **it);
             c.exec(dialect_->drop_table_sql((*it)->name));
         }
-        create_schema_objects(c, nullptr, nullptr);
+        create_schema_objects(c, builder_, schema_);
         std::vector<std::string> problems;   // empty tables cannot hold duplicates
-        for (const Entity* e : order) reconcile_indexes(c, *e, true, problems);
+        for (const Entity* e : order) reconcile_indexes(c, builder_, *e, true, problems);
         for (const Entity* e : order) reconcile_extras(c, *e);
     });
 }

@@ -76,11 +76,6 @@ protected:
     // Called by wipe() before it drops the table of `e`.
     virtual void drop_extras(SqlConnection& c, const Entity& e);
 
-    // Creates the missing indexes of `e` and drops the managed ones the schema no
-    // longer declares; a unique index blocked by duplicates adds a line to `problems`.
-    void reconcile_indexes(SqlConnection& c, const Entity& e, bool fresh_table, std::vector<std::string>& problems);
-    // Column 0 of an introspection query that takes the table name.
-    std::vector<std::string> query_names(SqlConnection& c, const std::string& sql, const std::string& table) const;
     int64_t count_all(SqlConnection& c, const Entity& e) const;
     // Runs `work` in one transaction on the write connection (DDL of subclasses, e.g.
     // bulk-load hooks); SqlError becomes the driver-contract exception (raise()).
@@ -120,10 +115,9 @@ private:
                                 const std::function<void()>& restart, const SqlRowCallback& on_row) const;
     // The total of the list (-1 without q.with_total).
     int64_t list_total(SqlConnection& c, const Entity& e, const ListQuery& q) const;
-    // Returns the entities whose tables it had to create; adds to `forms_added` (when
-    // given) the existing tables that got comparison-form columns.
-    std::set<const Entity*> create_schema_objects(SqlConnection& c, std::vector<const Entity*>* fk_mismatch,
-                                                  std::set<const Entity*>* forms_added);
+    // Start-up reconciliation (sql_reconcile.h) in one transaction on `c`, the write
+    // connection. Throws ReconcileError, or StorageUnavailable when the backend is lost.
+    void reconcile(SqlConnection& c);
     std::vector<std::string> unique_fields_of(const Entity& e, const SqlFailure& f) const;
 
     std::unique_ptr<SqlDialect> dialect_;

@@ -1,6 +1,7 @@
 #include "storage/sqlite/sqlite_driver.h"
 
 #include "storage/sql/comparison_columns.h"
+#include "storage/sql/sql_reconcile.h"
 #include "storage/sqlite/sqlite_dialect.h"
 #include "storage/sqlite/sqlite_pool.h"
 #include "storage/sqlite/sqlite_row_counts.h"
@@ -40,7 +41,7 @@ void SqliteDriver::rebuild_table(SqlConnection& c, const Entity& e) {
     c.exec("DROP TABLE " + d.quote(e.name));
     c.exec("ALTER TABLE " + d.quote(temp) + " RENAME TO " + d.quote(e.name));
     std::vector<std::string> problems;   // the copied rows already satisfied every index
-    reconcile_indexes(c, e, /*fresh_table=*/true, problems);
+    reconcile_indexes(c, builder(), e, /*fresh_table=*/true, problems);
     // The old table's triggers went with it and the copy has new rowids.
     reconcile_extras(c, e);
 }

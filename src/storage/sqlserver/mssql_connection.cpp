@@ -91,6 +91,7 @@ private:
 }  // namespace
 
 std::string mssql_session_setup_sql() { return kSessionSetup; }
+std::string mssql_rollback_if_open_sql() { return "IF @@TRANCOUNT > 0 ROLLBACK"; }
 
 // ---- UTF-8 <-> UTF-16 ------------------------------------------------------------------
 
@@ -245,6 +246,8 @@ void MssqlConnection::drop_statements() {
     }
     statements_.clear();
 }
+
+void MssqlConnection::roll_back_open_transaction() { exec(mssql_rollback_if_open_sql()); }
 
 bool MssqlConnection::looks_alive() const {
     if (!healthy()) return false;

@@ -12,7 +12,7 @@
 // "YYYY-MM-DD HH:MM:SS.fff", DECIMAL as its exact decimal text, everything else as text.
 #pragma once
 
-#include "storage/sql/sql_connection.h"
+#include "storage/sql/connection_factory.h"
 
 #include <cstdint>
 #include <string>
@@ -20,7 +20,7 @@
 
 namespace events {
 
-class MssqlConnection : public SqlConnection {
+class MssqlConnection : public PooledConnection {
 public:
     // Connects with `connection_string` (MssqlTarget::connection_string) and sets the
     // session up (XACT_ABORT, the ANSI options filtered indexes require, ymd dates).
@@ -37,9 +37,11 @@ public:
     bool healthy() const override { return dbc_ != nullptr && !broken_; }
 
     // True when the driver does not report the connection dead (SQL_ATTR_CONNECTION_DEAD).
-    bool looks_alive() const;
+    bool looks_alive() const override;
     // True between BEGIN TRANSACTION and COMMIT/ROLLBACK run through exec().
-    bool in_transaction() const { return in_transaction_; }
+    bool in_transaction() const override { return in_transaction_; }
+    // mssql_rollback_if_open_sql(); throws SqlError.
+    void roll_back_open_transaction() override;
 
 private:
     struct Statement;
@@ -58,6 +60,8 @@ private:
 
 // The batch every new session runs first (golden-tested).
 std::string mssql_session_setup_sql();
+// Ends a transaction a failed work left open, if any (golden-tested).
+std::string mssql_rollback_if_open_sql();
 
 // UTF-8 <-> UTF-16 (SQLWCHAR units). Invalid UTF-8 becomes U+FFFD.
 std::u16string utf8_to_utf16(std::string_view utf8);

@@ -1,7 +1,8 @@
 // The connection counts behind the /metrics pool gauges (storage/pool_stats.h, issue 13
 // item 4): exact while leases are held, back to zero in use once they are returned.
 #include "storage/pool_stats.h"
-#include "storage/postgres/pg_pool.h"
+#include "storage/postgres/pg_connection_factory.h"
+#include "storage/sql/connection_pool.h"
 #include "storage/sqlite/sqlite_pool.h"
 
 #include "postgres_test_support.h"
@@ -85,7 +86,8 @@ protected:
 
 TEST_F(PgPoolStats, CountsLeasesUpToThePoolSize) {
     {
-        PgPool pool(PgTarget(pgtest::server_uri(), database_), /*pool_size=*/3);
+        ConnectionPool pool(std::make_unique<PgConnectionFactory>(PgTarget(pgtest::server_uri(), database_)),
+                            /*pool_size=*/3);
         pool.open();
         EXPECT_EQ(pool.stats()->in_use, 0);
         EXPECT_EQ(pool.stats()->open, 1);   // open() checks the database with one connection
@@ -106,7 +108,8 @@ TEST_F(PgPoolStats, CountsLeasesUpToThePoolSize) {
 }
 
 TEST_F(PgPoolStats, ConcurrentLeasesAllComeBack) {
-    PgPool pool(PgTarget(pgtest::server_uri(), database_), /*pool_size=*/4);
+    ConnectionPool pool(std::make_unique<PgConnectionFactory>(PgTarget(pgtest::server_uri(), database_)),
+                        /*pool_size=*/4);
     pool.open();
     std::vector<std::thread> workers;
     for (int t = 0; t < 8; ++t)

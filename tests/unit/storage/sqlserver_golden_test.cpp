@@ -13,7 +13,7 @@
 #include "storage/sql/sql_builder.h"
 #include "storage/sqlserver/mssql_connection.h"
 #include "storage/sqlserver/mssql_dialect.h"
-#include "storage/sqlserver/mssql_pool.h"
+#include "storage/sqlserver/mssql_connection_factory.h"
 #include "core/value_format.h"
 #include "tools/json_text.h"
 
