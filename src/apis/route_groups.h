@@ -27,6 +27,15 @@ void add_metadata_routes(RouteTable& table, const Config& config, DocumentServic
 // GET /metrics (unless config.metrics is off; admin token required when config.metrics_auth).
 void add_metrics_routes(RouteTable& table, const Config& config, DocumentService& service, const ServerMetrics& metrics);
 
+// GET / (a browser is sent to /admin/, API clients get the JSON index of the entry
+// points) and, unless config.admin_ui is off, GET /admin/, /admin/{file} and
+// /admin/assets/{file} from `admin_ui` (DECISIONS §7, docs/ADMIN_UI.md).
+void add_admin_ui_routes(RouteTable& table, const Config& config, const StaticFiles& admin_ui);
+// The built admin UI from config.admin_ui_dir (or the build's copy); empty, with the
+// directory kept for the message of GET /admin/, when it has no index.html or
+// config.admin_ui is off.
+StaticFiles load_admin_ui(const Config& config);
+
 // Whether `req` carries `Authorization: Bearer <admin_token>`, compared in time that does
 // not depend on where they differ. Always false when no admin_token is configured.
 bool has_admin_token(const HttpRequest& req, const std::string& admin_token);
