@@ -18,6 +18,14 @@ const { chromium } = require(process.env.PLAYWRIGHT_CORE);
 const base = process.env.EVENTS_URL;
 const BUDGET_GZIP = 200 * 1024;
 
+const steps = [];
+let lastStep = Date.now();
+function step(name) {   // how long each part took, printed at the end
+  const now = Date.now();
+  steps.push(`${name} ${now - lastStep} ms`);
+  lastStep = now;
+}
+
 function check(cond, message) {
   if (!cond) throw new Error(message);
 }
@@ -78,6 +86,7 @@ async function main() {
     check(r.status === 201, `seed user ${i}: ${r.status} ${JSON.stringify(r.json)}`);
   }
 
+  step('seed');
   const axeSource = fs.readFileSync(process.env.AXE_CORE, 'utf8');
   const context = await chromium.launchPersistentContext(process.env.USER_DATA_DIR, {
     executablePath: process.env.CHROMIUM,
@@ -124,6 +133,7 @@ async function main() {
     for (const title of ['Users', 'Profile', 'Events', 'Crawls']) await menu.getByRole('link', { name: title, exact: true }).waitFor();
     await axe('home');
 
+    step('home');
     // Create an account through its form.
     await menu.getByRole('link', { name: 'Accounts', exact: true }).click();
     await page.getByRole('link', { name: 'New Account' }).click();
@@ -137,6 +147,7 @@ async function main() {
     await page.locator('dl.details').getByText('1,500.50').waitFor();
     await axe('account detail');
 
+    step('account');
     // Create a user: first with a bad email, whose error the server reports at its field.
     await menu.getByRole('link', { name: 'Users', exact: true }).click();
     await page.getByRole('link', { name: 'New User' }).click();
@@ -171,6 +182,7 @@ async function main() {
     // A profile of hers, so that the cascade reaches two levels down.
     check((await api('POST', '/api/profile', { name: 'Jane main', userId })).status === 201, 'profile not created');
 
+    step('user');
     // The list of users: 25 of 29 on the first page, timed from navigation to a rendered table.
     const started = Date.now();
     await page.goto(`${base}/admin/#/e/user?pageSize=25`);
@@ -181,6 +193,7 @@ async function main() {
     await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'list.png'), fullPage: false });
     await axe('user list');
 
+    step('list');
     // Sort by last name, both ways.
     const lastNameCol = async () => {
       const headers = await page.locator('table.list thead tr').first().locator('th').allTextContents();
@@ -198,6 +211,7 @@ async function main() {
     names = await lastNameCol();
     check(JSON.stringify(names) === JSON.stringify([...names].sort().reverse()), `descending sort: ${names.join(', ')}`);
 
+    step('sort');
     // Filter: a substring of the last name, then a number range.
     await page.getByLabel('Filter Last Name', { exact: true }).fill('DO');
     await page.getByTestId('page-status').getByText('1 item').waitFor();
@@ -210,11 +224,13 @@ async function main() {
     await page.getByLabel('Filter Last Name', { exact: true }).fill('doe');
     await page.getByTestId('page-status').getByText('1 item').waitFor();
 
+    step('filter');
     // Follow the FK link to the account.
     await page.locator('table.list tbody tr').first().getByRole('link', { name: 'Acme Corporation' }).click();
     await page.waitForURL(new RegExp(`#/e/account/${accountId}$`));
     await page.getByRole('link', { name: 'Users (1)' }).waitFor();
 
+    step('fk link');
     // Edit the user: the form is filled from the stored document; only changes are sent.
     await page.goto(`${base}/admin/#/e/user/${userId}/edit`);
     await page.getByLabel('First Name', { exact: true }).waitFor();
@@ -231,6 +247,7 @@ async function main() {
     check(stored.city === 'Lisbon' && stored.netWorth === 3100.25 && stored.password === 'correct horse' && stored.firstName === 'Jane',
           `after the edit: ${JSON.stringify(stored)}`);
 
+    step('edit');
     // Delete the account: the confirmation states the cascade before anything goes.
     await page.goto(`${base}/admin/#/e/account/${accountId}`);
     await page.getByRole('button', { name: 'Delete' }).click();
@@ -246,10 +263,12 @@ async function main() {
     check((await api('GET', `/api/user/${userId}`)).status === 404, 'the cascade left the user');
     check((await api('GET', `/api/account/${seed.json.data.id}`)).status === 200, 'the other account went too');
 
+    step('delete');
     check(!outside.length, `requests outside the server: ${outside.join(', ')}`);
     check(!consoleErrors.length, `console errors: ${consoleErrors.join(' | ')}`);
     console.log(`admin_ui_browser: list of 25 users rendered in ${renderMs} ms (navigation to 25 rows; reported, not asserted)`);
     console.log(`admin_ui_browser: axe: ${report.join('; ')}`);
+    console.log(`admin_ui_browser: steps: ${steps.join(', ')}`);
     console.log(`admin_ui_browser: screenshots in ${process.env.SCREENSHOT_DIR}`);
     console.log('admin_ui_browser: create, validation error at its field, sort, filter, FK link, edit, cascade delete: passed');
   } catch (e) {
@@ -261,11 +280,13 @@ async function main() {
     }
     throw e;
   } finally {
+    const t = Date.now();
     await context.close();
+    console.log(`admin_ui_browser: browser closed in ${Date.now() - t} ms`);
   }
 }
 
-main().catch((e) => {
+main().then(() => process.exit(0)).catch((e) => {
   console.error(`admin_ui_browser: FAILED: ${(e && e.stack) || e}`);
   process.exit(1);
 });
