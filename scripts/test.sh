@@ -6,7 +6,7 @@
 # MongoDB / Elasticsearch 8 / SQL Server when EVENTS_TEST_MONGO_URI / EVENTS_TEST_ES8_URI /
 # EVENTS_TEST_MSSQL_URI name one; skipped otherwise), the SQL Server golden SQL parsed as
 # T-SQL, and the OpenAPI checks (openapi-spec-validator, schemathesis, Swagger UI in headless
-# chromium). Exits with ctest's status.
+# chromium) and the admin UI in headless chromium. Exits with ctest's status.
 # Downloads are cached in build/cache: FerretDB (Go modules), jongodb and swagger-ui (npm),
 # OpenSearch (Maven jars), the Python tools (PyPI venvs).
 set -euo pipefail
@@ -17,7 +17,7 @@ cd "$ROOT"
 scripts/install-deps.sh
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
-ninja -C build -j2
+ninja -C build -j2   # also the admin UI (target admin_ui, scripts/build-ui.sh)
 # Swagger UI for GET /docs and playwright-core for its browser test (npm, into build/cache).
 # Not fatal: without npm the docs test reports SKIPPED.
 scripts/install-swagger-ui.sh --with-playwright build || echo "test.sh: npm packages not installed; docs_browser will be skipped"

@@ -20,6 +20,8 @@ struct ApiOptions {
     bool metrics_auth = false;    // /metrics requires Authorization: Bearer <admin_token>
     std::string swagger_ui_dir;   // swagger-ui-dist files; empty: the build's copy
     bool json_access_log = false; // `log_format: json`: access log lines as JSON objects
+    bool admin_ui = true;         // GET /admin/ (docs/ADMIN_UI.md)
+    std::string admin_ui_dir;     // the built admin UI; empty: the build's copy
     // The configuration as GET /api/db/report shows it, secrets masked.
     boost::json::object config_report;
 };

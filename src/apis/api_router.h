@@ -41,6 +41,7 @@ private:
     DocumentService& service_;
     ServerMetrics metrics_;
     StaticFiles swagger_ui_;
+    StaticFiles admin_ui_;
     std::string openapi_json_;
     RouteTable routes_;
     std::vector<std::vector<std::string>> patterns_;   // routes_[i].path split into segments, once

@@ -27,6 +27,15 @@ void add_metadata_routes(RouteTable& table, const ApiOptions& options, DocumentS
 // GET /metrics (unless options.metrics is off; admin token required when options.metrics_auth).
 void add_metrics_routes(RouteTable& table, const ApiOptions& options, DocumentService& service, const ServerMetrics& metrics);
 
+// GET / (a browser is sent to /admin/, API clients get the JSON index of the entry
+// points) and, unless options.admin_ui is off, GET /admin/, /admin/{file} and
+// /admin/assets/{file} from `admin_ui` (DECISIONS §7, docs/ADMIN_UI.md).
+void add_admin_ui_routes(RouteTable& table, const ApiOptions& options, const StaticFiles& admin_ui);
+// The built admin UI from options.admin_ui_dir (or the build's copy); empty, with the
+// directory kept for the message of GET /admin/, when it has no index.html or
+// options.admin_ui is off.
+StaticFiles load_admin_ui(const ApiOptions& options);
+
 // Whether `req` carries `Authorization: Bearer <admin_token>`, compared in time that does
 // not depend on where they differ. Always false when no admin_token is configured.
 bool has_admin_token(const HttpRequest& req, const std::string& admin_token);

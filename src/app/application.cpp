@@ -227,6 +227,8 @@ ApiOptions api_options_of(const Config& config) {
     o.metrics = config.metrics;
     o.metrics_auth = config.metrics_auth;
     o.swagger_ui_dir = config.swagger_ui_dir;
+    o.admin_ui = config.admin_ui;
+    o.admin_ui_dir = config.admin_ui_dir;
     o.json_access_log = config.log_format == "json";
     o.config_report = config.redacted_json();
     return o;

@@ -103,6 +103,8 @@ const Key kKeys[] = {
     {"metrics", &Config::metrics},
     {"metrics_auth", &Config::metrics_auth},
     {"swagger_ui_dir", &Config::swagger_ui_dir},
+    {"admin_ui", &Config::admin_ui},
+    {"admin_ui_dir", &Config::admin_ui_dir},
 };
 
 // Values with a fixed vocabulary are stored in their canonical spelling.

@@ -38,6 +38,9 @@ struct Config {
     bool metrics = true;                      // GET /metrics
     bool metrics_auth = false;                // /metrics requires Authorization: Bearer <admin_token>
     std::string swagger_ui_dir;               // swagger-ui-dist files; empty: the build's copy
+    // The admin UI at /admin/ (docs/ADMIN_UI.md, DECISIONS §7).
+    bool admin_ui = true;                     // GET /admin/ and the browser redirect of GET /
+    std::string admin_ui_dir;                 // the built app (scripts/build-ui.sh); empty: the build's copy
 
     // Loads a JSON config file (flat object); unknown keys are ignored with a log line.
     // Throws std::runtime_error naming the file and the bad key.

@@ -17,6 +17,7 @@ struct HttpRequest {
     std::string body;
     std::string authorization;   // the Authorization header ("" when absent)
     std::string request_id;      // the X-Request-Id header ("" when absent)
+    std::string accept;          // the Accept header ("" when absent): GET / tells browsers from API clients
     bool head = false;           // a HEAD request, handed to the handler as GET (DECISIONS §2.26)
 };
 

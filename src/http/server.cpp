@@ -285,6 +285,7 @@ private:
         request.query = std::move(target->query);
         request.authorization = std::string(req[http::field::authorization]);
         request.request_id = std::string(req["X-Request-Id"]);   // access logs and metrics (issue 13)
+        request.accept = std::string(req[http::field::accept]);
         request.body = std::move(parser_->get().body());
 
         if (!changes_data(req.method())) return respond(call_handler(request));

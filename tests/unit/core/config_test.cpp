@@ -275,6 +275,16 @@ TEST_F(ConfigTest, ObservabilityKeys) {
     EXPECT_NE(error_of([&] { d.validate(); }).find("metrics_auth"), std::string::npos);
 }
 
+TEST_F(ConfigTest, AdminUiKeys) {
+    Config d;
+    EXPECT_TRUE(d.admin_ui);   // on by default (docs/ADMIN_UI.md)
+    EXPECT_EQ(d.admin_ui_dir, "");
+    Config c = Config::from_file(write(R"({"admin_ui": false, "admin_ui_dir": "/opt/admin"})"));
+    EXPECT_FALSE(c.admin_ui);
+    EXPECT_EQ(c.admin_ui_dir, "/opt/admin");
+    EXPECT_NE(error_of([&] { Config::from_file(write(R"({"admin_ui": "no"})")); }).find("admin_ui"), std::string::npos);
+}
+
 TEST_F(ConfigTest, RedactedJsonShowsEveryKeyWithSecretsMasked) {
     Config c;
     c.database = "postgresql";
@@ -285,9 +295,9 @@ TEST_F(ConfigTest, RedactedJsonShowsEveryKeyWithSecretsMasked) {
                             "validation", "case_sensitive", "cascade_delete", "elasticsearch_strict_consistency",
                             "log_level", "admin_token", "schema_path", "threads", "write_threads", "pool_size", "body_limit",
                             "read_timeout_s", "idle_timeout_s", "cors_origins", "log_format", "openapi", "docs",
-                            "metrics", "metrics_auth", "swagger_ui_dir"})
+                            "metrics", "metrics_auth", "swagger_ui_dir", "admin_ui", "admin_ui_dir"})
         EXPECT_TRUE(o.contains(key)) << key;
-    EXPECT_EQ(o.size(), 27u);
+    EXPECT_EQ(o.size(), 29u);
     EXPECT_EQ(o.at("db_uri"), "postgresql://events:***@db.example:5432/events");
     EXPECT_EQ(o.at("admin_token"), "***");
     EXPECT_EQ(o.at("server_port"), 5500);
