@@ -6,7 +6,7 @@
 #   scripts/install-deps.sh --test   that set plus what the tests and benchmarks run: GoogleTest,
 #                                    the test servers (PostgreSQL, Java + Maven for OpenSearch,
 #                                    Redis), wrk, Python venvs, Node/npm and Chromium
-# `scripts/run.sh` uses the first, `scripts/test.sh` the second (docs/OPERATIONS.md "Install"
+# `scripts/run.sh` uses the first, `scripts/test.sh` the second (docs/INSTALL.md
 # has the package counts and sizes of each on a bare machine). `--print` lists the packages
 # of the chosen set instead of installing them.
 # Idempotent: packages already present are skipped, so a warm machine pays nothing.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Debian package as a user gets it (docs/OPERATIONS.md "Install"): cpack builds the .deb
+# The Debian package as a user gets it (docs/INSTALL.md): cpack builds the .deb
 # from an up-to-date build tree, the package's metadata and files are checked, it is
 # unpacked into a scratch root (dpkg-deb -x, no root rights or dpkg database touched), and
 # the installed binary is started from there on SQLite with the installed sample schema and
@@ -48,6 +48,7 @@ done
 
 # 4. The installed binary serves: a free port, data in the scratch directory.
 cd "$scratch"
+started=$(date +%s%N)
 "$root/usr/bin/events" serve --port 0 --schema "$root/usr/share/events/schemas/events.yaml" \
   --db-uri "$scratch/events.db" >"$scratch/serve.log" 2>&1 &
 pid=$!
@@ -61,6 +62,7 @@ done
 [[ -n $port ]] || fail "the installed binary did not report its port"
 health=$(curl -fsS "http://127.0.0.1:$port/api/health") || fail "GET /api/health did not answer"
 [[ $health == *'"status"'* ]] || fail "GET /api/health: $health"
+echo "package_test: start to first answer: $(( ($(date +%s%N) - started) / 1000000 )) ms"
 created=$(curl -fsS -X POST "http://127.0.0.1:$port/api/account" -d '{"name": "Package Test Corp"}') ||
   fail "POST /api/account failed"
 [[ $created == *'"Package Test Corp"'* ]] || fail "POST /api/account: $created"
