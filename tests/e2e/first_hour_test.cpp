@@ -146,5 +146,41 @@ TEST_P(FirstHour, DefaultProjectNameIsEvents) {
     EXPECT_EQ(get("/openapi.json").json.at("info").at("title"), "events");
 }
 
+// A database named in the PostgreSQL URI is used; naming another one in db_name is refused
+// at start-up with both names (docs/OPERATIONS.md "Which database").
+TEST_P(FirstHour, PostgresUriDatabaseIsHonouredAndAConflictRefused) {
+    if (backend() != "postgresql") GTEST_SKIP() << "the URI's database path is a PostgreSQL rule here";
+    const json::object base = base_config();
+    const std::string server_uri(base.at("db_uri").as_string());
+    json::object from_uri = base;
+    from_uri["db_uri"] = server_uri + "/" + db_name();
+    from_uri["db_name"] = "";
+    ServerSetup s = default_setup();
+    s.config = from_uri;
+    start_server(s);
+    HttpResponse report = get("/api/db/report");
+    ASSERT_EQ(report.status, 200) << describe(report);
+    EXPECT_NE(json::serialize(report.json).find("\"database\":\"" + db_name() + "\""), std::string::npos)
+        << json::serialize(report.json);
+    EXPECT_NE(server().output().find(", database " + db_name()), std::string::npos) << server().output();
+    stop_server();
+
+    json::object conflict = base;
+    conflict["db_uri"] = server_uri + "/library";
+    conflict["db_name"] = db_name();
+    ServerSetup c = default_setup();
+    c.config = conflict;
+    TestServer refused(c, dir());
+    std::string error;
+    ASSERT_TRUE(refused.launch(error)) << error;
+    const std::optional<int> code = refused.wait_exit(60);
+    ASSERT_TRUE(code.has_value()) << "the server kept running:\n" << refused.output();
+    EXPECT_NE(*code, 0);
+    EXPECT_NE(refused.output().find("the PostgreSQL URI names the database 'library' and db_name names '" + db_name() +
+                                    "': name it in one place, or the same in both"),
+              std::string::npos)
+        << refused.output();
+}
+
 }  // namespace
 }  // namespace events::e2e
