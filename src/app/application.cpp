@@ -2,6 +2,7 @@
 
 #include "apis/api_router.h"
 #include "app/cors_origins.h"
+#include "app/install_paths.h"
 #include "app/startup_banner.h"
 #include "app/transfer.h"
 #include "core/document_service.h"
@@ -209,6 +210,8 @@ int serve(const Config& config) {
     const int threads = config.threads > 0 ? config.threads : default_thread_count(config.database);
     Config effective = config;
     effective.threads = threads;
+    // An installed server serves the Swagger UI installed beside it (docs/INSTALL.md).
+    if (effective.swagger_ui_dir.empty()) effective.swagger_ui_dir = installed_swagger_ui_dir();
 
     std::unique_ptr<StorageDriver> driver;
     try {

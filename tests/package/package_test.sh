@@ -68,4 +68,14 @@ created=$(curl -fsS -X POST "http://127.0.0.1:$port/api/account" -d '{"name": "P
 [[ $created == *'"Package Test Corp"'* ]] || fail "POST /api/account: $created"
 listed=$(curl -fsS "http://127.0.0.1:$port/api/account") || fail "GET /api/account failed"
 [[ $listed == *'"Package Test Corp"'* ]] || fail "GET /api/account does not list the new account: $listed"
+# The Swagger UI ships when the build had it (scripts/test.sh installs it): then the installed
+# binary serves /docs from its own copy.
+if [[ -f $build/cache/node/node_modules/swagger-ui-dist/swagger-ui-bundle.js ]]; then
+  [[ -f $root/usr/share/events/swagger-ui/swagger-ui-bundle.js ]] || fail "the package lacks the Swagger UI"
+  curl -fsS -o /dev/null "http://127.0.0.1:$port/docs" || fail "GET /docs did not answer 200"
+  curl -fsS -o /dev/null "http://127.0.0.1:$port/docs/swagger-ui-bundle.js" || fail "GET /docs/swagger-ui-bundle.js did not answer 200"
+  grep -q "Swagger UI not found" "$scratch/serve.log" && fail "the installed binary did not find its Swagger UI"
+else
+  echo "package_test: no Swagger UI in $build/cache: the package has none, /docs not checked"
+fi
 echo "package_test: installed binary answered on port $port"
