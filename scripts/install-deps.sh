@@ -1,22 +1,59 @@
 #!/usr/bin/env bash
-# Installs every Debian package the build, the tests and the benchmarks need.
+# Installs the Debian packages a task needs, in two sets:
+#   scripts/install-deps.sh          building and serving: the compiler, CMake, the libraries
+#                                    the binary links, the SQL Server ODBC driver, help2man
+#                                    (the man page of `cmake --install` and the .deb)
+#   scripts/install-deps.sh --test   that set plus what the tests and benchmarks run: GoogleTest,
+#                                    the test servers (PostgreSQL, Java + Maven for OpenSearch,
+#                                    Redis), wrk, Python venvs, Node/npm and Chromium
+# `scripts/run.sh` uses the first, `scripts/test.sh` the second (docs/INSTALL.md
+# has the package counts and sizes of each on a bare machine). `--print` lists the packages
+# of the chosen set instead of installing them.
 # Idempotent: packages already present are skipped, so a warm machine pays nothing.
 set -euo pipefail
 
-PACKAGES=(
+# Building and serving. libsodium-dev and libhiredis-dev are for the authentication and
+# cache work that links them next.
+BUILD_RUN=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev
-  libyaml-cpp-dev libre2-dev libsqlite3-dev sqlite3 libpq-dev
-  libfmt-dev libspdlog-dev libcli11-dev libgtest-dev
+  libyaml-cpp-dev libre2-dev libsqlite3-dev libpq-dev
+  libfmt-dev libspdlog-dev libcli11-dev
   libutf8proc-dev libssl-dev libmongoc-dev libbson-dev
-  unixodbc-dev tdsodbc python3-venv
+  unixodbc-dev tdsodbc
+  prometheus-cpp-dev
+  libsodium-dev libhiredis-dev
+  help2man
+)
+# The tests, their servers and tools, and the benchmarks.
+TEST=(
+  libgtest-dev sqlite3
+  postgresql-15 redis-server
   openjdk-17-jdk-headless maven
-  postgresql-15 wrk
-  prometheus-cpp-dev curl
+  wrk curl
   python3 python3-venv nodejs chromium
 )
-# npm comes with some nodejs builds (NodeSource); Debian's npm package would conflict there.
-command -v npm >/dev/null || PACKAGES+=(npm)
+
+with_tests=0
+print_only=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) with_tests=1 ;;
+    --print) print_only=1 ;;
+    *) echo "install-deps: unknown argument $arg (use --test and/or --print)" >&2; exit 2 ;;
+  esac
+done
+
+PACKAGES=("${BUILD_RUN[@]}")
+if ((with_tests)); then
+  PACKAGES+=("${TEST[@]}")
+  # npm comes with some nodejs builds (NodeSource); Debian's npm package would conflict there.
+  command -v npm >/dev/null || PACKAGES+=(npm)
+fi
+if ((print_only)); then
+  printf '%s\n' "${PACKAGES[@]}"
+  exit 0
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -2,6 +2,7 @@
 # THE test command: installs dependencies, builds Release into build/, starts throwaway test
 # servers (a PostgreSQL cluster, FerretDB, jongodb and an OpenSearch node; all stopped and
 # removed on exit, also when tests fail) and runs every test through ctest: unit, http, the
+# Debian package (built, unpacked, its binary started: tests/package),
 # e2e conformance suite on SQLite, PostgreSQL, FerretDB, jongodb and OpenSearch (and on
 # MongoDB / Elasticsearch 8 / SQL Server when EVENTS_TEST_MONGO_URI / EVENTS_TEST_ES8_URI /
 # EVENTS_TEST_MSSQL_URI name one; skipped otherwise), the SQL Server golden SQL parsed as
@@ -14,9 +15,11 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-scripts/install-deps.sh
+# The build-and-serve packages and the test set: servers, tools, browser.
+scripts/install-deps.sh --test
 
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+# BUILD_TESTING=ON: scripts/run.sh configures the same build/ without the tests.
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON
 ninja -C build -j2   # also the admin UI (target admin_ui, scripts/build-ui.sh)
 # Swagger UI for GET /docs and playwright-core for its browser test (npm, into build/cache).
 # Not fatal: without npm the docs test reports SKIPPED.

@@ -1,6 +1,7 @@
 // The `events` command line: serve (default), check, export, import.
 #include "app/application.h"
 #include "app/config.h"
+#include "storage/backends.h"
 
 #include <CLI/CLI.hpp>
 
@@ -54,12 +55,48 @@ void add_optional(CLI::App* app, const std::string& name, std::optional<T>& targ
     app->add_option_function<T>(name, [&target](const T& v) { target = v; }, help);
 }
 
+// "Storage backend: sqlite (SQLite, embedded, the default) | postgresql (PostgreSQL, alias
+// postgres) | ...", from the one table of backends.
+std::string database_help() {
+    std::string help = "Storage backend:";
+    for (const events::BackendInfo& b : events::kBackends) {
+        help += std::string(&b == &events::kBackends.front() ? " " : " | ") + std::string(b.name) + " (" +
+                std::string(b.title);
+        for (std::string_view alias : b.aliases)
+            if (!alias.empty()) help += ", alias " + std::string(alias);
+        if (b.embedded) help += ", embedded, the default";
+        help += ")";
+    }
+    return help;
+}
+
+// What --db-uri holds for each backend, from the same table.
+std::string db_uri_help() {
+    std::string help = "Where the data is:";
+    for (const events::BackendInfo& b : events::kBackends)
+        help += std::string(&b == &events::kBackends.front() ? " " : "; ") + std::string(b.title) + ": " +
+                std::string(b.uri_help);
+    return help;
+}
+
+// Database servers use db_name; an embedded backend's db_uri is the whole location.
+std::string db_name_help() {
+    std::string help = "Database name (";
+    bool first = true;
+    for (const events::BackendInfo& b : events::kBackends)
+        if (!b.embedded) {
+            help += (first ? "" : ", ") + std::string(b.title);
+            first = false;
+        }
+    return help + "; default events)";
+}
+
 void add_source_options(CLI::App* app, Flags& f) {
     app->add_option("--config", f.config_file, "JSON config file (see below)")->check(CLI::ExistingFile);
     add_optional(app, "--schema", f.schema, "Schema YAML file (default: the bundled sample schema)");
-    add_optional(app, "--database", f.database, "Storage backend: sqlite | postgresql | mongodb");
-    add_optional(app, "--db-uri", f.db_uri, "SQLite file path, PostgreSQL URI (postgresql://user:pass@host:port) or MongoDB URI (mongodb://user:pass@host:port/)");
-    add_optional(app, "--db-name", f.db_name, "Database name (PostgreSQL, MongoDB)");
+    add_optional(app, "--database", f.database, database_help());
+    add_optional(app, "--db-uri", f.db_uri, db_uri_help());
+    add_optional(app, "--db-name", f.db_name, db_name_help());
     add_optional(app, "--log-level", f.log_level, "trace | debug | info | warning | error | critical | off");
 }
 
@@ -67,7 +104,8 @@ void add_serve_options(CLI::App* app, Flags& f) {
     add_source_options(app, f);
     add_optional(app, "--port", f.port, "Listen port (default 5500; 0 picks a free port)");
     add_optional(app, "--host", f.host, "Listen address (default 127.0.0.1: this machine only; 0.0.0.0 listens on every interface)");
-    add_optional(app, "--threads", f.threads, "Worker threads (default max(4, 2 x cores))");
+    add_optional(app, "--threads", f.threads,
+                 "io threads (default max(4, 2 x cores) embedded, max(8, 4 x cores) with a database server)");
     add_optional(app, "--log-format", f.log_format, "text | json (one JSON object per log line)");
 }
 
@@ -81,9 +119,9 @@ events::Config build_config(const Flags& f) {
     events::Config c = f.config_file.empty() ? events::Config{} : events::Config::from_file(f.config_file);
     c.apply_environment();
     if (f.schema) c.schema_path = *f.schema;
-    if (f.database) {
-        c.database = lower(*f.database);
-        if (c.database == "postgres") c.database = "postgresql";
+    if (f.database) {   // an alias becomes the canonical name; validate() names an unknown one
+        const events::BackendInfo* b = events::find_backend(*f.database);
+        c.database = b ? std::string(b->name) : *f.database;
     }
     if (f.db_uri) c.db_uri = *f.db_uri;
     if (f.db_name) c.db_name = *f.db_name;
@@ -101,7 +139,10 @@ events::Config build_config(const Flags& f) {
 int main(int argc, char** argv) {
     events::init_logging();
 
-    CLI::App app{"events: a REST API server generated from a YAML schema, on SQLite, PostgreSQL or MongoDB.", "events"};
+    std::string titles;
+    for (const events::BackendInfo& b : events::kBackends)
+        titles += (titles.empty() ? "" : &b == &events::kBackends.back() ? " or " : ", ") + std::string(b.title);
+    CLI::App app{"events: a REST API server generated from a YAML schema, on " + titles + ".", "events"};
     app.footer(kFooter);
     app.require_subcommand(0, 1);
     app.fallthrough(false);

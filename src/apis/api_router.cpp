@@ -167,7 +167,7 @@ ApiRouter::Dispatch ApiRouter::dispatch(const HttpRequest& req) {
             allow = allowed_methods();
             throw method_not_allowed(req.method, req.path);
         }
-        throw unknown_route(req.path);
+        throw unknown_route(req.path, service_.schema());
     } catch (const ApiError& e) {
         HttpResponse response = error_response(e, notes);
         if (e.status() == 405 && !allow.empty()) response.headers.emplace_back("Allow", allow);

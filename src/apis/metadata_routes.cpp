@@ -145,10 +145,10 @@ void add_metadata_routes(RouteTable& table, const ApiOptions& options, DocumentS
                          },
                          describe_docs});
         table.push_back({"GET", "/docs/{file}", 0, "metadata",
-                         [&swagger_ui](const HttpRequest& req, const RouteMatch& m, Notifications&) {
+                         [&swagger_ui, &service](const HttpRequest& req, const RouteMatch& m, Notifications&) {
                              if (swagger_ui.empty()) throw docs_missing(swagger_ui);
                              const StaticFiles::File* file = swagger_ui.find(m.file);
-                             if (!file) throw unknown_route(req.path);
+                             if (!file) throw unknown_route(req.path, service.schema());
                              HttpResponse r = text_response(200, file->body, file->content_type);
                              r.headers.emplace_back("Cache-Control", "public, max-age=3600");
                              return r;

@@ -1,9 +1,11 @@
 #include "apis/responses.h"
 
+#include "tools/json_parse.h"
 #include "tools/json_text.h"
 
-#include <boost/json/parse.hpp>
 #include <fmt/format.h>
+
+#include <optional>
 
 namespace events {
 
@@ -41,15 +43,18 @@ json::object pagination_of(const RequestParams& p, int64_t total) {
 }
 
 json::value parse_object_body(const std::string& text) {
-    boost::system::error_code ec;
-    json::value v = json::parse(text, ec);
-    if (ec) throw ApiError::bad_request(fmt::format("Malformed JSON body: {}", text.empty() ? "empty body" : ec.message()));
-    if (!v.is_object()) throw ApiError::bad_request("Request body must be a JSON object");
-    return v;
+    if (text.empty()) throw ApiError::bad_request("Malformed JSON body: empty body");
+    JsonSyntaxError error;
+    std::optional<json::value> v = parse_json(text, error);
+    if (!v) throw ApiError::bad_request("Malformed JSON body: " + error.describe());
+    if (!v->is_object()) throw ApiError::bad_request("Request body must be a JSON object");
+    return std::move(*v);
 }
 
-ApiError unknown_route(const std::string& path) {
-    return ApiError(404, kGeneral, Notice{"", fmt::format("Unknown route: {}", path)});
+ApiError unknown_route(const std::string& path, const Schema& schema) {
+    std::string routes;
+    for (const auto& e : schema.entities()) routes += (routes.empty() ? "/api/" : ", /api/") + e->lower;
+    return ApiError(404, kGeneral, Notice{"", fmt::format("Unknown route: {}. Entity routes: {}", path, routes)});
 }
 
 ApiError method_not_allowed(const std::string& method, const std::string& path) {

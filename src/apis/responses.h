@@ -3,6 +3,7 @@
 
 #include "core/list_query.h"
 #include "core/notifications.h"
+#include "core/schema.h"
 #include "http/message.h"
 
 #include <boost/json/object.hpp>
@@ -27,12 +28,15 @@ HttpResponse plain_status(int status, std::string_view state, std::string_view m
 // totalPages = ceil(total / pageSize), 0 when total is 0.
 boost::json::object pagination_of(const RequestParams& p, int64_t total);
 
-// A request body that must be a JSON object. Throws ApiError(400) "Malformed JSON body: ..."
-// or "Request body must be a JSON object" (docs/API.md "Routes").
+// A request body that must be a JSON object. Throws ApiError(400) "Malformed JSON body:
+// <reason> at line <l>, column <c>" ("Malformed JSON body: empty body" for none) or
+// "Request body must be a JSON object" (docs/API.md "Routes").
 boost::json::value parse_object_body(const std::string& text);
 
-// "Unknown route: <path>" (404) and "Method <M> not allowed on <path>" (405).
-ApiError unknown_route(const std::string& path);
+// 404 "Unknown route: <path>. Entity routes: /api/<e>, ..." (every entity of `schema`, in
+// schema order, so a mistyped entity is seen at once; docs/API.md "Routes").
+ApiError unknown_route(const std::string& path, const Schema& schema);
+// "Method <M> not allowed on <path>" (405).
 ApiError method_not_allowed(const std::string& method, const std::string& path);
 
 }  // namespace events

@@ -1,9 +1,13 @@
 #include "app/application.h"
 
 #include "apis/api_router.h"
+#include "app/cors_origins.h"
+#include "app/install_paths.h"
+#include "app/startup_banner.h"
 #include "app/transfer.h"
 #include "service/document_service.h"
 #include "http/server.h"
+#include "storage/backends.h"
 #include "tools/json_text.h"
 
 #include <spdlog/pattern_formatter.h>
@@ -27,13 +31,6 @@ namespace {
 std::string lower(std::string s) {
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
-}
-
-std::string trim(const std::string& s) {
-    size_t b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string::npos) return "";
-    size_t e = s.find_last_not_of(" \t\r\n");
-    return s.substr(b, e - b + 1);
 }
 
 void print_schema_error(const SchemaError& e) {
@@ -166,29 +163,9 @@ void set_log_level(const std::string& level) {
 // Database connections the default pool_size adds for the write threads.
 constexpr int kMaxWriteConnections = 32;
 
-// io threads when `threads` is not configured. Reads run on the io threads: on SQLite
-// they are CPU work (2 per core keep the cores busy); on a database server each read
-// blocks its thread for a round trip, so more threads keep more reads in flight. PostgreSQL
-// at 100k users, 64 connections, 2 cores: 4 threads 14.5k GET/s and 6.2k page-1/s, 8
-// threads 19.4k and 6.8k, 12 threads 15.6k and 6.7k (docs/STORAGE.md).
+// io threads when `threads` is not configured: the backend table's rule (storage/backends.h).
 int default_thread_count(const std::string& backend) {
-    const int hw = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-    return backend_is_embedded(backend) ? std::max(4, 2 * hw) : std::max(8, 4 * hw);
-}
-
-std::vector<std::string> cors_origins_of(const Config& config) {
-    std::vector<std::string> origins = {"http://localhost:" + std::to_string(config.ui_port),
-                                        "http://localhost:" + std::to_string(config.server_port)};
-    size_t start = 0;
-    while (start <= config.cors_origins.size()) {
-        size_t comma = config.cors_origins.find(',', start);
-        if (comma == std::string::npos) comma = config.cors_origins.size();
-        std::string origin = trim(config.cors_origins.substr(start, comma - start));
-        if (!origin.empty() && std::find(origins.begin(), origins.end(), origin) == origins.end())
-            origins.push_back(origin);
-        start = comma + 1;
-    }
-    return origins;
+    return default_io_threads(backend, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
 Schema load_schema(const Config& config) {
@@ -251,6 +228,8 @@ int serve(const Config& config) {
     const int threads = config.threads > 0 ? config.threads : default_thread_count(config.database);
     Config effective = config;
     effective.threads = threads;
+    // An installed server serves the Swagger UI installed beside it (docs/INSTALL.md).
+    if (effective.swagger_ui_dir.empty()) effective.swagger_ui_dir = installed_swagger_ui_dir();
 
     std::unique_ptr<StorageDriver> driver;
     try {
@@ -279,6 +258,7 @@ int serve(const Config& config) {
     server_options.read_timeout_s = config.read_timeout_s;
     server_options.idle_timeout_s = config.idle_timeout_s;
     server_options.cors_origins = cors_origins_of(config);
+    server_options.cors_any_origin = cors_any_origin(config);
 
     HttpServer server(server_options, [&router](const HttpRequest& req) { return router.handle(req); });
     try {
@@ -289,6 +269,22 @@ int serve(const Config& config) {
         return 1;
     }
     spdlog::info("listening on {}:{} ({} threads)", config.host, server.bound_port(), threads);
+    StartupFacts facts;
+    facts.host = config.host;
+    facts.port = server.bound_port();
+    for (const Route& r : router.routes())
+        if (r.method == "GET" && r.path.find('{') == std::string::npos) facts.get_paths.push_back(r.path);
+    for (const auto& e : schema->entities())   // served entities only (abstract ones are not)
+        if (e->allows('r')) {
+            facts.example_entity = e->lower;
+            break;
+        }
+    facts.schema = config.schema_path.empty() ? "the bundled sample schema" : config.schema_path;
+    facts.entities = schema->entities().size();
+    facts.backend = std::string(driver->backend_name());
+    facts.database = database_description(config);
+    facts.authentication = authentication_state(config);
+    for (const std::string& line : startup_banner(facts)) spdlog::info("{}", line);
     server.run();
     spdlog::info("shutting down");
     driver->close();

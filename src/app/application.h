@@ -26,12 +26,10 @@ void set_log_level(const std::string& level);
 // access record itself. Other values leave the format as is.
 void set_log_format(const std::string& format);
 
-// Worker threads when the config says 0: max(4, 2 x hardware threads).
-int default_thread_count();
-// The origins allowed by CORS: http://localhost:<ui_port>, http://localhost:<server_port>,
-// then the comma-separated config `cors_origins`.
-std::vector<std::string> cors_origins_of(const Config& config);
-
+// io threads when the config says 0, for the backend `backend` on this machine's cores:
+// default_io_threads() of storage/backends.h (max(4, 2 x cores) embedded, max(8, 4 x cores)
+// for a database server).
+int default_thread_count(const std::string& backend);
 // config.schema_path, or the bundled sample schema when it is empty. Throws SchemaError.
 Schema load_schema(const Config& config);
 // What the API layer reads of `config` (apis/api_options.h).

@@ -2,6 +2,9 @@
 // the redacted report, so a key added to Config is added in exactly one place here.
 #include "app/config.h"
 
+#include "storage/backends.h"
+#include "tools/json_parse.h"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <spdlog/spdlog.h>
@@ -39,16 +42,11 @@ bool is_ignored_reference_key(const std::string& key) {
     return key == "environment" || key == "auth.cookies.redis" || key == "authn.cookies.redis";
 }
 
-// "postgres" and any capitalisation are accepted; backends of the reference that this
-// build lacks get a clear message rather than "unknown".
+// The canonical name of a backend of storage/backends.h, from its name or an alias in any
+// capitalisation ("postgres", "MSSQL"); any other name is refused with the list.
 std::string normalize_database(const std::string& value) {
-    std::string db = lower(value);
-    if (db == "postgres") db = "postgresql";
-    if (db == "mssql") db = "sqlserver";
-    if (db == "sqlite" || db == "postgresql" || db == "mongodb" || db == "sqlserver" || db == "elasticsearch")
-        return db;
-    throw std::runtime_error("unknown database '" + value +
-                             "' (supported: sqlite, postgresql, mongodb, elasticsearch, sqlserver)");
+    if (const BackendInfo* b = find_backend(value)) return std::string(b->name);
+    throw std::runtime_error("unknown database '" + value + "' (supported: " + backend_names() + ")");
 }
 
 std::optional<bool> parse_bool(const std::string& text) {
@@ -181,9 +179,10 @@ void check_range(bool ok, const std::string& message) {
 
 Config Config::from_file(const std::string& path) {
     const std::string text = read_file(path);
-    boost::system::error_code ec;
-    json::value doc = json::parse(text, ec);
-    if (ec) throw std::runtime_error("config file " + path + ": invalid JSON: " + ec.message());
+    JsonSyntaxError error;
+    std::optional<json::value> parsed = parse_json(text, error);
+    if (!parsed) throw std::runtime_error("config file " + path + ": invalid JSON: " + error.describe());
+    const json::value& doc = *parsed;
     if (!doc.is_object()) throw std::runtime_error("config file " + path + ": must be a JSON object");
 
     Config c;

@@ -10,12 +10,19 @@
 namespace events {
 
 struct Config {
-    std::string project_name = "Project Name Here";
-    std::string database = "sqlite";          // sqlite | postgresql
-    std::string db_uri = "events.db";         // SQLite file path / PostgreSQL URI
-    std::string db_name = "events";
+    // The API's title in /docs, /openapi.json and /api/metadata `projectName`. The
+    // original framework's default was the placeholder "Project Name Here"; ours is the
+    // program's name (README "Configuration").
+    std::string project_name = "events";
+    std::string database = "sqlite";          // a name or alias of storage/backends.h
+    std::string db_uri = "events.db";         // SQLite file path / server URI (storage/backends.h uri_help)
+    // Empty: the database the URI names (`postgresql://.../library`), else "events". A URI
+    // and a db_name naming different databases is refused at start-up (docs/OPERATIONS.md).
+    std::string db_name;
     std::string host = "127.0.0.1";          // listen address; "0.0.0.0" exposes the server (DECISIONS §2.26)
     int server_port = 5500;
+    // A UI development server's port: CORS allows http://localhost:<ui_port> (the original
+    // framework's key, kept for its configs); 0 allows none (docs/OPERATIONS.md "CORS").
     int ui_port = 4200;
     std::string validation;                   // "" | "single" | "multiple"
     bool case_sensitive = false;
@@ -30,7 +37,9 @@ struct Config {
     int64_t body_limit = 1 << 20;             // bytes; larger bodies get 413
     int read_timeout_s = 30;                  // reading one request
     int idle_timeout_s = 60;                  // keep-alive idle
-    std::string cors_origins;                 // extra allowed origins, comma-separated
+    // Extra allowed origins, comma-separated exact values (`https://a.example,https://b.example`);
+    // "*" allows every origin without credentials (docs/OPERATIONS.md "CORS").
+    std::string cors_origins;
     // Observability and API description (issue 13, docs/OPERATIONS.md).
     std::string log_format = "text";          // text | json (one JSON object per log line)
     bool openapi = true;                      // GET /openapi.json

@@ -119,6 +119,26 @@ bool parse_count(const std::string& v) {
 
 bool sortable(const Field& f) { return f.type != FieldType::Json && f.type != FieldType::StringArray; }
 
+// "id, firstName, lastName, ...": the fields of `e` that sort and filter accept (both
+// refuse JSON and Array fields), `id` first, then schema order; for "Valid fields: ..."
+// hints (docs/API.md "Reads").
+std::string queryable_fields(const Entity& e) {
+    std::string out = e.id_field().name;
+    for (const Field& f : e.fields)
+        if (!f.is_id() && sortable(f)) out += ", " + f.name;
+    return out;
+}
+
+// The message for a sort key that names no field. `-name` / `+name` (the sign prefix of
+// other APIs) is answered with this API's spelling (docs/API.md "Reads").
+std::string unknown_sort_field_message(const Entity& e, std::string_view name) {
+    if (name.size() > 1 && (name.front() == '-' || name.front() == '+'))
+        if (const Field* f = e.find_field(name.substr(1)); f && sortable(*f))
+            return "Unknown sort field. Use " + f->name + (name.front() == '-' ? ":desc for descending" : ":asc for ascending") +
+                   " order";
+    return "Unknown sort field. Valid fields: " + queryable_fields(e);
+}
+
 std::vector<SortKey> parse_sort(const Entity& entity, const std::string& text) {
     std::vector<SortKey> keys;
     for (std::string_view item : split(text, ',')) {
@@ -128,7 +148,7 @@ std::vector<SortKey> parse_sort(const Entity& entity, const std::string& text) {
         const std::string_view name = trim(item.substr(0, colon));
         if (name.empty()) throw ApiError::bad_request("Empty field name in sort");
         const Field* field = entity.find_field(name);
-        if (!field) throw ApiError::bad_request("Unknown sort field", std::string(name));
+        if (!field) throw ApiError::bad_request(unknown_sort_field_message(entity, name), std::string(name));
         if (!sortable(*field)) throw ApiError::bad_request("Field " + field->name + " cannot be sorted", field->name);
         bool descending = false;
         if (colon != std::string_view::npos) {
@@ -258,22 +278,49 @@ size_t single_quoted_end(std::string_view text, size_t pos) {
     return end - pos >= 2 && text[end - 1] == '\'' ? end : std::string_view::npos;
 }
 
+// `"<value>"` with `"` and `\` escaped: the quoting split_filter reads back.
+std::string quoted(std::string_view value) {
+    std::string out = "\"";
+    for (char c : value) {
+        if (c == '"' || c == '\\') out.push_back('\\');
+        out.push_back(c);
+    }
+    return out + "\"";
+}
+
 // Splits `filter` into its conditions. Conditions are separated by commas, except inside
 // a double-quoted value (DECISIONS §2.25): a value that begins with `"` runs to its closing
 // quote and may hold commas and colons. Any other value ends at the next comma and may hold
 // colons after an operator (`dateTime:gte:2025-01-01T10:00:00Z`) or inside single quotes.
-// Empty conditions are skipped. Throws ApiError(400) naming the malformed condition.
-std::vector<FilterClause> split_filter(std::string_view text) {
+// Empty conditions are skipped. Throws ApiError(400) naming the malformed condition and,
+// for a piece after an unquoted value that names no field of `entity`, the quoting that
+// keeps the comma in the value.
+std::vector<FilterClause> split_filter(const Entity& entity, std::string_view text) {
     std::vector<FilterClause> clauses;
     size_t pos = 0;
+    // Where the value of the last condition began, when it was unquoted: a piece without
+    // a colon right after it is most likely the rest of that value, cut at a comma.
+    size_t open_value = std::string_view::npos;
+    std::string_view open_prefix;   // that condition's `name:` or `name:op:`
     while (pos <= text.size()) {
         const size_t start = pos;
         const size_t name_end = text.find_first_of(":,", pos);
         if (name_end == std::string_view::npos || text[name_end] == ',') {
             const size_t end = name_end == std::string_view::npos ? text.size() : name_end;
-            if (end > start)
-                throw ApiError::bad_request("Invalid filter format. Use field:value instead of " +
-                                            std::string(text.substr(start, end - start)));
+            if (end > start) {
+                std::string message = "Invalid filter format. Use field:value instead of " +
+                                       std::string(text.substr(start, end - start));
+                // A piece that is a field name lacks its value; anything else after an
+                // unquoted value is most likely that value's rest, cut at a comma.
+                if (open_value != std::string_view::npos && !entity.find_field(trim(text.substr(start, end - start)))) {
+                    // `lastName:Lee, Jr` -> lastName:"Lee, Jr"; `lastName:'Lee, Jr'` too.
+                    std::string_view value = text.substr(open_value, end - open_value);
+                    if (value.size() >= 2 && value.front() == '\'' && value.back() == '\'')
+                        value = value.substr(1, value.size() - 2);
+                    message += ". A value holding a comma needs quotes: " + std::string(open_prefix) + quoted(value);
+                }
+                throw ApiError::bad_request(message);
+            }
             pos = end + 1;
             continue;
         }
@@ -308,6 +355,8 @@ std::vector<FilterClause> split_filter(std::string_view text) {
             end = std::min(text.find(',', pos), text.size());
             clause.value = std::string(text.substr(pos, end - pos));
         }
+        open_value = pos < text.size() && text[pos] != '"' ? pos : std::string_view::npos;
+        open_prefix = text.substr(start, pos - start);
         clause.text = text.substr(start, end - start);
         clauses.push_back(std::move(clause));
         pos = end + 1;
@@ -315,11 +364,26 @@ std::vector<FilterClause> split_filter(std::string_view text) {
     return clauses;
 }
 
+// A middle segment that is not an operator. A word (`between`) was meant as one: list
+// them. Anything else (`2026-11-19T16` of `createdAt:2026-11-19T16:00:00Z`, `10` of
+// `firstName:10:30`) is the start of a value holding colons: show the two ways to
+// write it (docs/API.md "Reads").
+std::string unknown_operator_message(const Field& field, std::string_view op, std::string_view rest) {
+    std::string message = "Unknown operator=" + std::string(op);
+    const bool word = !op.empty() && std::all_of(op.begin(), op.end(), [](unsigned char c) { return std::isalpha(c); });
+    if (word) return message + ". Use eq, ne, gt, gte, lt or lte";
+    const std::string value = std::string(op) + ":" + std::string(rest);
+    return message + ". A value holding colons needs quotes or an operator: " + field.name + ":" + quoted(value) +
+           " or " + field.name + ":eq:" + value;
+}
+
 void parse_filter(const Entity& entity, const std::string& text, RequestParams& params) {
-    for (const FilterClause& clause : split_filter(text)) {
+    for (const FilterClause& clause : split_filter(entity, text)) {
         const std::string clause_text(clause.text);
         const Field* field = entity.find_field(clause.name);
-        if (!field) throw ApiError::bad_request("Invalid filter field", std::string(clause.name));
+        if (!field)
+            throw ApiError::bad_request("Invalid filter field. Valid fields: " + queryable_fields(entity),
+                                        std::string(clause.name));
         if (field->type == FieldType::Json || field->type == FieldType::StringArray)
             throw ApiError::bad_request("Field " + field->name + " cannot be filtered", field->name);
 
@@ -328,7 +392,7 @@ void parse_filter(const Entity& entity, const std::string& text, RequestParams& 
             auto named = operator_named(*clause.op);
             if (!named) {
                 Notice n;
-                n.message = "Unknown operator=" + std::string(*clause.op);
+                n.message = unknown_operator_message(*field, *clause.op, clause.value);
                 n.field = field->name;
                 n.parameter = "filter";
                 throw ApiError(400, kGeneral, std::move(n));

@@ -436,6 +436,12 @@ private:
             problem(where, fmt::format("ge {} is greater than le {}", format_number_text(*f.ge), format_number_text(*f.le)));
             ok = false;
         }
+        // The server fills these with the current time (the date part on a Date field):
+        // on any other type the value would not fit the column (docs/SCHEMA.md "Timestamps").
+        if ((f.auto_generate || f.auto_update) && f.type != FieldType::Date && f.type != FieldType::Datetime) {
+            problem(where, "autoGenerate/autoUpdate apply to Date and Datetime fields only");
+            ok = false;
+        }
         if ((!f.pattern.empty() || f.is_enum()) && f.type != FieldType::String) {
             problem(where, "pattern/enum apply to String fields only");
             ok = false;

@@ -330,11 +330,17 @@ private:
         send(std::move(res), !keep_alive, false);
     }
 
+    // A listed origin is echoed with credentials; any other, when every origin is
+    // allowed, gets `*` and no credentials (ServerOptions::cors_any_origin).
     void add_cors(Response& res, const std::string& origin) const {
-        if (!server_.cors_allowed(origin)) return;
-        res.set(http::field::access_control_allow_origin, origin);
-        res.set(http::field::access_control_allow_credentials, "true");
-        res.set(http::field::vary, "Origin");
+        if (origin.empty()) return;
+        if (server_.cors_allowed(origin)) {
+            res.set(http::field::access_control_allow_origin, origin);
+            res.set(http::field::access_control_allow_credentials, "true");
+            res.set(http::field::vary, "Origin");
+        } else if (server_.options.cors_any_origin) {
+            res.set(http::field::access_control_allow_origin, "*");
+        }
     }
 
     void send(Response&& res, bool close, bool linger) {

@@ -21,7 +21,11 @@ struct ServerOptions {
     int64_t body_limit = 1 << 20;
     int read_timeout_s = 30;
     int idle_timeout_s = 60;
-    std::vector<std::string> cors_origins;   // exact Origin values allowed
+    std::vector<std::string> cors_origins;   // exact Origin values allowed, with credentials
+    // Every other origin too, as `Access-Control-Allow-Origin: *` without credentials: the
+    // Fetch standard forbids credentials with `*`, so a page elsewhere can read the API
+    // but not with the browser's cookies or HTTP authentication (config `cors_origins: "*"`).
+    bool cors_any_origin = false;
 };
 
 class HttpServer {

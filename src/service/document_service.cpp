@@ -276,8 +276,19 @@ Document DocumentService::write(const Entity& e, std::string id, const json::val
     auto build = [&](const json::object& input) {
         BodyCheck check = check_body(e, input);
         if (!check.errors.empty()) {
+            // Missing parents are named beside the other field errors, so that one answer
+            // lists every fix (docs/API.md "Writes"); an FK field already in error is not looked up.
+            json::object fk_values;
+            for (const Field* fk : e.foreign_keys)
+                if (std::none_of(check.errors.begin(), check.errors.end(),
+                                 [&](const Notice& n) { return n.field == fk->name; }))
+                    fk_values[fk->name] = check.doc[fk->name];
+            auto missing = missing_parents(e, fk_values, id, [&](const Entity& parent, std::string_view pid) {
+                return driver_.get(parent, pid).has_value();
+            });
             std::vector<std::pair<std::string, Notice>> errors;
             for (Notice& n : check.errors) errors.emplace_back(id, std::move(n));
+            for (auto& m : missing) errors.push_back(std::move(m));
             throw ApiError(422, std::move(errors));
         }
         warnings = std::move(check.warnings);
@@ -287,7 +298,7 @@ Document DocumentService::write(const Entity& e, std::string id, const json::val
         for (auto& kv : check.doc) doc[kv.key()] = std::move(kv.value());
         const std::string now = now_datetime();
         for (const Field& f : e.fields)
-            if (f.auto_update && doc[f.name].is_null()) doc[f.name] = now;
+            if (f.auto_update && doc[f.name].is_null()) doc[f.name] = f.type == FieldType::Date ? now.substr(0, 10) : now;
         keep_created = false;
         for (const Field& f : e.fields)
             if (f.auto_generate && doc[f.name].is_null()) {

@@ -216,13 +216,8 @@ public:
     virtual std::optional<PoolStats> pool_stats() const { return std::nullopt; }
 };
 
-// True when the database of `backend` runs inside this process (SQLite): its reads are
-// CPU work on the io threads. Every other backend's reads wait on a server, so the
-// default io thread count is higher for them (app/application.cpp). Unknown names: false.
-bool backend_is_embedded(std::string_view backend);
-
-// Creates the driver named by `backend` ("sqlite", "postgresql", "sqlserver", "elasticsearch"); throws
-// std::invalid_argument for an unknown or unsupported backend.
+// Creates the driver named by `backend`: a name or alias of storage/backends.h, any
+// capitalisation. Throws std::invalid_argument for a name that table does not hold.
 std::unique_ptr<StorageDriver> make_driver(std::string_view backend, const Schema& schema,
                                            const DriverOptions& options);
 

@@ -35,8 +35,8 @@ TEST_P(Decisions, Decision2_1_BodyValidationIsEnvelopeWithEveryFieldAtOnce) {
 }
 
 TEST_P(Decisions, Decision2_1_UnknownRouteAndWrongMethodAreEnvelopes) {
-    EXPECT_TRUE(HasError(get("/api/nothing"), 404, "general", "not_found", "Unknown route: /api/nothing"));
-    EXPECT_TRUE(HasError(get("/invalid-url"), 404, "general", "not_found", "Unknown route: /invalid-url"));
+    EXPECT_TRUE(HasError(get("/api/nothing"), 404, "general", "not_found", "Unknown route: /api/nothing. Entity routes: " + kSampleEntityRoutes));
+    EXPECT_TRUE(HasError(get("/invalid-url"), 404, "general", "not_found", "Unknown route: /invalid-url. Entity routes: " + kSampleEntityRoutes));
     EXPECT_TRUE(HasError(request("DELETE", "/api/user"), 405, "general", "method_not_allowed",
                          "Method DELETE not allowed on /api/user"));
     EXPECT_TRUE(HasError(post("/api/user/abc", json::object{}), 405, "general", "method_not_allowed",
@@ -109,7 +109,7 @@ TEST_P(Decisions, Decision2_3_UnconvertibleFilterValuesAre400NamingFieldAndParam
     const auto& e = r.json.at("notifications").at("general").at("errors").at(0);
     EXPECT_EQ(e.at("value"), "maybe");
     EXPECT_TRUE(HasError(get("/api/user?filter=netWorth:between:5"), 400, "general", "bad_request",
-                         "Unknown operator=between"));
+                         "Unknown operator=between. Use eq, ne, gt, gte, lt or lte"));
 }
 
 TEST_P(Decisions, Decision2_3_NeGeAndLeAreImplemented) {

@@ -67,6 +67,14 @@ std::string sample_schema_text();
 // Inserts `lines` right after the line `after` (which must exist once) of `text`.
 std::string insert_after(const std::string& text, const std::string& after, const std::string& lines);
 
+// The sample User's fields that sort and filter accept, as "Valid fields: ..." lists them,
+// and the sample's entity routes, as "Unknown route: ..." lists them (docs/API.md).
+inline const std::string kSampleUserFields =
+    "id, username, email, password, firstName, lastName, gender, dob, address, city, state, zip, isAccountOwner, "
+    "netWorth, accountId, createdAt, updatedAt";
+inline const std::string kSampleEntityRoutes =
+    "/api/account, /api/user, /api/profile, /api/tagaffinity, /api/event, /api/userevent, /api/url, /api/crawl";
+
 // ---- the fixture ----------------------------------------------------------------------------
 class E2ETest : public ::testing::TestWithParam<std::string> {
 protected:

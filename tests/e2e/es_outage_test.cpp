@@ -21,7 +21,7 @@ protected:
                .extra_env = "",
                .database = "elasticsearch",
                .prerequisite = "command -v java && command -v mvn",
-               .prerequisite_missing = "java or mvn not installed (scripts/install-deps.sh installs them)",
+               .prerequisite_missing = "java or mvn not installed (scripts/install-deps.sh --test installs them)",
                .unbuildable_marker = "",
                .recovery_bound = std::chrono::seconds(60)});
     }

@@ -135,12 +135,12 @@ TEST_P(Examples, H_ViewOnDanglingFk) {
 }
 
 TEST_P(Examples, I_BadQueryParameters) {
-    EXPECT_TRUE(HasError(get("/api/user?sort=shoesize"), 400, "general", "bad_request", "Unknown sort field", "shoesize"));
+    EXPECT_TRUE(HasError(get("/api/user?sort=shoesize"), 400, "general", "bad_request", "Unknown sort field. Valid fields: " + kSampleUserFields, "shoesize"));
     EXPECT_TRUE(HasError(get("/api/user?page=0"), 400, "general", "bad_request", "Page Number must be >= 1. Page=0"));
     EXPECT_TRUE(HasError(get("/api/user?pageSize=5000"), 400, "general", "bad_request",
                          "Page Size must be <= 1000. PageSize=5000"));
-    EXPECT_TRUE(HasError(get("/api/user?filter=netWorth:invalid:5"), 400, "general", "bad_request", "Unknown operator=invalid"));
-    EXPECT_TRUE(HasError(get("/api/user?filter=shoesize:9"), 400, "general", "bad_request", "Invalid filter field", "shoesize"));
+    EXPECT_TRUE(HasError(get("/api/user?filter=netWorth:invalid:5"), 400, "general", "bad_request", "Unknown operator=invalid. Use eq, ne, gt, gte, lt or lte"));
+    EXPECT_TRUE(HasError(get("/api/user?filter=shoesize:9"), 400, "general", "bad_request", "Invalid filter field. Valid fields: " + kSampleUserFields, "shoesize"));
     EXPECT_TRUE(HasError(get("/api/user?view=account()"), 400, "general", "bad_request",
                          "Invalid view format=account(). Use format: fk_name(field1,field2)"));
     EXPECT_TRUE(HasError(get("/api/user?view=account(shoesize)"), 400, "general", "bad_request",

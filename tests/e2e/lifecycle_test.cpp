@@ -185,7 +185,7 @@ TEST_P(Lifecycle, ZeroConfigStartServesTheSampleSchema) {
     HttpResponse m = get("/api/metadata");
     ASSERT_EQ(m.status, 200) << describe(m);
     EXPECT_EQ(m.json.at("database"), "sqlite");
-    EXPECT_EQ(m.json.at("projectName"), "Project Name Here");
+    EXPECT_EQ(m.json.at("projectName"), "events");   // not the original framework's placeholder
     for (const char* e : {"Account", "User", "Profile", "TagAffinity", "Event", "UserEvent", "Url", "Crawl"})
         EXPECT_TRUE(m.json.at("entities").as_object().contains(e)) << e;
     create_user(create_account(), "zeroconfig");

@@ -220,7 +220,7 @@ TEST_P(Observability, ConfigTurnsTheRoutesOffOrProtectsMetrics) {
     off["docs"] = false;
     off["metrics"] = false;
     start_server_with(off);
-    EXPECT_TRUE(HasError(get("/openapi.json"), 404, "general", "not_found", "Unknown route: /openapi.json"));
+    EXPECT_TRUE(HasError(get("/openapi.json"), 404, "general", "not_found", "Unknown route: /openapi.json. Entity routes: " + kSampleEntityRoutes));
     EXPECT_EQ(get("/docs").status, 404);
     EXPECT_EQ(get("/metrics").status, 404);
 

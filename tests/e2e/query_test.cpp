@@ -73,11 +73,11 @@ TEST_P(Query, Sort) {
 }
 
 TEST_P(Query, SortErrors) {
-    EXPECT_TRUE(HasError(get("/api/user?sort=shoesize"), 400, "general", "bad_request", "Unknown sort field", "shoesize"));
+    EXPECT_TRUE(HasError(get("/api/user?sort=shoesize"), 400, "general", "bad_request", "Unknown sort field. Valid fields: " + kSampleUserFields, "shoesize"));
     EXPECT_TRUE(HasError(get("/api/user?sort=username:up"), 400, "general", "bad_request",
                          "Invalid sort direction. Use 'asc' or 'desc'", "username"));
     EXPECT_TRUE(HasError(get("/api/user?sort=:desc"), 400, "general", "bad_request", "Empty field name in sort"));
-    EXPECT_TRUE(HasError(get("/api/user?sort=firstName%2Cdesc"), 400, "general", "bad_request", "Unknown sort field", "desc"));
+    EXPECT_TRUE(HasError(get("/api/user?sort=firstName%2Cdesc"), 400, "general", "bad_request", "Unknown sort field. Valid fields: " + kSampleUserFields, "desc"));
 }
 
 TEST_P(Query, FilterEqualityAndSubstring) {
@@ -124,8 +124,8 @@ TEST_P(Query, FilterQuotedValuesMayContainColons) {
 TEST_P(Query, FilterErrors) {
     EXPECT_TRUE(HasError(get("/api/user?filter=gender"), 400, "general", "bad_request",
                          "Invalid filter format. Use field:value instead of gender"));
-    EXPECT_TRUE(HasError(get("/api/user?filter=shoesize:9"), 400, "general", "bad_request", "Invalid filter field", "shoesize"));
-    EXPECT_TRUE(HasError(get("/api/user?filter=netWorth:about:5"), 400, "general", "bad_request", "Unknown operator=about"));
+    EXPECT_TRUE(HasError(get("/api/user?filter=shoesize:9"), 400, "general", "bad_request", "Invalid filter field. Valid fields: " + kSampleUserFields, "shoesize"));
+    EXPECT_TRUE(HasError(get("/api/user?filter=netWorth:about:5"), 400, "general", "bad_request", "Unknown operator=about. Use eq, ne, gt, gte, lt or lte"));
     EXPECT_TRUE(HasError(get("/api/user?filter=gender:"), 400, "general", "bad_request", "Missing filter value in gender:"));
     EXPECT_TRUE(HasError(get("/api/url?filter=params:x"), 400, "general", "bad_request", "Field params cannot be filtered",
                          "params"));
@@ -227,9 +227,11 @@ TEST_P(Query, QuotedFilterValuesKeepCommasAndColons) {
     EXPECT_EQ(names("filter=" + url_encode(R"(lastName:"\"hi\":")")), V{"oddname"});
     // Unquoted values still split at commas: `Jr` is a condition without a colon.
     EXPECT_TRUE(HasError(get("/api/user?filter=lastName:Lee,Jr"), 400, "general", "bad_request",
-                         "Invalid filter format. Use field:value instead of Jr"));
+                         "Invalid filter format. Use field:value instead of Jr. A value holding a comma needs "
+                         "quotes: lastName:\"Lee,Jr\""));
     EXPECT_TRUE(HasError(get("/api/user?filter=lastName:Lee%2CJr"), 400, "general", "bad_request",
-                         "Invalid filter format. Use field:value instead of Jr"));
+                         "Invalid filter format. Use field:value instead of Jr. A value holding a comma needs "
+                         "quotes: lastName:\"Lee,Jr\""));
     // A quote that is never closed names the condition.
     EXPECT_TRUE(HasError(get("/api/user?filter=" + url_encode("city:Paris,lastName:\"Lee, Jr")), 400, "general",
                          "bad_request", "Missing closing quote in filter condition lastName:\"Lee, Jr"));

@@ -160,9 +160,9 @@ TEST_P(Routes, DbInitPageIsHtml) {
 }
 
 TEST_P(Routes, UnknownRoutesAndMethods) {
-    EXPECT_TRUE(HasError(get("/api/unknownentity"), 404, "general", "not_found", "Unknown route: /api/unknownentity"));
-    EXPECT_TRUE(HasError(get("/nowhere"), 404, "general", "not_found", "Unknown route: /nowhere"));
-    EXPECT_TRUE(HasError(get("/api/user/a/b"), 404, "general", "not_found", "Unknown route: /api/user/a/b"));
+    EXPECT_TRUE(HasError(get("/api/unknownentity"), 404, "general", "not_found", "Unknown route: /api/unknownentity. Entity routes: " + kSampleEntityRoutes));
+    EXPECT_TRUE(HasError(get("/nowhere"), 404, "general", "not_found", "Unknown route: /nowhere. Entity routes: " + kSampleEntityRoutes));
+    EXPECT_TRUE(HasError(get("/api/user/a/b"), 404, "general", "not_found", "Unknown route: /api/user/a/b. Entity routes: " + kSampleEntityRoutes));
     EXPECT_TRUE(HasError(put("/api/user", json::object{}), 405, "general", "method_not_allowed",
                          "Method PUT not allowed on /api/user"));
     EXPECT_TRUE(HasError(patch("/api/account", json::object{}), 405, "general", "method_not_allowed",

@@ -352,6 +352,31 @@ TEST(HttpServer, CorsHeadersOnlyForAllowedOrigins) {
     EXPECT_EQ(none.count(http::field::access_control_allow_origin), 0u);
 }
 
+// `cors_origins: "*"`: any origin may read, without credentials (the Fetch standard
+// refuses `*` with credentials); a listed origin keeps its credentials.
+TEST(HttpServer, CorsAnyOriginAnswersStarWithoutCredentials) {
+    ServerOptions o = test_options();
+    o.cors_any_origin = true;
+    RunningServer s(o, echo);
+    Client c(s.port());
+    auto other = c.request(get("/api/user", "Origin: https://elsewhere.example\r\n"));
+    EXPECT_EQ(other[http::field::access_control_allow_origin], "*");
+    EXPECT_EQ(other.count(http::field::access_control_allow_credentials), 0u);
+
+    auto preflight = c.request("OPTIONS /api/user HTTP/1.1\r\nHost: h\r\nOrigin: https://elsewhere.example\r\n"
+                               "Access-Control-Request-Method: POST\r\n\r\n");
+    EXPECT_EQ(preflight.result_int(), 204);
+    EXPECT_EQ(preflight[http::field::access_control_allow_origin], "*");
+    EXPECT_EQ(preflight.count(http::field::access_control_allow_credentials), 0u);
+
+    auto listed = c.request(get("/api/user", "Origin: http://localhost:5500\r\n"));
+    EXPECT_EQ(listed[http::field::access_control_allow_origin], "http://localhost:5500");
+    EXPECT_EQ(listed[http::field::access_control_allow_credentials], "true");
+
+    auto none = c.request(get("/api/user"));
+    EXPECT_EQ(none.count(http::field::access_control_allow_origin), 0u);
+}
+
 TEST(HttpServer, BodyOnGetAndDeleteIsPassedThrough) {
     RunningServer s(test_options(), echo);
     Client c(s.port());

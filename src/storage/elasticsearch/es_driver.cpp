@@ -174,7 +174,10 @@ private:
 
 EsDriver::EsDriver(const Schema& schema, const DriverOptions& options)
     : schema_(schema), options_(options),
-      client_(std::make_unique<EsClient>(EsEndpoint::parse(options.uri), std::max(options.pool_size, 8))) {}
+      client_(std::make_unique<EsClient>(EsEndpoint::parse(options.uri), std::max(options.pool_size, 8))) {
+    // The URI of a search server names no database: no db_name is the default prefix.
+    if (options_.db_name.empty()) options_.db_name = "events";
+}
 
 EsDriver::~EsDriver() = default;
 

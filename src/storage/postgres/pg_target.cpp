@@ -41,6 +41,11 @@ PgTarget::PgTarget(const std::string& uri, const std::string& db_name) {
     // data counts, so a long-running query is not cut short.
     if (value_of("tcp_user_timeout").empty()) params_.emplace_back("tcp_user_timeout", kTcpUserTimeoutMs);
     if (value_of("application_name").empty()) params_.emplace_back("fallback_application_name", "events");
+    // A database named twice, differently, is refused: using either one silently would
+    // serve another database than the one the reader of the config expects.
+    if (!db_name.empty() && !uri_database.empty() && db_name != uri_database)
+        throw std::invalid_argument("the PostgreSQL URI names the database '" + uri_database + "' and db_name names '" +
+                                    db_name + "': name it in one place, or the same in both");
     database_ = !db_name.empty() ? db_name : !uri_database.empty() ? uri_database : kDefaultDatabase;
 }
 

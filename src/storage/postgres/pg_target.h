@@ -16,9 +16,10 @@ namespace events {
 
 class PgTarget {
 public:
-    // `db_name` wins over a database in the URI; with neither, "events" is used.
-    // Throws std::invalid_argument when libpq cannot parse the URI (the message
-    // never contains the URI itself, which may hold a password).
+    // The database is `db_name`, or the one the URI names (`.../library`), or "events"
+    // when neither names one. Throws std::invalid_argument when libpq cannot parse the
+    // URI (the message never contains the URI itself, which may hold a password) and
+    // when the URI and `db_name` name different databases (docs/OPERATIONS.md).
     PgTarget(const std::string& uri, const std::string& db_name);
 
     const std::string& database() const { return database_; }

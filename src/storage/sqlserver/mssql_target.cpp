@@ -193,6 +193,10 @@ MssqlTarget::MssqlTarget(const std::string& uri, const std::string& db_name) {
             "invalid SQL Server db_uri: expected mssql://user:password@host:port or an ODBC connection string "
             "(Driver=...;Server=...;UID=...;PWD=...)");
     }
+    // Named twice, differently: refused, as on PostgreSQL (docs/OPERATIONS.md).
+    if (!db_name.empty() && !uri_database.empty() && db_name != uri_database)
+        throw std::invalid_argument("the SQL Server URI names the database '" + uri_database + "' and db_name names '" +
+                                    db_name + "': name it in one place, or the same in both");
     database_ = !db_name.empty() ? db_name : !uri_database.empty() ? uri_database : kDefaultDatabase;
 }
 

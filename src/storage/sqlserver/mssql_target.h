@@ -22,7 +22,8 @@ namespace events {
 
 class MssqlTarget {
 public:
-    // `db_name` wins over a database in the URI; with neither, "events" is used.
+    // The database is `db_name`, or the one the URI names, or "events" when neither does;
+    // std::invalid_argument when the two name different databases (docs/OPERATIONS.md).
     // Throws std::invalid_argument for a URI that is neither form (the message
     // never contains the URI, which may hold a password).
     MssqlTarget(const std::string& uri, const std::string& db_name);

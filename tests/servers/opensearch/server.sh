@@ -34,7 +34,7 @@ print_env() {
 # Downloads the jars (once) and compiles the launcher class when its source changed.
 build() {
     if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then
-        die "java and mvn are needed (scripts/install-deps.sh installs them)"
+        die "java and mvn are needed (scripts/install-deps.sh --test installs them)"
     fi
     local stamp=$CACHE/lib/.complete
     if [[ ! -f $stamp || $HERE/pom.xml -nt $stamp ]]; then

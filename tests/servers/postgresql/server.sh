@@ -72,7 +72,7 @@ halt_server() {
 }
 
 start() {
-    [[ -x $PG_BIN/initdb ]] || die "PostgreSQL 15 binaries not found in $PG_BIN (scripts/install-deps.sh installs them)"
+    [[ -x $PG_BIN/initdb ]] || die "PostgreSQL 15 binaries not found in $PG_BIN (scripts/install-deps.sh --test installs them)"
     start_server
 }
 

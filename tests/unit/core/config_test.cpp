@@ -75,6 +75,8 @@ TEST_F(ConfigTest, EmptyObjectGivesTheDefaults) {
     EXPECT_EQ(c.database, "sqlite");
     EXPECT_EQ(c.db_uri, d.db_uri);
     EXPECT_EQ(c.server_port, 5500);
+    EXPECT_EQ(c.project_name, "events");   // README "Configuration": not "Project Name Here"
+    EXPECT_EQ(c.db_name, "");              // the URI's database, else "events" (docs/OPERATIONS.md)
     EXPECT_EQ(c.validation, "");
     EXPECT_FALSE(c.case_sensitive);
     EXPECT_TRUE(c.cascade_delete);

@@ -180,9 +180,13 @@ TEST(QuerySort, EmptyItemsAndEmptySortAreFine) {
     EXPECT_EQ(p.query.sort[0].field->name, "netWorth");
 }
 
+// Every field sort and filter accept, for the "Valid fields" hints (JSON/Array fields excluded).
+const std::string kUserFields = "id, username, email, password, firstName, lastName, gender, dob, address, city, state, zip, isAccountOwner, netWorth, accountId, createdAt, updatedAt";
+const std::string kUnknownUserSortField = "Unknown sort field. Valid fields: " + kUserFields;
+
 TEST(QuerySort, Errors) {
     Notice unknown = error_of("User", {{"sort", "NoSuchField:asc"}});
-    EXPECT_EQ(unknown.message, "Unknown sort field");
+    EXPECT_EQ(unknown.message, kUnknownUserSortField);
     EXPECT_EQ(unknown.field, "NoSuchField");
 
     Notice direction = error_of("User", {{"sort", "LASTNAME:down"}});
@@ -195,8 +199,18 @@ TEST(QuerySort, Errors) {
 
     // An encoded comma arrives decoded: "desc" is then a field name.
     Notice comma = error_of("User", {{"sort", "firstName,desc"}});
-    EXPECT_EQ(comma.message, "Unknown sort field");
+    EXPECT_EQ(comma.message, kUnknownUserSortField);
     EXPECT_EQ(comma.field, "desc");
+}
+
+// The sign prefix of other APIs is answered with this API's spelling (docs/API.md "Reads").
+TEST(QuerySort, SignPrefixSuggestsTheDirection) {
+    Notice minus = error_of("User", {{"sort", "-lastName"}});
+    EXPECT_EQ(minus.message, "Unknown sort field. Use lastName:desc for descending order");
+    EXPECT_EQ(minus.field, "-lastName");
+    EXPECT_EQ(message_of("User", {{"sort", "+LASTNAME"}}), "Unknown sort field. Use lastName:asc for ascending order");
+    // A sign before a name that is no field gets the list.
+    EXPECT_EQ(message_of("User", {{"sort", "-shoeSize"}}), kUnknownUserSortField);
 }
 
 TEST(QuerySort, JsonAndArrayFieldsCannotBeSorted) {
@@ -316,12 +330,20 @@ TEST(QueryFilter, ApostrophesAreOrdinaryCharacters) {
     EXPECT_EQ(p.query.filters[0].value, "'; DROP TABLE x");
     EXPECT_EQ(p.query.filters[1].value, "O'Brien");
     EXPECT_EQ(p.query.filters[2].value, "a:b");
-    EXPECT_EQ(message_of("User", {{"filter", "lastName:'Lee, Jr'"}}), "Invalid filter format. Use field:value instead of  Jr'");
+    EXPECT_EQ(message_of("User", {{"filter", "lastName:'Lee, Jr'"}}),
+              "Invalid filter format. Use field:value instead of  Jr'. A value holding a comma needs quotes: "
+              "lastName:\"Lee, Jr\"");
 }
 
 TEST(QueryFilter, UnquotedValuesStillSplitAtCommas) {
     // `Lee,Jr` unquoted is two conditions; the second has no colon.
-    EXPECT_EQ(message_of("User", {{"filter", "lastName:Lee,Jr"}}), "Invalid filter format. Use field:value instead of Jr");
+    EXPECT_EQ(message_of("User", {{"filter", "lastName:Lee,Jr"}}),
+              "Invalid filter format. Use field:value instead of Jr. A value holding a comma needs quotes: "
+              "lastName:\"Lee,Jr\"");
+    // The suggestion keeps the operator and escapes quotes and backslashes.
+    EXPECT_EQ(message_of("User", {{"filter", "lastName:eq:Lee, Jr \"2\""}}),
+              "Invalid filter format. Use field:value instead of  Jr \"2\". A value holding a comma needs quotes: "
+              "lastName:eq:\"Lee, Jr \\\"2\\\"\"");
     // A quote inside an unquoted value is an ordinary character.
     RequestParams p = parse("User", {{"filter", "lastName:12\" pizza"}});
     EXPECT_EQ(p.query.filters.at(0).value, "12\" pizza");
@@ -373,20 +395,38 @@ TEST(QueryFilter, UnquotedDatetimeWithColonsAfterAnOperator) {
 
 TEST(QueryFilter, ColonsInAnUnquotedEqualityValueReadAsAnOperator) {
     Notice n = error_of("User", {{"filter", "firstName:10:30"}});
-    EXPECT_EQ(n.message, "Unknown operator=10");
+    EXPECT_EQ(n.message, "Unknown operator=10. A value holding colons needs quotes or an operator: "
+                         "firstName:\"10:30\" or firstName:eq:10:30");
     EXPECT_EQ(n.field, "firstName");
     EXPECT_EQ(n.parameter, "filter");
-    EXPECT_EQ(message_of("User", {{"filter", "lastName:Like:x"}}), "Unknown operator=Like");
+    // A word was meant as an operator: the operators are listed.
+    EXPECT_EQ(message_of("User", {{"filter", "lastName:Like:x"}}), "Unknown operator=Like. Use eq, ne, gt, gte, lt or lte");
+}
+
+// A datetime equality written without quotes or operator: the message shows both fixes,
+// and both work (docs/API.md "Reads").
+TEST(QueryFilter, DatetimeEqualityNamesTheFix) {
+    Notice n = error_of("User", {{"filter", "createdAt:2026-11-19T16:00:00Z"}});
+    EXPECT_EQ(n.message, "Unknown operator=2026-11-19T16. A value holding colons needs quotes or an operator: "
+                         "createdAt:\"2026-11-19T16:00:00Z\" or createdAt:eq:2026-11-19T16:00:00Z");
+    EXPECT_EQ(n.field, "createdAt");
+    for (const char* fixed : {"createdAt:\"2026-11-19T16:00:00Z\"", "createdAt:eq:2026-11-19T16:00:00Z"}) {
+        RequestParams p = parse("User", {{"filter", fixed}});
+        ASSERT_EQ(p.query.filters.size(), 1u) << fixed;
+        EXPECT_EQ(p.query.filters[0].op, FilterOp::Eq) << fixed;
+        EXPECT_EQ(p.query.filters[0].value, "2026-11-19T16:00:00.000Z") << fixed;
+    }
 }
 
 TEST(QueryFilter, GrammarErrors) {
     EXPECT_EQ(message_of("User", {{"filter", "gender"}}),
               "Invalid filter format. Use field:value instead of gender");
+    // A field name without its value gets no quoting hint: it is no rest of a value.
     EXPECT_EQ(message_of("User", {{"filter", "gender:male,lastName"}}),
               "Invalid filter format. Use field:value instead of lastName");
 
     Notice field = error_of("User", {{"filter", "NoSuch:x"}});
-    EXPECT_EQ(field.message, "Invalid filter field");
+    EXPECT_EQ(field.message, "Invalid filter field. Valid fields: " + kUserFields);
     EXPECT_EQ(field.field, "NoSuch");
 
     EXPECT_EQ(message_of("User", {{"filter", "gender:"}}), "Missing filter value in gender:");

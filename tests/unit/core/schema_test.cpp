@@ -420,6 +420,16 @@ TEST(SchemaProblems, InvertedBounds) {
     EXPECT_REPORTED(problems_of(thing("      a: {type: String, le: 3}\n")), "Thing.a", "Integer, Number and Currency");
 }
 
+// The server fills them with the current time, so only a date or a datetime can hold it
+// (docs/SCHEMA.md "Timestamps").
+TEST(SchemaProblems, TimestampsOnDateAndDatetimeOnly) {
+    EXPECT_REPORTED(problems_of(thing("      a: {type: Integer, autoUpdate: true}\n")), "Thing.a",
+                    "autoGenerate/autoUpdate apply to Date and Datetime fields only");
+    EXPECT_REPORTED(problems_of(thing("      a: {type: String, autoGenerate: true}\n")), "Thing.a",
+                    "autoGenerate/autoUpdate apply to Date and Datetime fields only");
+    EXPECT_NO_THROW(Schema::load_text(thing("      a: {type: Date, autoGenerate: true}\n      b: {type: Datetime, autoUpdate: true}\n")));
+}
+
 TEST(SchemaProblems, DefaultThatFailsItsOwnField) {
     EXPECT_REPORTED(problems_of(thing("      a: {type: Integer, ge: 0, default: -1}\n")), "Thing.a",
                     "greater than or equal to 0");

@@ -150,16 +150,29 @@ _entities:
 }
 
 TEST(PostgresTarget, DescriptionMasksThePassword) {
-    PgTarget t("postgresql://app:s3cr3t@db.example:6543/fromuri?sslmode=disable", "events");
+    PgTarget t("postgresql://app:s3cr3t@db.example:6543/fromuri?sslmode=disable", "fromuri");
     const std::string info = to_json_text(t.describe());
     EXPECT_EQ(info.find("s3cr3t"), std::string::npos) << info;
-    EXPECT_EQ(t.describe().at("uri"), boost::json::value("postgresql://app:***@db.example:6543/events"));
-    EXPECT_EQ(t.database(), "events");   // db_name wins over the URI's database
+    EXPECT_EQ(t.describe().at("uri"), boost::json::value("postgresql://app:***@db.example:6543/fromuri"));
+    EXPECT_EQ(t.database(), "fromuri");
     EXPECT_EQ(PgTarget("postgresql://app@h:1/fromuri", "").database(), "fromuri");
+    EXPECT_EQ(PgTarget("postgresql://app@h:1", "mine").database(), "mine");
     EXPECT_EQ(PgTarget("postgresql://app@h:1", "").database(), "events");
     bool has_password = false;
     for (const auto& [k, v] : t.params_for("x")) has_password |= (k == "password" && v == "s3cr3t");
     EXPECT_TRUE(has_password);
+}
+
+// The URI's database is honoured; a db_name naming another one is a conflict, refused
+// with both names, never resolved silently (docs/OPERATIONS.md).
+TEST(PostgresTarget, RefusesTwoDifferentDatabaseNames) {
+    try {
+        PgTarget("postgresql://app:pw@h:1/library", "events");
+        FAIL() << "expected std::invalid_argument";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_STREQ(e.what(), "the PostgreSQL URI names the database 'library' and db_name names 'events': "
+                               "name it in one place, or the same in both");
+    }
 }
 
 TEST(PostgresTarget, RejectsAnUnparsableUriWithoutEchoingIt) {

@@ -112,8 +112,9 @@ TEST(SqlServerTarget, UriForm) {
     const boost::json::object info = t.describe();
     EXPECT_EQ(info.at("uri"), "mssql://sa:***@db.example:14330/fromuri");
     EXPECT_EQ(boost::json::serialize(info).find("p@ss"), std::string::npos);
-    // db_name wins over the URI's database; the default port is 1433.
-    EXPECT_EQ(MssqlTarget("mssql://sa:x@h/db", "other").database(), "other");
+    // The URI's database is used; naming another in db_name is refused; the default port is 1433.
+    EXPECT_EQ(MssqlTarget("mssql://sa:x@h/db", "").database(), "db");
+    EXPECT_THROW(MssqlTarget("mssql://sa:x@h/db", "other"), std::invalid_argument);
     EXPECT_EQ(MssqlTarget("sqlserver://sa:x@h", "").endpoint(), "h:1433");
     EXPECT_EQ(MssqlTarget("mssql://sa:x@h", "").database(), "events");
 }
@@ -129,12 +130,14 @@ TEST(SqlServerTarget, MicrosoftDriverGetsTcpServer) {
 }
 
 TEST(SqlServerTarget, OdbcConnectionString) {
-    const MssqlTarget t("Driver={FreeTDS};Server=10.0.0.5;Port=1500;UID=app;PWD={a;b}}};Database=x", "events");
+    const MssqlTarget t("Driver={FreeTDS};Server=10.0.0.5;Port=1500;UID=app;PWD={a;b}}};Database=events", "events");
     EXPECT_EQ(t.database(), "events");
+    EXPECT_EQ(MssqlTarget("Server=h;UID=u;Database=x", "").database(), "x");
+    EXPECT_THROW(MssqlTarget("Server=h;UID=u;Database=x", "events"), std::invalid_argument);
     EXPECT_EQ(t.endpoint(), "10.0.0.5:1500");
     EXPECT_EQ(keyword(t, "PWD"), "a;b}");
     const std::string cs = t.connection_string("events");
-    EXPECT_EQ(cs.find("Database=x"), std::string::npos) << cs;
+    EXPECT_EQ(cs.find("Database=events;Database"), std::string::npos) << cs;
     EXPECT_EQ(t.describe().at("uri"), "mssql://app:***@10.0.0.5:1500/events");
     EXPECT_EQ(MssqlTarget("Server=tcp:h,1499;UID=u", "").endpoint(), "h:1499");
     EXPECT_THROW(MssqlTarget("not a uri", ""), std::invalid_argument);
