@@ -29,8 +29,10 @@ std::unique_ptr<StorageDriver> make_driver(std::string_view backend, const Schem
         case BackendKind::Elasticsearch: return std::make_unique<EsDriver>(schema, options);
         case BackendKind::SqlServer:
             return std::make_unique<SqlDriver>(schema, options, std::make_unique<MssqlDialect>(schema),
-                                               std::make_unique<MssqlPool>(MssqlTarget(options.uri, options.db_name),
-                                                                           options.pool_size));
+                                               std::make_unique<ConnectionPool>(
+                                                   std::make_unique<MssqlConnectionFactory>(
+                                                       MssqlTarget(options.uri, options.db_name)),
+                                                   options.pool_size));
     }
     throw std::invalid_argument("unsupported database backend: " + std::string(backend));
 }
