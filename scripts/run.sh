@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cmake -S "$root" -B "$root/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
 ninja -C "$root/build" -j"$(nproc)" events
 # GET /docs serves npm swagger-ui-dist from build/cache. npm is part of the test set only
-# (Debian's npm brings some 370 packages); where it is present the UI is installed, and the
+# (Debian's npm brings some 350 packages); where it is present the UI is installed, and the
 # API, /openapi.json and /metrics work without it.
 if command -v npm >/dev/null; then
   "$root/scripts/install-swagger-ui.sh" "$root/build" || echo "run.sh: swagger-ui-dist not installed; /docs answers 404" >&2

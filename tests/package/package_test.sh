@@ -49,11 +49,12 @@ done
 # 4. The installed binary serves: a free port, data in the scratch directory.
 cd "$scratch"
 started=$(date +%s%N)
+: >"$scratch/serve.log"   # exists before the background job opens it, for the sed below
 "$root/usr/bin/events" serve --port 0 --schema "$root/usr/share/events/schemas/events.yaml" \
   --db-uri "$scratch/events.db" >"$scratch/serve.log" 2>&1 &
 pid=$!
 port=
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do   # up to 30 s on a loaded machine
   port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$scratch/serve.log" | head -1)
   [[ -n $port ]] && break
   kill -0 "$pid" 2>/dev/null || fail "the installed binary exited"
