@@ -26,6 +26,7 @@
 #include "core/schema.h"
 #include "storage/driver.h"
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -59,7 +60,8 @@ public:
     boost::json::object entity_counts() override;
     // {"store": "memory"}: nothing else to report.
     boost::json::object report_details() override;
-    bool ping() override { return true; }
+    // True unless a test made the store unreachable (set_reachable(false)).
+    bool ping() override { return reachable_; }
 
     // ---- for tests only ------------------------------------------------------
     // Stores `doc` (which must hold a string `id`) as it is, bypassing every check, as
@@ -71,6 +73,9 @@ public:
     std::optional<WriteOptions> last_write_options() const;
     // Count of write() calls whose work returned (committed writes).
     int64_t committed_writes() const;
+    // What ping() answers from now on: false plays a database that does not answer
+    // (GET /api/health is then a 503). Reads and writes still work.
+    void set_reachable(bool reachable) { reachable_ = reachable; }
 
     // One entity's documents by id; the whole store by entity. Shared between snapshots
     // until a write copies them (copy on write). Public for the transaction's sake.
@@ -87,6 +92,7 @@ private:
     std::shared_ptr<const Store> store_;
     std::optional<WriteOptions> last_options_;
     int64_t committed_ = 0;
+    std::atomic<bool> reachable_{true};
 };
 
 }  // namespace events::testing_support
