@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <latch>
+#include <thread>
 
 namespace events::testing_service {
 namespace {
@@ -282,6 +284,31 @@ TEST_F(WriteTest, PatchMergesOntoTheStoredDocument) {
     EXPECT_EQ(e.status(), 422);
     EXPECT_EQ(error_fields(e, user), (std::vector<std::string>{"username"}));
     EXPECT_EQ(stored("User", user)->at("username"), json::value("ann"));
+}
+
+// docs/DECISIONS.md §4.1: concurrent PATCHes of different fields of one document all take
+// effect, because the service merges onto the document it reads inside the write.
+TEST_F(WriteTest, ConcurrentPatchesOfDifferentFieldsAllTakeEffect) {
+    const auto [account, user] = account_with_user("ann");
+    constexpr int kRounds = 1000;
+    std::latch start(2);   // both threads begin together, so their writes overlap
+    auto patcher = [&](const char* field, auto value_of) {
+        return std::thread([&, field, value_of] {
+            start.arrive_and_wait();
+            for (int i = 1; i <= kRounds; ++i) {
+                Notifications notes;
+                service_.patch(entity("User"), user, json::object{{field, value_of(i)}}, {}, notes);
+            }
+        });
+    };
+    std::thread ages = patcher("age", [](int i) { return json::value(i); });
+    std::thread emails = patcher("email", [](int i) { return json::value("m" + std::to_string(i) + "@x"); });
+    ages.join();
+    emails.join();
+    const Document doc = *stored("User", user);
+    EXPECT_EQ(doc.at("age"), json::value(kRounds));
+    EXPECT_EQ(doc.at("email"), json::value("m" + std::to_string(kRounds) + "@x"));
+    EXPECT_EQ(doc.at("username"), json::value("ann"));
 }
 
 // docs/DECISIONS.md §2.10: GET, PUT and PATCH of a missing document are 404

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <stdexcept>
+#include <latch>
+#include <thread>
 
 namespace events::testing_support {
 namespace {
@@ -110,6 +112,29 @@ TEST_F(MemoryDriverTest, AFailedWriteChangesNothing) {
     EXPECT_TRUE(driver_.get(person_, "p1").has_value());
     EXPECT_FALSE(driver_.get(person_, "p2").has_value());
     EXPECT_EQ(driver_.committed_writes(), 1);
+}
+
+// Writes are serialized: read-modify-write steps of concurrent writes never interleave,
+// so no increment is lost (each write reads what the previous one committed).
+TEST_F(MemoryDriverTest, ConcurrentWritesDoNotLoseUpdates) {
+    insert({{"id", "counter"}, {"age", 0}});
+    constexpr int kThreads = 4, kEach = 2000;
+    std::latch start(kThreads);   // all threads begin together, so their writes overlap
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+        threads.emplace_back([&] {
+            start.arrive_and_wait();
+            for (int i = 0; i < kEach; ++i)
+                driver_.write({}, [&](WriteTxn& txn) {
+                    Document doc = *txn.get(person_, "counter");
+                    std::this_thread::yield();   // widen the window another write could slip into
+                    doc["age"] = doc["age"].as_int64() + 1;
+                    txn.update(person_, doc);
+                });
+        });
+    for (std::thread& t : threads) t.join();
+    EXPECT_EQ(driver_.get(person_, "counter")->at("age"), json::value(kThreads * kEach));
+    EXPECT_EQ(driver_.committed_writes(), 1 + kThreads * kEach);
 }
 
 TEST_F(MemoryDriverTest, WriteOptionsReachTheDriver) {
