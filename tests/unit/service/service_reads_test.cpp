@@ -76,8 +76,8 @@ TEST_F(ReadTest, ViewWarnsOfMissingParents) {
     EXPECT_TRUE(warnings_under(notes, ann_).empty());
 }
 
-// docs/DECISIONS.md §1 (REFERENCE §8.1 modes): with validation off, reads are not
-// expanded and stored data is not checked.
+// docs/DECISIONS.md §1 (the `validation` read modes), docs/API.md "Reads": with
+// validation off, reads are not expanded and stored data is not checked.
 TEST_F(ReadTest, ValidationOffLeavesReadsAlone) {
     Notifications notes;
     EXPECT_FALSE(service_.get(entity("User"), "dangling", {}, notes).contains("account"));
