@@ -1,4 +1,4 @@
-// Server configuration: defaults < config file (REFERENCE §9) < EVENTS_<KEY>
+// Server configuration: defaults < config file (README.md "Configuration") < EVENTS_<KEY>
 // environment variables < command-line flags.
 #pragma once
 
@@ -14,7 +14,7 @@ struct Config {
     std::string database = "sqlite";          // sqlite | postgresql
     std::string db_uri = "events.db";         // SQLite file path / PostgreSQL URI
     std::string db_name = "events";
-    std::string host = "127.0.0.1";          // listen address; "0.0.0.0" exposes the server (DECISIONS §2.26)
+    std::string host = "127.0.0.1";          // listen address; "0.0.0.0" exposes the server (docs/DECISIONS.md §2.26)
     int server_port = 5500;
     int ui_port = 4200;
     std::string validation;                   // "" | "single" | "multiple"
@@ -31,7 +31,7 @@ struct Config {
     int read_timeout_s = 30;                  // reading one request
     int idle_timeout_s = 60;                  // keep-alive idle
     std::string cors_origins;                 // extra allowed origins, comma-separated
-    // Observability and API description (issue 13, docs/OPERATIONS.md).
+    // Observability and API description (docs/OPERATIONS.md).
     std::string log_format = "text";          // text | json (one JSON object per log line)
     bool openapi = true;                      // GET /openapi.json
     bool docs = true;                         // GET /docs (Swagger UI)
