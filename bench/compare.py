@@ -5,14 +5,14 @@
 
 For every size and scenario: req/s, ratio to the baseline measured in the same run, and
 p50 of each backend; then import speed. The PostgreSQL column is also checked against
-the targets of issue 12. Only the standard library is used.
+the PostgreSQL targets of bench/README.md. Only the standard library is used.
 """
 import json
 import sys
 
 
 def pg_target(scenario, row, rows):
-    """Issue 12 targets: (text, met) or None."""
+    """The PostgreSQL targets: (text, met) or None."""
     lat = row["latency_ms"]
     ratio = row.get("ratio")
     if scenario == "get_by_id":
@@ -64,7 +64,7 @@ def main(paths):
     head = "| size | scenario |" + "".join(f" {n} req/s | {n} vs baseline | {n} p50 ms |" for n in names)
     has_pg = any(n.startswith("postgresql") for n in names)
     if has_pg:
-        head += " PostgreSQL target (issue 12) | met |"
+        head += " PostgreSQL target | met |"
     out.append(head)
     out.append("|---|---|" + "---:|---:|---:|" * len(names) + ("---|---|" if has_pg else ""))
     for size in sizes:

@@ -1,4 +1,4 @@
-// Deterministic data generator for the benchmark (issue 4).
+// Deterministic data generator for the benchmark.
 //
 // Writes the `events import` dump (JSON Lines, {"entity":"<E>","doc":{...}}, parents before
 // children, each entity in id order) for N users of the sample schema, plus the sample lists

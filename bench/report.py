@@ -13,7 +13,7 @@ import sys
 
 MIB = 1024 * 1024
 
-# Issue 4 targets. Each returns (verdict, text) or None when it does not apply.
+# The targets (bench/README.md "Targets"). Each returns (verdict, text) or None when it does not apply.
 def target_for(scenario, row, size_rows, size_info):
     lat = row["latency_ms"]
     if scenario == "get_by_id":

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark harness of issue 4: see bench/README.md.
+# Benchmark harness: see bench/README.md.
 #
 #   bench/run.sh [--sizes 10k,100k,1m] [--duration 10] [--connections 64] [--threads 2]
 #                [--backend sqlite|postgresql|elasticsearch|mongodb|all|LIST] [--scenarios a,b,...]
@@ -195,7 +195,7 @@ pg_start() {
   if [[ -x $pg_script ]]; then
     log "starting PostgreSQL with tests/servers/postgresql/server.sh"
     local env_lines
-    # Durable: write figures must not come from a cluster with fsync off (issue 12).
+    # Durable: write figures must not come from a cluster with fsync off.
     env_lines=$(EVENTS_PG_DURABLE=1 EVENTS_PG_SHARED_BUFFERS=$pg_shared_buffers EVENTS_PG_TEST_DIR=$WORK/pg \
       "$pg_script" start 2>"$logdir/pg-cluster.log") ||
       die "pg-test-cluster.sh failed, see $logdir/pg-cluster.log"

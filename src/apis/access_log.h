@@ -1,4 +1,4 @@
-// The access log (issue 13): one line per answered request through spdlog's logger
+// The access log (docs/OPERATIONS.md): one line per answered request through spdlog's logger
 // "access", as a JSON object (log_format json) or as text. Errors the HTTP layer answers
 // itself (malformed request, body over the limit) and CORS preflights are not logged.
 #pragma once

@@ -1,5 +1,5 @@
-// The database admin routes of REFERENCE §12: /api/db/report and /api/db/init. Their
-// answers keep the plain shapes of §12 (no envelope), except errors of the storage.
+// The database admin routes of docs/API.md "Routes": /api/db/report and /api/db/init. Their
+// answers keep the plain shapes given there (no envelope), except errors of the storage.
 #include "apis/openapi.h"
 #include "apis/responses.h"
 #include "apis/route_groups.h"

@@ -1,7 +1,7 @@
 // Dispatches requests through the route table (apis/route.h) built from the route
 // groups (apis/route_groups.h), and around every request: the X-Request-Id (honoured
 // or generated, always echoed), the request metrics by route template and the access
-// log line (issue 13). The OpenAPI document is built from the same table at
+// log line (docs/OPERATIONS.md). The OpenAPI document is built from the same table at
 // construction.
 #pragma once
 

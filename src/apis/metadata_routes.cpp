@@ -1,5 +1,5 @@
 // Routes that describe the server: /api/metadata, /api/health (docs/API.md "Routes"),
-// /openapi.json and the Swagger UI at /docs (issue 13, docs/OPERATIONS.md).
+// /openapi.json and the Swagger UI at /docs (docs/API.md, docs/OPERATIONS.md).
 #include "apis/openapi.h"
 #include "apis/responses.h"
 #include "apis/route_groups.h"
@@ -46,7 +46,7 @@ json::object describe_metadata(const Entity*) {
                                                     {"database", json::object{{"type", "string"}}},
                                                     {"entities", json::object{{"type", "object"}}}}},
                         {"required", json::array{"projectName", "database", "entities"}}};
-    json::object responses{{"200", openapi::response("The schema as the UI reads it (REFERENCE §2.14)", std::move(schema))}};
+    json::object responses{{"200", openapi::response("The schema as the UI reads it", std::move(schema))}};
     openapi::add_errors(responses, {500});
     return openapi::operation("metadata", "Schema metadata", "metadata", std::move(responses));
 }

@@ -1,5 +1,5 @@
-// GET /metrics: the Prometheus text exposition of ServerMetrics (issue 13,
-// docs/OPERATIONS.md). Optionally behind the admin token (config metrics_auth). The
+// GET /metrics: the Prometheus text exposition of ServerMetrics
+// (docs/OPERATIONS.md). Optionally behind the admin token (config metrics_auth). The
 // storage pool gauges are sampled from the driver at each scrape (storage/pool_stats.h).
 #include "apis/openapi.h"
 #include "apis/responses.h"

@@ -181,7 +181,7 @@ json::object shared_schemas() {
         {"required", json::array{"data", "notifications", "status"}}};
     schemas["PlainStatus"] = json::object{
         {"type", "object"},
-        {"description", "The plain answer of the admin routes (REFERENCE §12)"},
+        {"description", "The plain answer of the admin routes"},
         {"properties", json::object{{"status", json::object{{"type", "string"}, {"enum", json::array{"success", "error"}}}},
                                     {"message", type_only("string")}}},
         {"required", json::array{"status", "message"}}};

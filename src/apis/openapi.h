@@ -1,7 +1,7 @@
-// The OpenAPI 3.1 document of this server (issue 13), built once at start-up from the
+// The OpenAPI 3.1 document of this server (docs/API.md), built once at start-up from the
 // loaded schema and the route table: one path per route (per entity for {entity}
 // routes, only the methods the entity's `operations` allow), request bodies as JSON
-// Schema from the field definitions (REFERENCE §2.4-2.6), the envelope and pagination
+// Schema from the field definitions (docs/SCHEMA.md "Field keys"), the envelope and pagination
 // of docs/API.md, and every error response with its status.
 //
 // The helpers below are what the route groups use to describe their routes; the
@@ -30,7 +30,7 @@ std::string entity_schema(const Entity& e, std::string_view suffix = "");
 boost::json::object response(std::string_view description, boost::json::object schema,
                              std::string_view content_type = "application/json");
 // Adds, for each status, a reference to the shared error response of that status
-// (the error envelope; 401/403 of the admin routes use the plain REFERENCE §12 shape).
+// (the error envelope; 401/403 of the admin routes use the plain shape of docs/API.md "Routes").
 void add_errors(boost::json::object& responses, std::initializer_list<int> statuses);
 // An Operation Object: operationId, summary, tags [tag], responses.
 boost::json::object operation(std::string operation_id, std::string_view summary, std::string_view tag,

@@ -36,7 +36,7 @@ json::object pagination_of(const RequestParams& p, int64_t total) {
     json::object pagination;
     pagination["page"] = p.page;
     pagination["pageSize"] = p.page_size;
-    if (!p.query.with_total) return pagination;   // count=none: nothing was counted (DECISIONS §3)
+    if (!p.query.with_total) return pagination;   // count=none: nothing was counted (docs/DECISIONS.md §3)
     pagination["total"] = total;
     pagination["totalPages"] = total == 0 ? 0 : (total + p.page_size - 1) / p.page_size;
     return pagination;

@@ -19,9 +19,9 @@ namespace events {
 HttpResponse text_response(int status, std::string body, std::string content_type = "application/json");
 // `body` printed with tools/json_text.h (numbers without exponents).
 HttpResponse json_response(int status, const boost::json::value& body);
-// The error envelope of `e` (REFERENCE §4) with its status.
+// The error envelope of `e` (docs/API.md "Envelope") with its status.
 HttpResponse error_response(const ApiError& e, const Notifications& notes);
-// Admin answers keep the plain {"status", "message"} shape of REFERENCE §12.
+// Admin answers keep the plain {"status", "message"} shape of docs/API.md "Routes".
 HttpResponse plain_status(int status, std::string_view state, std::string_view message);
 
 // The `pagination` object of a list (docs/API.md "Envelope"): page, pageSize, total,

@@ -1,4 +1,4 @@
-// One row of the route table (issue 13): method, path template, the operation letter
+// One row of the route table (docs/API.md): method, path template, the operation letter
 // the schema's `operations` must allow, the handler, and the OpenAPI description of the
 // route. The router dispatches from the table and /openapi.json is built from the same
 // table, so a route cannot exist without being described.

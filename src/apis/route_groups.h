@@ -1,4 +1,4 @@
-// The route groups of the route table (issue 13), one file each, as PocketBase's
+// The route groups of the route table (docs/API.md), one file each, as PocketBase's
 // apis/ folder: records (entity CRUD), admin (/api/db/*), metadata (metadata, health,
 // /openapi.json, /docs) and metrics (/metrics). Each adds its routes, with their
 // OpenAPI descriptions, to the table; the router owns the table and everything the
@@ -17,7 +17,7 @@ namespace events {
 
 // GET/POST /api/{entity}, GET/PUT/PATCH/DELETE /api/{entity}/{id} (docs/API.md "Routes").
 void add_record_routes(RouteTable& table, DocumentService& service, ServerMetrics& metrics);
-// GET /api/db/report, GET/POST /api/db/init (REFERENCE §12).
+// GET /api/db/report, GET/POST /api/db/init (docs/API.md "Routes").
 void add_admin_routes(RouteTable& table, const ApiOptions& options, DocumentService& service, ServerMetrics& metrics);
 // GET /api/metadata, GET /api/health; GET /openapi.json (unless options.openapi is off),
 // serving `openapi_json` as it is when called; GET /docs and GET /docs/{file} (unless

@@ -1,4 +1,4 @@
-// The counters behind GET /metrics (issue 13), in the Prometheus text format through
+// The counters behind GET /metrics (docs/OPERATIONS.md), in the Prometheus text format through
 // prometheus-cpp's registry and text serializer. Labels carry route templates
 // ("/api/user/{id}"), never raw paths: the number of series stays bounded by the route
 // table and the schema, whatever ids clients send. Thread-safe.
@@ -30,7 +30,7 @@ public:
 
     // The text exposition format 0.0.4, with events_uptime_seconds and
     // events_start_time_seconds (Unix time) as of now, and the storage pool sampled now
-    // (issue 13 item 4): events_storage_pool_connections_in_use{backend} and
+    // (docs/OPERATIONS.md): events_storage_pool_connections_in_use{backend} and
     // events_storage_pool_connections_open{backend} from `pool` (connections; no sample
     // when nullopt, i.e. the driver cannot tell). `backend` is the driver's
     // backend_name(): one bounded label value per process.

@@ -37,7 +37,7 @@ std::string upper(std::string s) {
     return s;
 }
 
-// A reference key this build knows about but does not use (REFERENCE §9).
+// A reference key this build knows about but does not use (README.md "Configuration").
 bool is_ignored_reference_key(const std::string& key) {
     return key == "environment" || key == "auth.cookies.redis" || key == "authn.cookies.redis";
 }

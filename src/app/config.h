@@ -1,4 +1,4 @@
-// Server configuration: defaults < config file (REFERENCE §9) < EVENTS_<KEY>
+// Server configuration: defaults < config file (README.md "Configuration") < EVENTS_<KEY>
 // environment variables < command-line flags.
 #pragma once
 

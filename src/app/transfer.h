@@ -1,4 +1,4 @@
-// Moving data between backends: `events export` / `events import` (issue 3).
+// Moving data between backends: `events export` / `events import`.
 //
 // Format: JSON Lines, one document per line: {"entity":"User","doc":{...canonical...}}.
 // Entities are written parents first (Schema::parents_first), each in id order, so an

@@ -1,4 +1,4 @@
-// Validation of a request body against an entity (REFERENCE §2.4-2.6, DECISIONS §2.1).
+// Validation of a request body against an entity (docs/SCHEMA.md "Field keys", docs/DECISIONS.md §2.1).
 //
 // Reports every failing field at once. Messages follow pydantic's wording, which
 // clients of the reference know, except that a schema `message` (pattern, enum)
@@ -24,7 +24,7 @@ struct BodyCheck {
     std::vector<Notice> warnings;   // type "validation": unknown body keys, ignored
 };
 
-// Body keys are case-sensitive (REFERENCE §2.4). A key "id" is neither validated nor
+// Body keys are case-sensitive (docs/API.md "Writes"). A key "id" is neither validated nor
 // warned about: the document service owns ids.
 BodyCheck check_body(const Entity& entity, const boost::json::object& body);
 

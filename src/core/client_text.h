@@ -1,5 +1,5 @@
 // Text a client sends must be characters a database can store and compare
-// (DECISIONS §2.24): valid UTF-8 without U+0000. PostgreSQL refuses NUL in text
+// (docs/DECISIONS.md §2.24): valid UTF-8 without U+0000. PostgreSQL refuses NUL in text
 // values, SQLite would cut the value at it, and the comparison form (comparison_form.h)
 // cannot be computed for bytes that are no UTF-8; so both are refused where the text
 // enters (query parameters, ids, body values), never left for a driver to fail on.

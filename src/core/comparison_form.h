@@ -1,4 +1,4 @@
-// The comparison form of a string (DECISIONS §2.21, §2.23): the one representation in
+// The comparison form of a string (docs/DECISIONS.md §2.21, §2.23): the one representation in
 // which every backend compares, matches, sorts and constrains strings.
 //
 // Stored values keep exactly what the client sent; only comparisons use this form. It is
@@ -27,7 +27,7 @@ struct InvalidUtf8 : std::invalid_argument {
 //                            spelling of é) give "élo", "ИРИНА" gives "ирина".
 // ASCII-only input takes a fast path (lower-cased byte by byte, or returned unchanged).
 // Throws InvalidUtf8 when `utf8` is not valid UTF-8. U+0000 is kept (callers refuse NUL
-// before, DECISIONS §2.24).
+// before, docs/DECISIONS.md §2.24).
 std::string comparison_form(std::string_view utf8, bool case_sensitive);
 
 // Names the form comparison_form(_, case_sensitive) computes, with the Unicode version

@@ -162,7 +162,7 @@ std::optional<std::string> convert(const Field& f, const json::value& in, json::
 }  // namespace
 
 std::optional<std::string> check_field_value(const Field& f, const json::value& input, json::value& out) {
-    // DECISIONS §2.24: in any field type, inside JSON objects and string arrays too.
+    // docs/DECISIONS.md §2.24: in any field type, inside JSON objects and string arrays too.
     if (json_text_fault(input) != TextFault::None) return "Input should not contain the NUL character (U+0000)";
     if (auto failure = convert(f, input, out)) return failure;
 

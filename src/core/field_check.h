@@ -17,7 +17,7 @@ namespace events {
 // when the value has the wrong type or breaks a constraint; nullopt on success.
 // A value holding U+0000 anywhere (a string, a string of an array, a key or value of a
 // JSON object at any depth) fails with "Input should not contain the NUL character
-// (U+0000)" whatever the field's type (DECISIONS §2.24).
+// (U+0000)" whatever the field's type (docs/DECISIONS.md §2.24).
 std::optional<std::string> check_field_value(const Field& field, const boost::json::value& input,
                                              boost::json::value& out);
 

@@ -1,4 +1,4 @@
-// The backend-neutral description of a read: what the query grammar of REFERENCE §5
+// The backend-neutral description of a read: what the query grammar of docs/API.md "Reads"
 // turns into, and what every storage driver must execute with the same semantics.
 #pragma once
 
@@ -32,7 +32,7 @@ struct SortKey {
     bool descending = false;
 };
 
-// Conditions are AND-ed. `sort` always ends with id (tie-breaker, DECISIONS §2.13);
+// Conditions are AND-ed. `sort` always ends with id (tie-breaker, docs/DECISIONS.md §2.13);
 // NULLs sort last in both directions.
 struct ListQuery {
     std::vector<FilterCondition> filters;
@@ -50,12 +50,12 @@ struct ViewSpec {
     std::vector<const Field*> fields;   // fields of the target to copy (may include id)
 };
 
-// Everything the query string of an entity route says (REFERENCE §5, DECISIONS §2.2-2.4).
+// Everything the query string of an entity route says (docs/API.md "Reads", docs/DECISIONS.md §2.2-2.4).
 struct RequestParams {
     int64_t page = 1;
     int64_t page_size = 25;
     ListQuery query;                // offset/limit derived from page/pageSize
-    std::optional<std::string> id_filter;   // filter=id:X (REFERENCE §5.5)
+    std::optional<std::string> id_filter;   // filter=id:X (docs/API.md "Reads")
     std::vector<ViewSpec> views;
     bool full_match = false;
     bool no_consistency = false;

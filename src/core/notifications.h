@@ -1,4 +1,4 @@
-// Per-request notifications and the response envelope (REFERENCE §4, DECISIONS §2.1, §2.11).
+// Per-request notifications and the response envelope (docs/API.md "Envelope", docs/DECISIONS.md §2.1, §2.11).
 //
 // Notifications are grouped by document id (or "general") and each group has
 // `errors` and `warnings`. One Notifications object lives for exactly one request.

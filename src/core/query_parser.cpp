@@ -1,4 +1,4 @@
-// The list-query grammar of REFERENCE §5 with the fixes of DECISIONS §2.2-2.4, 2.13, 2.20:
+// The list-query grammar of docs/API.md "Reads" with the fixes of docs/DECISIONS.md §2.2-2.4, 2.13, 2.20:
 // names are case-insensitive, values keep their case, every bad value is a 400 (nothing is
 // dropped silently), and every sort ends with the id tie-breaker.
 #include "core/query_parser.h"
@@ -101,7 +101,7 @@ int64_t parse_page_size(const std::string& v) {
     return *n;
 }
 
-// ---- count (DECISIONS §3, optional totals) ------------------------------------
+// ---- count (docs/DECISIONS.md §3, optional totals) ------------------------------------
 
 // `exact` (the default) counts every match; `none` counts nothing. Case-insensitive.
 bool parse_count(const std::string& v) {
@@ -161,7 +161,7 @@ std::vector<SortKey> parse_sort(const Entity& entity, const std::string& text) {
         const bool seen = std::any_of(keys.begin(), keys.end(), [&](const SortKey& k) { return k.field == field; });
         if (!seen) keys.push_back(SortKey{field, descending});
     }
-    // Stable paging needs a total order (DECISIONS §2.13).
+    // Stable paging needs a total order (docs/DECISIONS.md §2.13).
     const Field* id = &entity.id_field();
     if (std::none_of(keys.begin(), keys.end(), [&](const SortKey& k) { return k.field == id; }))
         keys.push_back(SortKey{id, false});
@@ -241,7 +241,7 @@ FilterOp filter_op(const Field& field, Operator op, bool full_match) {
 }
 
 // One condition of a filter as written: `name:value`, `name:op:value`, with the value
-// possibly quoted (DECISIONS §2.25).
+// possibly quoted (docs/DECISIONS.md §2.25).
 struct FilterClause {
     std::string_view text;               // the whole condition, for messages
     std::string_view name;
@@ -268,7 +268,7 @@ size_t read_quoted(std::string_view text, size_t pos, std::string& out) {
     return std::string_view::npos;
 }
 
-// The end of a value written in single quotes, REFERENCE §5.3's other quoting: the text
+// The end of a value written in single quotes, the original framework's other quoting (docs/API.md "Reads"): the text
 // from `pos` to the next comma, when it is `'...'`; npos otherwise. Such a value may hold
 // colons but not commas, and an apostrophe elsewhere is an ordinary character (`O'Brien`,
 // `'; DROP TABLE`), which is why single quotes do not get the comma-proof rule of `"`.
@@ -289,7 +289,7 @@ std::string quoted(std::string_view value) {
 }
 
 // Splits `filter` into its conditions. Conditions are separated by commas, except inside
-// a double-quoted value (DECISIONS §2.25): a value that begins with `"` runs to its closing
+// a double-quoted value (docs/DECISIONS.md §2.25): a value that begins with `"` runs to its closing
 // quote and may hold commas and colons. Any other value ends at the next comma and may hold
 // colons after an operator (`dateTime:gte:2025-01-01T10:00:00Z`) or inside single quotes.
 // Empty conditions are skipped. Throws ApiError(400) naming the malformed condition and,
@@ -472,7 +472,7 @@ RequestParams parse_request_params(const Schema& schema, const Entity& entity, c
     std::vector<Param> params;
     for (const auto& [raw_name, value] : query) {
         if (raw_name.empty() && value.empty()) continue;   // stray '&'
-        // DECISIONS §2.24: NUL or bytes that are no UTF-8 never reach a driver.
+        // docs/DECISIONS.md §2.24: NUL or bytes that are no UTF-8 never reach a driver.
         if (TextFault fault = text_fault(raw_name); fault != TextFault::None)
             throw ApiError::bad_request("Query parameter names " + text_fault_message(fault));
         if (TextFault fault = text_fault(value); fault != TextFault::None) {

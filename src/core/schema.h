@@ -1,4 +1,4 @@
-// The runtime schema: entities and fields read from a schema.yaml (REFERENCE §2).
+// The runtime schema: entities and fields read from a schema.yaml (docs/SCHEMA.md).
 //
 // A Schema is immutable after loading and is shared by every request, so all
 // pointers it hands out (Entity*, Field*) stay valid for the life of the Schema.
@@ -100,7 +100,7 @@ public:
     const Entity* find(std::string_view name_case_insensitive) const;
     // Entities ordered so that every parent comes before its children (export/import, reconcile).
     std::vector<const Entity*> parents_first() const;
-    // The `entities` object of /api/metadata (REFERENCE §2.14 plus `operations`).
+    // The `entities` object of /api/metadata (docs/API.md "Routes", plus `operations`).
     boost::json::object metadata_entities() const;
 
 private:

@@ -10,7 +10,7 @@ std::string new_ulid();
 
 // A ULID that is not monotonic (random part drawn per call from a per-thread generator):
 // no lock shared between threads, for ids that only need to be unique and roughly
-// time-ordered, such as request ids (issue 13). Never use it for document ids.
+// time-ordered, such as request ids (docs/OPERATIONS.md). Never use it for document ids.
 std::string new_unordered_ulid();
 
 }  // namespace events

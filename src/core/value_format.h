@@ -1,4 +1,4 @@
-// The one value format of every response and every backend (DECISIONS §2.7).
+// The one value format of every response and every backend (docs/DECISIONS.md §2.7).
 //
 // Canonical in-memory form of a field value inside a document (boost::json):
 //   String, ObjectId  -> string

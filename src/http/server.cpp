@@ -62,7 +62,7 @@ std::string error_envelope(const char* type, const std::string& message) {
 constexpr auto kLingerTime = std::chrono::seconds(2);
 
 // The most bytes the request line and header fields of one request may take; more
-// gets 431 (DECISIONS §2.26). Browsers and proxies keep well under it (nginx's default
+// gets 431 (docs/DECISIONS.md §2.26). Browsers and proxies keep well under it (nginx's default
 // for one line is 8 KiB); a long `filter` in the URL still fits.
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
 
@@ -259,7 +259,7 @@ private:
 
         auto target = parse_request_target(req.target());
         const char* target_error = !target ? "Malformed percent-encoding in request target"
-                                   // DECISIONS §2.24; the query's values are checked where they are parsed,
+                                   // docs/DECISIONS.md §2.24; the query's values are checked where they are parsed,
                                    // so that the error names the parameter.
                                    : target->path.find('\0') != std::string::npos
                                        ? "The request path must not contain the NUL character (U+0000)"
@@ -274,7 +274,7 @@ private:
         }
 
         HttpRequest request;
-        // HEAD is GET without the body (DECISIONS §2.26): the handler answers the GET, and
+        // HEAD is GET without the body (docs/DECISIONS.md §2.26): the handler answers the GET, and
         // respond() sends its status and headers, Content-Length included, but no body. So
         // every GET route answers HEAD and the handler knows nothing about it.
         request.head = req.method() == http::verb::head;

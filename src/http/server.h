@@ -1,6 +1,6 @@
 // HTTP/1.1 server on Boost.Beast/Asio: keep-alive, a pool of worker threads,
 // a body limit (413 in the envelope), a header limit (431), read/idle timeouts, CORS
-// (REFERENCE §3), HEAD on every route as GET without the body (DECISIONS §2.26) and
+// (docs/API.md "Routes"), HEAD on every route as GET without the body (docs/DECISIONS.md §2.26) and
 // graceful shutdown on SIGINT/SIGTERM (in-flight requests finish first).
 #pragma once
 
@@ -14,7 +14,7 @@
 namespace events {
 
 struct ServerOptions {
-    std::string host = "127.0.0.1";  // loopback only unless configured (DECISIONS §2.26)
+    std::string host = "127.0.0.1";  // loopback only unless configured (docs/DECISIONS.md §2.26)
     int port = 5500;                 // 0: pick a free port (see bound_port())
     int threads = 4;                 // io threads: read, parse, answer reads, write
     int write_threads = 64;          // run the requests that change data (see server.cpp)

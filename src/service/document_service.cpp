@@ -29,7 +29,7 @@ std::string lower_trimmed(std::string_view s) {
 
 // The id of a URL path (GET/PUT/PATCH/DELETE /api/<e>/{id}), canonical: trimmed and
 // lower-cased like every stored id. An id with U+0000 or bytes that are no UTF-8 is a
-// 400 (DECISIONS §2.24), before any driver sees it.
+// 400 (docs/DECISIONS.md §2.24), before any driver sees it.
 std::string url_id(std::string_view raw) {
     if (TextFault fault = text_fault(raw); fault != TextFault::None)
         throw ApiError::bad_request("Id in the URL " + text_fault_message(fault), "id");
@@ -97,7 +97,7 @@ std::string not_found_message(const Entity& e, std::string_view id) { return fmt
 std::string string_of(const json::value& v) { return v.is_string() ? std::string(v.get_string()) : std::string(); }
 
 // One 422 notice per foreign key of `doc` whose parent `exists` does not find
-// (REFERENCE §7.7: "Id <parent> does not exist", naming the field).
+// (docs/API.md "Writes": "Id <parent> does not exist", naming the field).
 template <typename Exists>
 std::vector<std::pair<std::string, Notice>> missing_parents(const Entity& e, json::object& doc, const std::string& id,
                                                             Exists&& exists) {
@@ -131,7 +131,7 @@ ListResult DocumentService::list(const Entity& e, const RequestParams& p, Notifi
     require_operation(e, 'r');
     ListResult result;
     if (p.id_filter) {
-        // REFERENCE §5.5: an id in the filter is a single fetch; DECISIONS §2.4: missing -> empty list.
+        // docs/API.md "Reads": an id in the filter is a single fetch; docs/DECISIONS.md §2.4: missing -> empty list.
         if (auto stored = driver_.get(e, *p.id_filter)) result.docs.push_back(response_form(e, std::move(*stored)));
         result.total = static_cast<int64_t>(result.docs.size());
     } else {
@@ -161,12 +161,12 @@ std::optional<ListPageJson> DocumentService::list_json(const Entity& e, const Re
 }
 
 bool DocumentService::validates_reads(bool single) const {
-    // REFERENCE §8.1: "single" validates GET by id only, "multiple" lists too.
+    // docs/API.md "Reads": "single" validates GET by id only, "multiple" lists too.
     return single ? options_.validation != ReadValidation::Off : options_.validation == ReadValidation::Multiple;
 }
 
 // FK expansion (`view`) and read validation. One batched lookup per FK field for
-// the whole page, never one per document (REFERENCE §15.28).
+// the whole page, never one per document.
 void DocumentService::expand(const Entity& e, std::vector<Document>& docs, const RequestParams& p, bool validate,
                              Notifications& notes) {
     if (docs.empty() || (p.views.empty() && !validate)) return;
@@ -219,7 +219,7 @@ void DocumentService::expand(const Entity& e, std::vector<Document>& docs, const
 
     if (validate) {
         // Stored data that no longer satisfies the schema (written before a schema
-        // change) is reported, never refused (REFERENCE §6).
+        // change) is reported, never refused (docs/API.md "Reads").
         for (Document& d : docs) {
             json::object body;
             for (const Field& f : e.fields)
@@ -271,7 +271,7 @@ Document DocumentService::write(const Entity& e, std::string id, const json::val
     // The body, validated as a whole, with the timestamps the server sets. A PATCH builds
     // it inside the write from the stored document (merge_onto_stored below).
     Document doc;
-    bool keep_created = false;   // a PUT without createdAt keeps the stored one (DECISIONS §2.8)
+    bool keep_created = false;   // a PUT without createdAt keeps the stored one (docs/DECISIONS.md §2.8)
     std::vector<Notice> warnings;   // noted once the write succeeded (a driver may run the work again)
     auto build = [&](const json::object& input) {
         BodyCheck check = check_body(e, input);
@@ -307,7 +307,7 @@ Document DocumentService::write(const Entity& e, std::string id, const json::val
             }
     };
     // PATCH merges onto the stored document read inside the write, so that the driver
-    // can keep a concurrent write of another field (DECISIONS §4.1; WriteTxn::get()).
+    // can keep a concurrent write of another field (docs/DECISIONS.md §4.1; WriteTxn::get()).
     // autoUpdate fields are not carried over, so they are refreshed unless sent.
     auto merge_onto_stored = [&](WriteTxn& txn) {
         auto stored = txn.get(e, id);
@@ -403,7 +403,7 @@ std::optional<Document> DocumentService::remove(const Entity& e, std::string_vie
             deleted = txn.get(e, id);
             if (!deleted) return;
             if (!options_.cascade_delete) {
-                // Refuse with a message naming the referencing entity (DECISIONS §3).
+                // Refuse with a message naming the referencing entity (docs/DECISIONS.md §3).
                 for (const Reference& ref : e.referenced_by)
                     if (int64_t n = txn.count_where(*ref.entity, *ref.field, id); n > 0)
                         throw ApiError::conflict(fmt::format("Cannot delete {} {}: referenced by {} {} document(s)",

@@ -20,7 +20,7 @@
 
 namespace events {
 
-enum class ReadValidation { Off, Single, Multiple };   // config `validation` (REFERENCE §8.1)
+enum class ReadValidation { Off, Single, Multiple };   // config `validation` (docs/API.md "Reads")
 
 struct ServiceOptions {
     ReadValidation validation = ReadValidation::Off;
@@ -40,7 +40,7 @@ public:
     // response form: `id` first, then the fields in schema order, then expansions.
     // An `id` from the URL is trimmed and lower-cased (stored ids are lower case); one
     // holding U+0000 or bytes that are no UTF-8 is a 400 naming `id`, and a body id or
-    // value holding U+0000 a 422 naming the field (DECISIONS §2.24).
+    // value holding U+0000 a 422 naming the field (docs/DECISIONS.md §2.24).
     Document get(const Entity& e, std::string_view id, const RequestParams& p, Notifications& notes);
     ListResult list(const Entity& e, const RequestParams& p, Notifications& notes);
     // get() and list() as JSON text printed by the driver, for reads that pass the

@@ -96,7 +96,7 @@ struct DriverOptions {
     bool case_sensitive = false;
     bool cascade_delete = true;
     int pool_size = 8;          // read connections (SQLite) / pool size (PostgreSQL, Elasticsearch)
-    // Elasticsearch: writes wait for the refresh that makes them searchable (REFERENCE §5.7,
+    // Elasticsearch: writes wait for the refresh that makes them searchable (docs/API.md "Reads",
     // config `elasticsearch_strict_consistency`); other backends are always consistent.
     bool strict_consistency = true;
 };
@@ -159,7 +159,7 @@ public:
     }
 
     // Start-up: connect, create what is missing, reconcile unique/declared indexes
-    // with the schema (DECISIONS §2.14). Throws ReconcileError / StorageUnavailable.
+    // with the schema (docs/DECISIONS.md §2.14). Throws ReconcileError / StorageUnavailable.
     virtual void open() = 0;
     // Flushes and closes every connection (graceful shutdown).
     virtual void close() = 0;

@@ -1,5 +1,5 @@
 // The shape of /api/db/report's `collections` that every driver fills the same way
-// (REFERENCE §12): per entity its document count and index names, and their total.
+// (docs/API.md "Routes"): per entity its document count and index names, and their total.
 #pragma once
 
 #include <boost/json/array.hpp>

@@ -1,5 +1,5 @@
 // JSON text output with the project's number format (Boost.JSON 1.81 prints
-// doubles in exponent form, which DECISIONS §2.7 forbids).
+// doubles in exponent form, which docs/DECISIONS.md §2.7 forbids).
 #pragma once
 
 #include <boost/json/value.hpp>

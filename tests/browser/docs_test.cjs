@@ -1,4 +1,4 @@
-// Browser test of GET /docs (issue 13): Debian's chromium, driven by playwright-core,
+// Browser test of GET /docs (docs/API.md): Debian's chromium, driven by playwright-core,
 // opens the Swagger UI, expands "List Account", presses "Try it out" and "Execute",
 // and must see the live 200 answer with the account created beforehand. Any request
 // the page makes to another origin fails the test (the docs work offline).

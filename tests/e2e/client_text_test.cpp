@@ -1,4 +1,4 @@
-// DECISIONS §2.24: U+0000 (and bytes that are no UTF-8) in anything a client sends is a
+// docs/DECISIONS.md §2.24: U+0000 (and bytes that are no UTF-8) in anything a client sends is a
 // client error, the same on every backend: 422 naming the field in a body, 400 in a
 // query parameter, an id or the path. Never a 500, never a shortened value.
 #include "e2e_fixture.h"
@@ -69,7 +69,7 @@ TEST_P(ClientText, NulInQueryParametersIs400NamingTheParameter) {
                              }()))
             << describe(r);
     }
-    // The example, an id filter, and a quoted value; on a single GET too.
+    // The example of docs/API.md "Reads", an id filter, and a quoted value; on a single GET too.
     EXPECT_EQ(get("/api/user?filter=lastName:Ab%00cd").status, 400);
     EXPECT_EQ(get("/api/user?filter=id:ab%00").status, 400);
     EXPECT_EQ(get("/api/user?filter=lastName:%22A%00%22").status, 400);

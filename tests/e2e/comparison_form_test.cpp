@@ -1,4 +1,4 @@
-// DECISIONS §2.21, §2.23: every string comparison (substring and whole-value filters,
+// docs/DECISIONS.md §2.21, §2.23: every string comparison (substring and whole-value filters,
 // unique constraints, sort) uses the comparison form: Unicode NFC, plus Unicode full
 // case folding unless case_sensitive. Stored values and responses keep what was sent.
 //

@@ -1,5 +1,5 @@
-// Concurrent requests: uniqueness holds (DECISIONS §2.15) and notifications stay with their
-// own request (DECISIONS §2.11).
+// Concurrent requests: uniqueness holds (docs/DECISIONS.md §2.15) and notifications stay with their
+// own request (docs/DECISIONS.md §2.11).
 #include "e2e_fixture.h"
 
 #include <atomic>
@@ -13,7 +13,7 @@ namespace {
 class Concurrency : public E2ETest {};
 E2E_INSTANTIATE(Concurrency);
 
-// `threads` concurrent creates of one username (DECISIONS §2.15): exactly one 201.
+// `threads` concurrent creates of one username (docs/DECISIONS.md §2.15): exactly one 201.
 void creates_of_one_username(const HttpClient& client, const std::string& account, int threads_count) {
     std::latch start(threads_count);
     std::vector<HttpResponse> responses(threads_count);

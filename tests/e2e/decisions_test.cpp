@@ -1,4 +1,4 @@
-// One or more tests per numbered item of DECISIONS §2 (the reference's faults, fixed).
+// One or more tests per numbered item of docs/DECISIONS.md §2 (the reference's faults, fixed).
 #include "e2e_fixture.h"
 
 #include <algorithm>
@@ -390,7 +390,7 @@ TEST_P(Decisions, Decision2_12_SqlLookingValuesAreData) {
     HttpResponse r = get("/api/account?filter=name:" + url_encode(evil));
     ASSERT_EQ(r.status, 200) << describe(r);
     EXPECT_EQ(list_ids(r), std::vector<std::string>{account});
-    // A double-quoted filter value escapes its own quotes (DECISIONS §2.25).
+    // A double-quoted filter value escapes its own quotes (docs/DECISIONS.md §2.25).
     std::string quoted = "\"";
     for (char c : std::string(u["lastName"].as_string())) {
         if (c == '"' || c == '\\') quoted += '\\';

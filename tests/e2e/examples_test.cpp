@@ -1,4 +1,4 @@
-// The worked examples of REFERENCE §17 (A-N, P, Q) in the form DECISIONS / docs/API.md give.
+// The worked examples of the original framework (A-N, P, Q) in the form docs/DECISIONS.md / docs/API.md give.
 #include "e2e_fixture.h"
 
 #include <regex>

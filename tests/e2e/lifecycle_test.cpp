@@ -1,4 +1,4 @@
-// Start-up, shutdown, persistence and schema reconciliation (DECISIONS §2.14, §3).
+// Start-up, shutdown, persistence and schema reconciliation (docs/DECISIONS.md §2.14, §3).
 #include "e2e_fixture.h"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// DECISIONS §2.26: the server listens on 127.0.0.1 unless a host is configured, so a
+// docs/DECISIONS.md §2.26: the server listens on 127.0.0.1 unless a host is configured, so a
 // server started with no `host` cannot be reached from another machine.
 #include "e2e_fixture.h"
 

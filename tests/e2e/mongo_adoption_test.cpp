@@ -1,4 +1,4 @@
-// Adopting a database the Python framework wrote (issue 9 §8, REFERENCE §11.3): the
+// Adopting a database the Python framework wrote (docs/MONGODB.md "Adopting a database of the Python framework"): the
 // server is pointed at collections laid out by the C driver as that framework laid them
 // out; it serves them in the uniform formats, adds its comparison keys and indexes at
 // start-up without rewriting user values, and enforces uniques and FKs from then on.
@@ -15,7 +15,7 @@ TEST_P(MongoAdoption, ServesAPythonLaidOutDatabase) {
     ASSERT_TRUE(lay_out_python_database(base_config()));
     server();   // start-up reconciliation runs on the foreign layout
 
-    // Reads print the uniform formats (DECISIONS §2.7) whatever BSON type was stored.
+    // Reads print the uniform formats (docs/DECISIONS.md §2.7) whatever BSON type was stored.
     json::object acc1 = fetch("account", "py_acc1");
     EXPECT_EQ(acc1.at("name"), "Python Account One");
     EXPECT_EQ(acc1.at("credit"), json::value(1234.5));

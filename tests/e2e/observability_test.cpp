@@ -1,4 +1,4 @@
-// Issue 13 over real HTTP: /openapi.json built from the schema and the route table,
+// docs/OPERATIONS.md over real HTTP: /openapi.json built from the schema and the route table,
 // /docs from files, /metrics counters by route template, X-Request-Id, JSON access
 // logs, and the config switches that turn these off or protect them.
 #include "e2e_fixture.h"
@@ -133,7 +133,7 @@ TEST_P(Observability, MetricsCountRequestsByRouteTemplateNeverByRawPath) {
     EXPECT_EQ(text.find("nothing-here"), std::string::npos);
 }
 
-// Issue 13 item 4: the storage pool, sampled at scrape time and labelled by backend only.
+// The storage pool gauges (docs/OPERATIONS.md), sampled at scrape time and labelled by backend only.
 TEST_P(Observability, MetricsReportThePoolConnectionsInUseAndOpen) {
     const std::string id = create_account();
     fetch("account", id);

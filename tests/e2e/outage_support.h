@@ -27,7 +27,7 @@ struct CommandResult {
 CommandResult run_command(const std::string& command);
 
 // Whether `r` is the envelope of an outage: HTTP 503, data null, and a first general error
-// of type "unavailable" (DECISIONS: a database that cannot be reached answers 503).
+// of type "unavailable" (docs/API.md "Envelope": a database that cannot be reached answers 503).
 ::testing::AssertionResult IsUnavailable(const HttpResponse& r);
 
 // One database server the outage tests can start, pause, resume and stop.

@@ -1,5 +1,5 @@
-// The list grammar of REFERENCE §5 with DECISIONS §2.2-2.4: paging, sort, filter, view and
-// every §5 error message.
+// The list grammar of docs/API.md "Reads" with docs/DECISIONS.md §2.2-2.4: paging, sort, filter, view and
+// every error message given there.
 #include "e2e_fixture.h"
 
 namespace events::e2e {
@@ -205,7 +205,7 @@ TEST_P(Query, ValidationSingleLeavesListsAlone) {
     EXPECT_EQ(fetch("user", user).at("account").at("exists"), true);
 }
 
-// DECISIONS §2.25: a double-quoted filter value keeps commas and colons.
+// docs/DECISIONS.md §2.25: a double-quoted filter value keeps commas and colons.
 TEST_P(Query, QuotedFilterValuesKeepCommasAndColons) {
     seed();
     json::object lee = user_body(account_, "leejr");
@@ -237,7 +237,7 @@ TEST_P(Query, QuotedFilterValuesKeepCommasAndColons) {
                          "bad_request", "Missing closing quote in filter condition lastName:\"Lee, Jr"));
 }
 
-// DECISIONS §3 (optional totals): count=none counts nothing and says nothing about totals.
+// docs/DECISIONS.md §3 (optional totals): count=none counts nothing and says nothing about totals.
 TEST_P(Query, CountNoneLeavesOutTheTotals) {
     seed();
     HttpResponse exact = get("/api/user?pageSize=2&count=exact");

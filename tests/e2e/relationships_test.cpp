@@ -1,4 +1,4 @@
-// Foreign keys on write and read, and cascading deletes in both modes (DECISIONS §3).
+// Foreign keys on write and read, and cascading deletes in both modes (docs/DECISIONS.md §3).
 #include "e2e_fixture.h"
 
 namespace events::e2e {
@@ -149,7 +149,7 @@ TEST_P(Relationships, ViewOfANullFkGivesMissingWarning) {
     EXPECT_EQ(data(r2).at(0).at("account"), (json::object{{"exists", true}, {"name", "Acme Corporation"}}));
 }
 
-// Read validation (REFERENCE §8.1) warns about a null required FK on a plain read, with no
+// Read validation (docs/API.md "Reads") warns about a null required FK on a plain read, with no
 // `view`: GET one with "single", GET one and lists with "multiple".
 TEST_P(Relationships, ReadValidationWarnsAboutANullRequiredFkWithoutView) {
     const std::string optional_schema = dir() + "/optional-account.yaml";

@@ -242,7 +242,7 @@ TEST_P(Routes, UrlIdsAreLowerCasedOnEveryMethod) {
     EXPECT_EQ(list_ids(get("/api/account")), std::vector<std::string>{});
 }
 
-// DECISIONS §2.26: HEAD answers every GET route like GET, without the body.
+// docs/DECISIONS.md §2.26: HEAD answers every GET route like GET, without the body.
 TEST_P(Routes, HeadAnswersLikeGetWithoutABody) {
     const std::string account = create_account();
     create_user(account, "jsmith");
@@ -273,7 +273,7 @@ TEST_P(Routes, HeadAnswersLikeGetWithoutABody) {
     EXPECT_EQ(head.header("content-length"), std::to_string(after.body.size()));
 }
 
-// DECISIONS §2.26: request headers over the limit get 431 in the envelope.
+// docs/DECISIONS.md §2.26: request headers over the limit get 431 in the envelope.
 TEST_P(Routes, OversizedHeadersGet431) {
     HttpResponse r = raw("GET /api/account HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'a') + "\r\n\r\n");
     EXPECT_TRUE(HasError(r, 431, "general", "header_too_large", "Request header fields exceed the limit of 16384 bytes"))

@@ -570,7 +570,7 @@ TEST(HttpServer, StopBeforeRunMakesRunReturn) {
     EXPECT_EQ(ec, net::error::connection_refused) << ec.message();
 }
 
-// DECISIONS §2.26: HEAD answers like GET without the body, and the connection stays usable.
+// docs/DECISIONS.md §2.26: HEAD answers like GET without the body, and the connection stays usable.
 TEST(HttpServer, HeadIsAnsweredAsGetWithoutTheBody) {
     std::vector<std::string> methods;
     std::mutex m;
@@ -606,7 +606,7 @@ TEST(HttpServer, HeadIsAnsweredAsGetWithoutTheBody) {
     EXPECT_EQ(methods, (std::vector<std::string>{"GET", "GET", "GET", "GET"}));   // the handler only sees GET
 }
 
-// DECISIONS §2.26: header fields over the limit get 431 in the envelope.
+// docs/DECISIONS.md §2.26: header fields over the limit get 431 in the envelope.
 TEST(HttpServer, OversizedHeaderGets431EnvelopeAndClose) {
     std::atomic<int> calls{0};
     RunningServer s(test_options(), [&](const HttpRequest& req) {

@@ -1,5 +1,5 @@
 // What the document backends (MongoDB, Elasticsearch) share to enforce `unique`
-// without SQL unique indexes (DECISIONS §2.15, §2.23): one key string per constraint.
+// without SQL unique indexes (docs/DECISIONS.md §2.15, §2.23): one key string per constraint.
 //
 // Two documents break a constraint exactly when their keys are equal, so a backend can
 // make the key itself unique (a unique index on a stored key field, or the `_id` of a
@@ -19,7 +19,7 @@ namespace events {
 // Input: one constraint of `e` (Entity::uniques), a document in canonical value form
 // (core/value_format.h), and the matching rule.
 // Output: the constraint's key, or nullopt when any of its fields is null or absent
-// (such a document does not take part, DECISIONS §2.15). The key joins, in the
+// (such a document does not take part, docs/DECISIONS.md §2.15). The key joins, in the
 // constraint's field order, each value's comparison form (core/comparison_form.h) for
 // text fields and its canonical JSON text for the others, separated by U+001F, so
 // equal keys mean equal values under the matching rule.

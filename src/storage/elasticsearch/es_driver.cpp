@@ -123,7 +123,7 @@ json::object source_excluding_cmp() { return {{"excludes", json::array{json::str
 //
 // The first version of each document the work read is kept: an update of that document
 // is based on it, and EsDriver::update() re-applies the work's changes onto a newer
-// version instead of overwriting it (DECISIONS §4.1).
+// version instead of overwriting it (docs/DECISIONS.md §4.1).
 class EsTxn : public WriteTxn {
 public:
     EsTxn(EsDriver& d, const WriteOptions& options) : d_(d), options_(options) {}
@@ -531,7 +531,7 @@ bool EsDriver::update(const WriteOptions& w, const Entity& e, const Document& do
     // `doc` was built on the version `base` the write read: when another write landed
     // since, its changes (the fields where `doc` differs from what was read, and the
     // autoUpdate fields) are applied onto the newer version instead, so neither update is
-    // lost (DECISIONS §4.1).
+    // lost (docs/DECISIONS.md §4.1).
     for (int attempt = 0; attempt < kUpdateAttempts; ++attempt) {
         auto stored = get_stored(e, id);
         if (!stored) return false;

@@ -3,7 +3,7 @@
 //   - one index per entity with an explicit strict mapping (es_mapping.h);
 //   - no transactions: each WriteTxn operation is one or a few requests, ordered so that
 //     a crash leaves only work that start-up reconciliation repairs;
-//   - uniques (DECISIONS §2.15) are claim documents in `<db_name>__uniques` whose _id is
+//   - uniques (docs/DECISIONS.md §2.15) are claim documents in `<db_name>__uniques` whose _id is
 //     entity + constraint + unique key (storage/document/unique_key.h), created with
 //     op_type=create BEFORE the document is written, moved on update (new claim, write,
 //     old claim released) and released after a delete; open() deletes claims whose

@@ -1,11 +1,11 @@
 // How the schema's entities live in Elasticsearch/OpenSearch indices: index names, the
 // explicit strict mapping of each entity, and the stored form of a document (_source).
 //
-// One index per entity, `<db_name>_<entity>` in lower case (DECISIONS §2.19). A stored
+// One index per entity, `<db_name>_<entity>` in lower case (docs/DECISIONS.md §2.19). A stored
 // document is the canonical document (core/value_format.h) with `id`, plus an object
 // `@cmp` holding the comparison form (core/comparison_form.h) of every plain text field:
-// every text filter, sort and substring match runs on `@cmp.<field>` (DECISIONS §2.21,
-// §2.23), the response is printed from the original values.
+// every text filter, sort and substring match runs on `@cmp.<field>`
+// (docs/DECISIONS.md §2.21, §2.23), the response is printed from the original values.
 #pragma once
 
 #include "core/schema.h"

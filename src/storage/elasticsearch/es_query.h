@@ -22,7 +22,7 @@ boost::json::object es_query(const std::vector<FilterCondition>& filters, bool c
 
 // The `sort` of a search: each key on its field (`@cmp.<field>` for text), nulls last in
 // both directions ("missing": "_last"); the query's own id key is the tie-breaker
-// (DECISIONS §2.13), added when the query has none.
+// (docs/DECISIONS.md §2.13), added when the query has none.
 boost::json::array es_sort(const ListQuery& q);
 
 // `text` with the wildcard query's special characters (`*`, `?`, `\`) escaped.

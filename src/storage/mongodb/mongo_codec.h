@@ -1,5 +1,5 @@
 // Documents of the canonical value form (core/value_format.h) to BSON and back, typed by
-// the schema (issue 9, DECISIONS §2.7):
+// the schema (docs/MONGODB.md, docs/DECISIONS.md §2.7):
 //   String, ObjectId, id -> string          Integer  -> int64
 //   Number               -> double          Currency -> decimal128 from the canonical
 //                                              number text (787.56 stays 787.56), or
@@ -7,7 +7,7 @@
 //   Boolean -> bool      Date, Datetime -> BSON date (UTC milliseconds)
 //   JSON -> embedded document               Array[String] -> array of strings
 //   null -> null (stored explicitly)
-// Reading accepts what the Python framework wrote too (REFERENCE §11.3): any numeric
+// Reading accepts what the Python framework wrote too (docs/MONGODB.md "Adopting a database of the Python framework"): any numeric
 // BSON type for numbers, dates as BSON dates or text, missing fields as null.
 #pragma once
 

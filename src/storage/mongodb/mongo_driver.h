@@ -1,4 +1,4 @@
-// The MongoDB driver (issue 9): one collection per entity in `db_name`, `_id` our id,
+// The MongoDB driver (docs/MONGODB.md): one collection per entity in `db_name`, `_id` our id,
 // values typed by the schema (mongo_codec.h) with shadow fields for comparisons, nulls
 // and unique keys (mongo_layout.h). Runs on MongoDB, FerretDB 1.x and jongodb.
 //

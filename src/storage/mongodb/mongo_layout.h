@@ -3,13 +3,13 @@
 //   _id          the document's id (string)
 //   <field>      every schema field, typed by the schema (mongo_codec.h); null stored as null
 //   _cf_<field>  text fields (Field::is_text): the comparison form of the value
-//                (core/comparison_form.h, DECISIONS §2.21/§2.23), or null; filters and
+//                (core/comparison_form.h, docs/DECISIONS.md §2.21/§2.23), or null; filters and
 //                sorts on text use it, so no collation is ever involved.
 //                Currency fields: the value as a double (the canonical form, so no
 //                value is lost), or null: filters and sorts on Currency use it, because
 //                jongodb orders decimal128 values wrongly (100.5 before 100 before 50)
 //   _nl_<field>  every non-id field: true when the value is null. Sorts put it first,
-//                ascending, so NULLs come last in both directions (DECISIONS §2.13)
+//                ascending, so NULLs come last in both directions (docs/DECISIONS.md §2.13)
 //   _uq_<f1>_<f2>  one per unique constraint: its key (storage/document/unique_key.h),
 //                absent when a field of the constraint is null; a sparse unique index
 //                on it enforces the constraint

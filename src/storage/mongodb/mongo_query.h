@@ -2,7 +2,7 @@
 // docs/API.md on every server: text compares on the stored comparison form (equality,
 // ranges, and substrings by an escaped regex: nothing the client sent is read as regex
 // syntax); NULLs never match a comparison other than equality with null and sort last in
-// both directions; the sort always ends with `_id` (DECISIONS §2.13).
+// both directions; the sort always ends with `_id` (docs/DECISIONS.md §2.13).
 #pragma once
 
 #include "core/list_query.h"

@@ -1,6 +1,6 @@
-// Start-up reconciliation of the MongoDB driver (issue 9 §6, DECISIONS §2.14): the
+// Start-up reconciliation of the MongoDB driver (docs/MONGODB.md, docs/DECISIONS.md §2.14): the
 // collections, the shadow fields of documents written under another layout (schema
-// changes, databases of the Python framework, REFERENCE §11.3) and the indexes.
+// changes, databases of the Python framework) and the indexes.
 #include "storage/mongodb/mongo_driver.h"
 #include "storage/mongodb/mongo_layout.h"
 #include "tools/json_text.h"

@@ -1,6 +1,6 @@
 // PostgreSQL spelling of the SQL layer: `$n` placeholders, native column types,
-// the comparison-form columns compared under COLLATE "C" (byte order, DECISIONS
-// §2.21: `a_b` < `ab` < `abc`), LIKE with an explicit ESCAPE for substrings of the
+// the comparison-form columns compared under COLLATE "C" (byte order,
+// docs/DECISIONS.md §2.21: `a_b` < `ab` < `abc`), LIKE with an explicit ESCAPE for substrings of the
 // form (case-sensitive under "C"), and text-format values decoded into the canonical
 // form of core/value_format.h.
 //

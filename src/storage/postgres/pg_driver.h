@@ -1,5 +1,5 @@
 // The PostgreSQL driver: the generic SQL driver plus what only PostgreSQL keeps beside
-// its tables, created and dropped by start-up reconciliation (DECISIONS §2.14):
+// its tables, created and dropped by start-up reconciliation (docs/DECISIONS.md §2.14):
 // the trigram substring index of each table (pg_substring_index.h) and the slotted row
 // counters behind unfiltered totals (pg_row_counts.h); and planner statistics for tables
 // that were never analyzed.

@@ -1,4 +1,4 @@
-// The comparison-form columns of the SQL backends (DECISIONS §2.21, §2.23; docs/STORAGE.md).
+// The comparison-form columns of the SQL backends (docs/DECISIONS.md §2.21, §2.23; docs/STORAGE.md).
 //
 // Every plain text field (Field::is_text(), not the id) has a shadow column beside its
 // value column holding comparison_form(value, case_sensitive) (core/comparison_form.h),

@@ -1,4 +1,4 @@
-// Start-up reconciliation of the comparison-form columns (DECISIONS §2.14, §2.23;
+// Start-up reconciliation of the comparison-form columns (docs/DECISIONS.md §2.14, §2.23;
 // docs/STORAGE.md "Comparison forms").
 //
 // The forms are computed by the server, so a database written by a version without

@@ -214,7 +214,7 @@ std::string SqlBuilder::condition(SqlStatement& st, const Entity& e, const Filte
         return "1 = 0";
     }
     if (has_form_column(f)) {
-        // Compared as comparison forms, byte for byte (DECISIONS §2.23): the parameter
+        // Compared as comparison forms, byte for byte (docs/DECISIONS.md §2.23): the parameter
         // gets the same function as the stored values.
         const boost::json::string* s = c.value.if_string();
         const std::string form = comparison_form(s ? std::string_view(*s) : std::string_view(), case_sensitive_);

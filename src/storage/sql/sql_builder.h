@@ -6,8 +6,8 @@
 //
 // Plain text fields are written twice: the value as sent, and its comparison form
 // (core/comparison_form.h) in the field's form column (comparison_columns.h), which
-// every filter, unique/declared index and sort of that field uses (DECISIONS §2.21,
-// §2.23). Reads select value columns only, so the forms never reach a response.
+// every filter, unique/declared index and sort of that field uses
+// (docs/DECISIONS.md §2.21, §2.23). Reads select value columns only, so the forms never reach a response.
 #pragma once
 
 #include "core/list_query.h"

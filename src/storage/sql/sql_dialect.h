@@ -3,7 +3,7 @@
 // The generic builder and driver (sql_builder.h, sql_driver.h) ask the dialect
 // for every piece of SQL whose spelling or semantics depends on the backend:
 // quoting, placeholders, column types, byte-wise operations on the comparison-form
-// columns (DECISIONS §2.15, §2.21, §2.23), NULL ordering, value encoding/decoding, index DDL,
+// columns (docs/DECISIONS.md §2.15, §2.21, §2.23), NULL ordering, value encoding/decoding, index DDL,
 // introspection and error classification. A new backend is a new dialect plus a
 // connection layer (sql_connection.h), never a branch in the generic code.
 #pragma once
@@ -60,7 +60,7 @@ public:
 
     // ---- foreign keys -----------------------------------------------------------
     // ON DELETE action of an FK the database must not act on by itself: cascade_delete
-    // is off (the service refuses the delete, DECISIONS §3) or the service cascades it.
+    // is off (the service refuses the delete, docs/DECISIONS.md §3) or the service cascades it.
     virtual std::string no_action() const { return "RESTRICT"; }
     // False for an FK whose ON DELETE cascade the backend cannot declare (SQL Server
     // refuses a second cascade path to a table, error 1785): the document service then
@@ -70,7 +70,7 @@ public:
         return true;
     }
 
-    // ---- the matching rule (DECISIONS §2.21, §2.23) ---------------------------------
+    // ---- the matching rule (docs/DECISIONS.md §2.21, §2.23) ---------------------------------
     // Text compares, matches and sorts through its comparison form, which the shared
     // layer computes (core/comparison_form.h) and stores in a form column beside the
     // value (comparison_columns.h). The dialect only spells byte-wise operations on
@@ -114,7 +114,7 @@ public:
     // placeholders. PostgreSQL plans a prepared statement with LIMIT $n OFFSET $m anew at
     // every execution (a generic plan must assume it reads 10% of the table, so the
     // custom plan always wins); with numbers the plan is made once per connection and
-    // page size (issue 12: planning was a third of PostgreSQL's time for page 1). The
+    // page size (planning was a third of PostgreSQL's time for page 1, bench/README.md). The
     // numbers are the server's own validated integers, never client text.
     virtual bool literal_first_page_bounds() const { return false; }
 
@@ -154,7 +154,7 @@ public:
     }
     // True when a list page and its total should come in one statement (the total as a
     // scalar subquery in the page's last column, SqlBuilder::list_with_total()): for a
-    // server, where each statement is a round trip (issue 12: page 1 with its total).
+    // server, where each statement is a round trip (page 1 with its total, bench/README.md).
     // False: two statements (SQLite, where a statement costs no round trip).
     virtual bool total_with_page() const { return false; }
 

@@ -1,5 +1,5 @@
 // SQLite spelling of the SQL layer: `?` placeholders, the comparison-form columns
-// compared under the default BINARY collation (byte order, DECISIONS §2.21) and
+// compared under the default BINARY collation (byte order, docs/DECISIONS.md §2.21) and
 // searched with instr() (exact: LIKE would fold ASCII case a second time), booleans
 // as 0/1, JSON as text.
 #pragma once

@@ -1,6 +1,6 @@
 // The substring index of an SQLite table: an external-content FTS5 table with the
 // case-sensitive trigram tokenizer over the comparison-form columns of the entity's
-// plain text fields (storage/sql/comparison_columns.h, DECISIONS §2.23), kept in step
+// plain text fields (storage/sql/comparison_columns.h, docs/DECISIONS.md §2.23), kept in step
 // with the table by triggers (https://sqlite.org/fts5.html#external_content_tables).
 // The forms arrive folded, so the tokenizer must not fold again.
 // It keeps which column holds a trigram but not where (detail=column): roughly half

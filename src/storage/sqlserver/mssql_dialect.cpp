@@ -190,7 +190,7 @@ std::string MssqlDialect::create_index_sql(const std::string& index_name, const 
         filter += keys[i] + " IS NOT NULL";
     }
     sql += ")";
-    // DECISIONS §2.15: a document with a null field of the constraint takes no part.
+    // docs/DECISIONS.md §2.15: a document with a null field of the constraint takes no part.
     if (unique) sql += " WHERE " + filter;
     return sql;
 }

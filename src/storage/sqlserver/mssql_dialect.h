@@ -2,11 +2,11 @@
 // placeholders (ODBC), NVARCHAR/BIGINT/DECIMAL/FLOAT/BIT/DATE/DATETIME2(3) columns,
 // `OFFSET ? ROWS FETCH NEXT ? ROWS ONLY` pages, NULLs last through a CASE term,
 // LIKE with an explicit ESCAPE (and `[` escaped: it opens a character class in T-SQL),
-// unique indexes filtered `WHERE col IS NOT NULL` (DECISIONS §2.15: nulls do not take
+// unique indexes filtered `WHERE col IS NOT NULL` (docs/DECISIONS.md §2.15: nulls do not take
 // part; SQL Server would otherwise treat NULLs as equal), and error numbers mapped
 // to the driver's failures.
 //
-// The matching rule (DECISIONS §2.21, §2.23) never depends on the server's or the
+// The matching rule (docs/DECISIONS.md §2.21, §2.23) never depends on the server's or the
 // database's collation: text is compared through its comparison form, computed by the
 // shared layer and stored in a form column (comparison_columns.h) declared
 // `VARCHAR(...) COLLATE Latin1_General_100_BIN2_UTF8`: UTF-8 compared by code point,

@@ -9,7 +9,7 @@
 namespace events::e2e {
 
 // Lays out, in the database `config` points at, what the Python framework wrote
-// (REFERENCE §11.3): collections named as the entities, `_id` the string id, no shadow
+// (docs/MONGODB.md "Adopting a database of the Python framework"): collections named as the entities, `_id` the string id, no shadow
 // fields, dates as BSON dates, a Currency as a double or an int32, explicit nulls, and
 // its unique index `username_1`. The documents:
 //   Account "py_acc1": name "Python Account One", credit 1234.5 (double), expireDate

@@ -1,7 +1,7 @@
 // Command ferretdb-test-server runs FerretDB (embedded, SQLite handler) on a TCP address
 // of loopback for the test suites. FerretDB's own cmd/ferretdb is not used: built from the
 // module zip it panics at start because build/version/version.txt is absent (FerretDB
-// issue 2982); the embeddable package skips that check.
+// github.com/FerretDB/FerretDB/issues/2982); the embeddable package skips that check.
 //
 //	ferretdb-test-server -listen 127.0.0.1:PORT -data DIR
 //

@@ -2,7 +2,7 @@
 # Launcher of tests/servers/ferretdb (called by scripts/test-server.sh VERB ferretdb).
 # FerretDB 1.24.2 on its SQLite backend, embedded in our small Go program (main.go: the
 # `ferretdb` package with a TCP listener on 127.0.0.1; FerretDB's own cmd/ferretdb
-# panics when built from the module zip, FerretDB issue 2982).
+# panics when built from the module zip, FerretDB/FerretDB#2982).
 #
 #   eval "$(scripts/test-server.sh start ferretdb)"   # exports EVENTS_TEST_FERRETDB_URI, EVENTS_FERRETDB_TEST_DIR
 #   scripts/test-server.sh env ferretdb               # prints the exports of the running server

@@ -1,4 +1,4 @@
-// The OpenAPI builder and the access-log line, without a server (issue 13).
+// The OpenAPI builder and the access-log line, without a server (docs/API.md, docs/OPERATIONS.md).
 #include "apis/access_log.h"
 #include "apis/openapi.h"
 

@@ -194,7 +194,7 @@ TEST_F(TransferTest, ExportThenImportReproducesEveryDocument) {
     json::value first_line = json::parse(first);
     EXPECT_EQ(first_line.at("entity"), "Account");
     EXPECT_TRUE(first_line.at("doc").as_object().contains("id"));
-    // The comparison-form columns stay inside the storage layer (DECISIONS §2.23).
+    // The comparison-form columns stay inside the storage layer (docs/DECISIONS.md §2.23).
     EXPECT_EQ(text.find("$cf"), std::string::npos);
 
     auto b = open("b.db");
@@ -247,7 +247,7 @@ TEST_F(TransferTest, SqliteToElasticsearchToSqliteKeepsEveryDocument) {
 
 // SQLite -> MongoDB -> SQLite on each MongoDB-compatible server the environment names
 // (scripts/test-server.sh start ferretdb|jongodb; EVENTS_TEST_MONGO_URI for a real
-// MongoDB): every document and every exported line byte-identical (issue 9 §7).
+// MongoDB): every document and every exported line byte-identical.
 TEST_F(TransferTest, SqliteToMongodbToSqliteKeepsEveryDocument) {
     int servers = 0;
     for (const char* var : {"EVENTS_TEST_FERRETDB_URI", "EVENTS_TEST_JONGODB_URI", "EVENTS_TEST_MONGO_URI"}) {

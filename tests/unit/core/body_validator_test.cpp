@@ -196,7 +196,7 @@ TEST_F(BodyValidator, StringArrayAcceptsOnlyArraysOfStrings) {
     EXPECT_EQ(only_error(check(R"({"tags": ["a", 1]})")), R"(tags|Input should be a valid list of strings|["a",1])");
 }
 
-// DECISIONS §2.24: U+0000 anywhere in a value is a 422 naming the field, whatever its type.
+// docs/DECISIONS.md §2.24: U+0000 anywhere in a value is a 422 naming the field, whatever its type.
 TEST_F(BodyValidator, NulIsRefusedInEveryKindOfValue) {
     const std::string nul = "Input should not contain the NUL character (U+0000)";
     EXPECT_EQ(only_error(check(R"({"note": "Ab\u0000cd"})")), "note|" + nul + R"(|"Ab\u0000cd")");

@@ -30,7 +30,7 @@ TEST(ComparisonForm, RefusesInvalidUtf8) {
 }
 
 TEST(ComparisonForm, AsciiOrderIsByteOrderOfTheFoldedForm) {
-    // DECISIONS §2.21: a_b < ab < Abc with case_sensitive false.
+    // docs/DECISIONS.md §2.21: a_b < ab < Abc with case_sensitive false.
     EXPECT_LT(comparison_form("a_b", false), comparison_form("ab", false));
     EXPECT_LT(comparison_form("ab", false), comparison_form("Abc", false));
 }

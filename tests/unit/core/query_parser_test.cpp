@@ -297,7 +297,7 @@ TEST(QueryFilter, UnbalancedQuoteIsA400NamingTheCondition) {
               "Missing closing quote in filter condition lastName:\"abc\\\"");
 }
 
-// DECISIONS §2.25: quoted values keep commas and colons.
+// docs/DECISIONS.md §2.25: quoted values keep commas and colons.
 TEST(QueryFilter, QuotedValuesKeepCommas) {
     RequestParams p = parse("User", {{"filter", "lastName:\"Lee, Jr\",gender:male"}});
     ASSERT_EQ(p.query.filters.size(), 2u);
@@ -322,7 +322,7 @@ TEST(QueryFilter, EscapesInsideQuotes) {
     EXPECT_EQ(p.query.filters[1].value, R"(C:\temp, \q)");
 }
 
-// Single quotes keep REFERENCE §5.3's meaning (colons, no commas); an apostrophe is
+// Single quotes keep the original framework's meaning (colons, no commas; docs/API.md "Reads"); an apostrophe is
 // otherwise an ordinary character.
 TEST(QueryFilter, ApostrophesAreOrdinaryCharacters) {
     RequestParams p = parse("User", {{"filter", "lastName:'; DROP TABLE x,firstName:O'Brien,city:'a:b'"}});
@@ -355,7 +355,7 @@ TEST(QueryFilter, TextAfterTheClosingQuoteIsA400) {
     EXPECT_EQ(message_of("User", {{"filter", "lastName:\"\""}}), "Missing filter value in lastName:\"\"");
 }
 
-// DECISIONS §2.24: NUL and bytes that are no UTF-8 are a 400 naming the parameter.
+// docs/DECISIONS.md §2.24: NUL and bytes that are no UTF-8 are a 400 naming the parameter.
 TEST(QueryParams, NulAndInvalidUtf8AreRefused) {
     for (const char* name : {"filter", "sort", "view", "page", "pageSize", "count"}) {
         Notice n = error_of("User", {{name, std::string("lastName:Ab\0cd", 14)}});
@@ -373,7 +373,7 @@ TEST(QueryParams, NulAndInvalidUtf8AreRefused) {
               "Query parameter names must not contain the NUL character (U+0000)");
 }
 
-// DECISIONS §3, optional totals.
+// docs/DECISIONS.md §3, optional totals.
 TEST(QueryParams, CountIsExactByDefaultOrNone) {
     EXPECT_TRUE(parse("User", {}).query.with_total);
     EXPECT_TRUE(parse("User", {{"count", "exact"}}).query.with_total);

@@ -488,7 +488,7 @@ TEST(SchemaProblems, UnknownKeysInsideEnumAndPatternAreNamed) {
                     "Thing.gender", "unknown enum key 'female or other'");
     EXPECT_REPORTED(problems_of(thing("      code: {type: String, pattern: {regex: '^a', mesage: bad}}\n")),
                     "Thing.code", "unknown pattern key 'mesage'");
-    // Every key the reference allows is accepted (REFERENCE §2.4-2.5); `ui` stays free-form.
+    // Every key the reference allows is accepted (docs/SCHEMA.md "Entity keys", "Field keys"); `ui` stays free-form.
     EXPECT_NO_THROW(Schema::load_text(thing("      gender: {type: String, required: true, default: male, "
                                   "enum: {values: [male, female], message: 'm, f', colors: [blue, red]}, "
                                   "ui: {anything: {goes: here}, displayPages: all}}\n"

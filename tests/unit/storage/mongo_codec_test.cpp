@@ -1,6 +1,6 @@
 // The MongoDB driver's BSON mapping and query building, without a server: the stored
-// types (issue 9 §2), the shadow fields (mongo_layout.h), reading what the Python framework
-// wrote (REFERENCE §11.3), and the escaping of substrings.
+// types (docs/MONGODB.md "Layout of a document"), the shadow fields (mongo_layout.h), reading what the Python framework
+// wrote (docs/MONGODB.md "Adopting a database of the Python framework"), and the escaping of substrings.
 #include "storage/mongodb/mongo_codec.h"
 #include "storage/mongodb/mongo_layout.h"
 #include "storage/mongodb/mongo_query.h"

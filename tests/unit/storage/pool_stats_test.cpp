@@ -1,5 +1,5 @@
-// The connection counts behind the /metrics pool gauges (storage/pool_stats.h, issue 13
-// item 4): exact while leases are held, back to zero in use once they are returned.
+// The connection counts behind the /metrics pool gauges (storage/pool_stats.h,
+// docs/OPERATIONS.md): exact while leases are held, back to zero in use once they are returned.
 #include "storage/pool_stats.h"
 #include "storage/postgres/pg_connection_factory.h"
 #include "storage/sql/connection_pool.h"

@@ -1,4 +1,4 @@
-// The PostgreSQL read accelerators (issue 12): the trigram substring index, the slotted
+// The PostgreSQL read accelerators (docs/STORAGE.md): the trigram substring index, the slotted
 // row counters, deep pages through anchors keyed by the snapshot, and the round trips
 // of a read. Each must give exactly the answers of the plain query, on a real server.
 #include "people_fixture.h"

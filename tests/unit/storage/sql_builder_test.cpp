@@ -109,7 +109,7 @@ TEST_F(SqlBuilderTest, SubstringTestIsExactOnTheForm) {
 }
 
 TEST_F(SqlBuilderTest, FilterParametersAreComparisonFormsOfTheValue) {
-    // DECISIONS §2.23: "ÉLO" -> "élo", "ИРИНА" -> "ирина", "STRASSE" -> "strasse"; the
+    // docs/DECISIONS.md §2.23: "ÉLO" -> "élo", "ИРИНА" -> "ирина", "STRASSE" -> "strasse"; the
     // expected bytes are written out here, not computed by comparison_form().
     const struct {
         const char* value;

@@ -52,7 +52,7 @@ protected:
         return ids_of(page.docs);
     }
     // What the substring test answers without any index, computed in C++ on the
-    // comparison forms (DECISIONS §2.23): this test is about the index agreeing with
+    // comparison forms (docs/DECISIONS.md §2.23): this test is about the index agreeing with
     // the exact test, so it may use the form's own definition.
     V expected_contains(const char* field, const std::string& needle, bool case_sensitive = false) {
         auto fold = [&](const std::string& s) { return comparison_form(s, case_sensitive); };

@@ -1,4 +1,4 @@
-// Start-up reconciliation (DECISIONS §2.14), WAL and reader/writer concurrency.
+// Start-up reconciliation (docs/DECISIONS.md §2.14), WAL and reader/writer concurrency.
 #include "sqlite_test_support.h"
 
 #include <chrono>
