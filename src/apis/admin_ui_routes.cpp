@@ -1,4 +1,4 @@
-// The admin UI (DECISIONS §7, docs/ADMIN_UI.md): GET / for browsers and API clients, and
+// The admin UI (docs/DECISIONS.md §7, docs/ADMIN_UI.md): GET / for browsers and API clients, and
 // the single-page app built from ui/ (scripts/build-ui.sh) served at /admin/.
 //
 // Caching: Vite names every file under assets/ after a hash of its content, so those are

@@ -19,7 +19,7 @@ struct Config {
     // Empty: the database the URI names (`postgresql://.../library`), else "events". A URI
     // and a db_name naming different databases is refused at start-up (docs/OPERATIONS.md).
     std::string db_name;
-    std::string host = "127.0.0.1";          // listen address; "0.0.0.0" exposes the server (DECISIONS §2.26)
+    std::string host = "127.0.0.1";          // listen address; "0.0.0.0" exposes the server (docs/DECISIONS.md §2.26)
     int server_port = 5500;
     // A UI development server's port: CORS allows http://localhost:<ui_port> (the original
     // framework's key, kept for its configs); 0 allows none (docs/OPERATIONS.md "CORS").
@@ -40,14 +40,14 @@ struct Config {
     // Extra allowed origins, comma-separated exact values (`https://a.example,https://b.example`);
     // "*" allows every origin without credentials (docs/OPERATIONS.md "CORS").
     std::string cors_origins;
-    // Observability and API description (issue 13, docs/OPERATIONS.md).
+    // Observability and API description (docs/OPERATIONS.md).
     std::string log_format = "text";          // text | json (one JSON object per log line)
     bool openapi = true;                      // GET /openapi.json
     bool docs = true;                         // GET /docs (Swagger UI)
     bool metrics = true;                      // GET /metrics
     bool metrics_auth = false;                // /metrics requires Authorization: Bearer <admin_token>
     std::string swagger_ui_dir;               // swagger-ui-dist files; empty: the build's copy
-    // The admin UI at /admin/ (docs/ADMIN_UI.md, DECISIONS §7).
+    // The admin UI at /admin/ (docs/ADMIN_UI.md, docs/DECISIONS.md §7).
     bool admin_ui = true;                     // GET /admin/ and the browser redirect of GET /
     std::string admin_ui_dir;                 // the built app (scripts/build-ui.sh); empty: the build's copy
 

@@ -18,7 +18,7 @@ struct HttpRequest {
     std::string authorization;   // the Authorization header ("" when absent)
     std::string request_id;      // the X-Request-Id header ("" when absent)
     std::string accept;          // the Accept header ("" when absent): GET / tells browsers from API clients
-    bool head = false;           // a HEAD request, handed to the handler as GET (DECISIONS §2.26)
+    bool head = false;           // a HEAD request, handed to the handler as GET (docs/DECISIONS.md §2.26)
 };
 
 struct HttpResponse {

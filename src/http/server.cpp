@@ -284,7 +284,7 @@ private:
         request.path = std::move(target->path);
         request.query = std::move(target->query);
         request.authorization = std::string(req[http::field::authorization]);
-        request.request_id = std::string(req["X-Request-Id"]);   // access logs and metrics (issue 13)
+        request.request_id = std::string(req["X-Request-Id"]);   // access logs and metrics
         request.accept = std::string(req[http::field::accept]);
         request.body = std::move(parser_->get().body());
 

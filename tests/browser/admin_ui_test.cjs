@@ -1,4 +1,4 @@
-// Browser test of the admin UI (DECISIONS §7, docs/ADMIN_UI.md): Debian's chromium,
+// Browser test of the admin UI (docs/DECISIONS.md §7, docs/ADMIN_UI.md): Debian's chromium,
 // driven by playwright-core, against the real server on SQLite with the sample schema.
 // Through the forms it creates an account and a user (seeing a validation error at its
 // field first), sorts and filters the user list, follows an FK link, edits, and deletes

@@ -1,4 +1,4 @@
-// GET / and the serving of the admin UI at /admin/ over real HTTP (DECISIONS §7,
+// GET / and the serving of the admin UI at /admin/ over real HTTP (docs/DECISIONS.md §7,
 // docs/ADMIN_UI.md): the browser redirect and the JSON index, content types and cache
 // headers of the built files, the page that says how to build the UI when it is
 // missing, and `admin_ui: false`. The app itself is tested in a browser
@@ -62,7 +62,7 @@ TEST_P(AdminUi, RootSendsBrowsersToTheAdminUiAndAnswersApiClientsWithAnIndex) {
             EXPECT_EQ(get(std::string(link.as_string())).status, 200) << link;
         }
     }
-    // HEAD as GET (DECISIONS §2.26); the index is described.
+    // HEAD as GET (docs/DECISIONS.md §2.26); the index is described.
     EXPECT_EQ(request("HEAD", "/").status, 200);
     EXPECT_TRUE(get("/openapi.json").json.at("paths").as_object().contains("/"));
 }

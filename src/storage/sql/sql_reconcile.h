@@ -1,4 +1,4 @@
-// Start-up reconciliation of the SQL backends with the schema (DECISIONS §2.14;
+// Start-up reconciliation of the SQL backends with the schema (docs/DECISIONS.md §2.14;
 // docs/STORAGE.md "Start-up reconciliation"): the steps that make an existing
 // database fit the schema without dropping anything that holds data.
 //

@@ -2,7 +2,7 @@
 export const app = $state({
   meta: null,          // GET /api/metadata
   loadError: '',
-  authOn: false,       // some entity declares an authn service (DECISIONS §6.1)
+  authOn: false,       // some entity declares an authn service (docs/DECISIONS.md §6.1)
   session: null,       // data of GET /api/session or of the login answer
   needLogin: false,
 });

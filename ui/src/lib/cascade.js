@@ -1,4 +1,4 @@
-// What deleting a document takes with it (DECISIONS §3 "Cascading deletes"): documents
+// What deleting a document takes with it (docs/DECISIONS.md §3 "Cascading deletes"): documents
 // that refer to it through a required FK are deleted, recursively; optional FKs to it
 // are cleared. Counted through the public list API (filter=<fk>:<id>, count=exact), so
 // the confirmation can state it before anything is deleted.

@@ -1,4 +1,4 @@
-// How values look on the pages. The server's formats (DECISIONS §2.7): Date YYYY-MM-DD,
+// How values look on the pages. The server's formats (docs/DECISIONS.md §2.7): Date YYYY-MM-DD,
 // Datetime RFC 3339 UTC with milliseconds; the UI shows Datetime in UTC, labelled so.
 import { isSecret } from './schema.js';
 
