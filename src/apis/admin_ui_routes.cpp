@@ -157,7 +157,8 @@ StaticFiles load_admin_ui(const ApiOptions& options) {
     return files;
 }
 
-void add_admin_ui_routes(RouteTable& table, const ApiOptions& options, const StaticFiles& admin_ui) {
+void add_admin_ui_routes(RouteTable& table, const ApiOptions& options, const Schema& schema,
+                         const StaticFiles& admin_ui) {
     table.push_back({"GET", "/", 0, "ui",
                      [&options](const HttpRequest& req, const RouteMatch&, Notifications& notes) {
                          if (options.admin_ui && wants_html(req)) {
@@ -189,21 +190,21 @@ void add_admin_ui_routes(RouteTable& table, const ApiOptions& options, const Sta
                      },
                      describe_admin_page});
     table.push_back({"GET", "/admin/{file}", 0, "ui",
-                     [&admin_ui](const HttpRequest& req, const RouteMatch& m, Notifications&) {
+                     [&admin_ui, &schema](const HttpRequest& req, const RouteMatch& m, Notifications&) {
                          if (admin_ui.empty()) throw not_built(admin_ui);
                          const StaticFiles::File* file = admin_ui.find(m.file);
-                         if (!file) throw unknown_route(req.path);
+                         if (!file) throw unknown_route(req.path, schema);
                          HttpResponse r = file_response(*file, kRevalidate);
                          if (m.file == kIndexFile) r.headers.emplace_back("Content-Security-Policy", kContentSecurityPolicy);
                          return r;
                      },
                      [&admin_ui](const Entity*) { return describe_admin_file(admin_ui, "", "adminUiFile"); }});
     table.push_back({"GET", "/admin/assets/{file}", 0, "ui",
-                     [&admin_ui](const HttpRequest& req, const RouteMatch& m, Notifications&) {
+                     [&admin_ui, &schema](const HttpRequest& req, const RouteMatch& m, Notifications&) {
                          if (admin_ui.empty()) throw not_built(admin_ui);
                          const StaticFiles::File* file =
                              m.file.find('/') == std::string::npos ? admin_ui.find("assets/" + m.file) : nullptr;
-                         if (!file) throw unknown_route(req.path);
+                         if (!file) throw unknown_route(req.path, schema);
                          return file_response(*file, kImmutable);
                      },
                      [&admin_ui](const Entity*) { return describe_admin_file(admin_ui, "assets/", "adminUiAsset"); }});

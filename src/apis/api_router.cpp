@@ -101,7 +101,7 @@ ApiRouter::ApiRouter(const ApiOptions& options, DocumentService& service) : opti
     }
     admin_ui_ = load_admin_ui(options_);
     // Literal routes come before the {entity} ones, so /api/metadata is never an entity.
-    add_admin_ui_routes(routes_, options_, admin_ui_);
+    add_admin_ui_routes(routes_, options_, service_.schema(), admin_ui_);
     add_metadata_routes(routes_, options_, service_, metrics_, openapi_json_, swagger_ui_);
     add_admin_routes(routes_, options_, service_, metrics_);
     add_metrics_routes(routes_, options_, service_, metrics_);

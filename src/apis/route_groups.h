@@ -30,7 +30,8 @@ void add_metrics_routes(RouteTable& table, const ApiOptions& options, DocumentSe
 // GET / (a browser is sent to /admin/, API clients get the JSON index of the entry
 // points) and, unless options.admin_ui is off, GET /admin/, /admin/{file} and
 // /admin/assets/{file} from `admin_ui` (docs/DECISIONS.md §7, docs/ADMIN_UI.md).
-void add_admin_ui_routes(RouteTable& table, const ApiOptions& options, const StaticFiles& admin_ui);
+void add_admin_ui_routes(RouteTable& table, const ApiOptions& options, const Schema& schema,
+                         const StaticFiles& admin_ui);
 // The built admin UI from options.admin_ui_dir (or the build's copy); empty, with the
 // directory kept for the message of GET /admin/, when it has no index.html or
 // options.admin_ui is off.
