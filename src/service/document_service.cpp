@@ -315,7 +315,12 @@ Document DocumentService::write(const Entity& e, std::string id, const json::val
         json::object input;
         for (const Field& f : e.fields)
             if (!f.is_id() && !f.auto_update) input[f.name] = (*stored)[f.name];
-        for (const auto& kv : body) input[kv.key()] = kv.value();
+        for (const auto& kv : body) {
+            // A null autoGenerate field keeps the stored value, as on PUT (docs/DECISIONS.md §2.8).
+            const Field* f = e.find_field(kv.key());
+            if (f && f->name == kv.key() && f->auto_generate && kv.value().is_null()) continue;
+            input[kv.key()] = kv.value();
+        }
         build(input);
         // The stored createdAt is in `input` already; nothing more to keep.
     };

@@ -97,7 +97,7 @@ TEST_P(AdminUi, ServesTheBuiltFilesWithTheirTypesAndCacheHeaders) {
     EXPECT_EQ(icon.header("cache-control"), "no-cache");
 
     EXPECT_TRUE(HasError(get("/admin/assets/index-Zz99.js"), 404, "general", "not_found",
-                         "Unknown route: /admin/assets/index-Zz99.js"));
+                         "Unknown route: /admin/assets/index-Zz99.js. Entity routes: " + kSampleEntityRoutes));
     EXPECT_EQ(get("/admin/..%2Fsecret.js").status, 404);
     EXPECT_EQ(get("/admin/assets/..%2F..%2Fsecret.js").status, 404);
     EXPECT_EQ(get("/admin/../secret.js").status, 404);
@@ -128,7 +128,7 @@ TEST_P(AdminUi, ConfigAdminUiFalseRemovesItAndTheRedirect) {
     config["admin_ui"] = false;
     config["admin_ui_dir"] = built_ui();
     start_server_with(config);
-    EXPECT_TRUE(HasError(get_as_browser("/admin/"), 404, "general", "not_found", "Unknown route: /admin/"));
+    EXPECT_TRUE(HasError(get_as_browser("/admin/"), 404, "general", "not_found", "Unknown route: /admin/. Entity routes: " + kSampleEntityRoutes));
     EXPECT_EQ(get("/admin/assets/index-Ab12.js").status, 404);
     HttpResponse root = get_as_browser("/");
     ASSERT_EQ(root.status, 200) << describe(root);

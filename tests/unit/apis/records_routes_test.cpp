@@ -81,7 +81,7 @@ TEST_F(RecordsRoutesTest, WrongMethodsAre405WithAllow) {
 // docs/API.md "Routes": an unknown route is a 404 `Unknown route: <path>` in the envelope.
 TEST_F(RecordsRoutesTest, UnknownRoutesAre404) {
     app_.run({.name = "unknown entity", .url = "/api/nothing", .expected_status = 404,
-              .expected_content = {R"("message":"Unknown route: /api/nothing")", R"("general")"}});
+              .expected_content = {R"("message":"Unknown route: /api/nothing. Entity routes: )", R"("general")"}});
 }
 
 // docs/API.md "Routes" and "Writes": body errors are 400 under general (malformed JSON,

@@ -42,13 +42,13 @@ TEST_F(WriteTest, BodyErrorsComeAllAtOnceInThe422Envelope) {
     EXPECT_FALSE(stored("User", "u-new"));
 }
 
-// The body is validated before anything is read or written: a body error and a missing
-// parent give the body error only, and no write is attempted.
+// The body is validated before anything is written: a body error and a missing parent are
+// named in one answer (docs/API.md "Writes"), and no write is attempted.
 TEST_F(WriteTest, BodyValidationComesBeforeForeignKeyChecks) {
     const int64_t writes_before = driver_.committed_writes();
     const ApiError e = api_error_of([&] { create("User", {{"id", "u1"}, {"age", "old"}, {"accountId", "nope"}}); });
     EXPECT_EQ(e.status(), 422);
-    EXPECT_EQ(error_fields(e, "u1"), (std::vector<std::string>{"username", "age"}));
+    EXPECT_EQ(error_fields(e, "u1"), (std::vector<std::string>{"username", "age", "accountId"}));
     EXPECT_FALSE(driver_.last_write_options().has_value());   // write() never called
     EXPECT_EQ(driver_.committed_writes(), writes_before);
 }
