@@ -7,6 +7,7 @@
 #include "apis/openapi.h"
 #include "apis/responses.h"
 #include "apis/route_groups.h"
+#include "tools/html_escape.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -43,20 +44,6 @@ constexpr std::string_view kNotBuiltPage = R"HTML(<!doctype html>
 then restart the server. The REST API works without it: see <a href="/docs">/docs</a>.</p>
 </main></body></html>
 )HTML";
-
-std::string html_escape(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '&': out += "&amp;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
 
 // A browser navigating asks for HTML first (RFC 9110 §12.5.1); API clients (curl's
 // "*/*", fetch's default, none at all) do not name it.

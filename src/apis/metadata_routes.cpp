@@ -3,6 +3,7 @@
 #include "apis/openapi.h"
 #include "apis/responses.h"
 #include "apis/route_groups.h"
+#include "tools/html_escape.h"
 
 #include <fmt/format.h>
 
@@ -25,20 +26,6 @@ window.ui = SwaggerUIBundle({{url: "/openapi.json", dom_id: "#swagger-ui", deepL
   validatorUrl: null, presets: [SwaggerUIBundle.presets.apis], layout: "BaseLayout"}});
 </script></body></html>
 )HTML";
-
-std::string html_escape(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '&': out += "&amp;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
 
 json::object describe_metadata(const Entity*) {
     json::object schema{{"type", "object"},

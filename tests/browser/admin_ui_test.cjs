@@ -13,7 +13,7 @@
 const fs = require('fs');
 const path = require('path');
 const zlib = require('zlib');
-const { chromium } = require(process.env.PLAYWRIGHT_CORE);
+const { launchSameOrigin } = require('./same_origin_browser.cjs');
 
 const base = process.env.EVENTS_URL;
 const BUDGET_GZIP = 200 * 1024;
@@ -88,24 +88,11 @@ async function main() {
 
   step('seed');
   const axeSource = fs.readFileSync(process.env.AXE_CORE, 'utf8');
-  const context = await chromium.launchPersistentContext(process.env.USER_DATA_DIR, {
-    executablePath: process.env.CHROMIUM,
-    headless: true,
-    viewport: { width: 1400, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync'],
-  });
-  const outside = [];
+  const { context, outside } = await launchSameOrigin(base, { viewport: { width: 1400, height: 900 } });
   const consoleErrors = [];
   let expectedStatus = null;   // the HTTP status a step provokes on purpose (its console line is expected)
   const report = [];
   try {
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(base + '/') || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
-      outside.push(url);
-      return route.abort();
-    });
     const page = context.pages()[0] || (await context.newPage());
     page.setDefaultTimeout(15000);
     page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e}`));

@@ -4,25 +4,13 @@
 // the page makes to another origin fails the test (the docs work offline).
 // Environment: EVENTS_URL, PLAYWRIGHT_CORE (the module's directory), CHROMIUM, USER_DATA_DIR.
 'use strict';
-const { chromium } = require(process.env.PLAYWRIGHT_CORE);
+const { launchSameOrigin } = require('./same_origin_browser.cjs');
 
 async function main() {
   const base = process.env.EVENTS_URL;
-  const context = await chromium.launchPersistentContext(process.env.USER_DATA_DIR, {
-    executablePath: process.env.CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync'],
-  });
-  const outside = [];
+  const { context, outside } = await launchSameOrigin(base);
   const pageErrors = [];
   try {
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(base + '/') || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
-      outside.push(url);
-      return route.abort();
-    });
     const page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     page.setDefaultTimeout(30000);

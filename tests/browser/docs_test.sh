@@ -10,11 +10,7 @@ root=$(cd "$here/../.." && pwd)
 build=$(cd "$2" && pwd)
 source "$root/tests/openapi/server.sh"
 
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-[[ -x "$CHROMIUM" ]] || { echo "SKIPPED: no chromium at $CHROMIUM (Debian package chromium)"; exit 77; }
-command -v node >/dev/null || { echo "SKIPPED: node is not installed"; exit 77; }
-"$root/scripts/install-swagger-ui.sh" --with-playwright "$build" ||
-  { echo "SKIPPED: npm cannot install swagger-ui-dist / playwright-core"; exit 77; }
+source "$here/lib.sh"   # chromium, node, playwright-core (or exit 77)
 
 modules="$build/cache/node/node_modules"
 start_events "$1" "\"swagger_ui_dir\": \"$modules/swagger-ui-dist\""
