@@ -30,6 +30,38 @@ namespace {
 
 std::atomic<int> g_log_counter{0};
 
+// Whether process `pid` holds a listening TCP socket on `port` (IPv4 or IPv6), read from
+// /proc: the inodes of the listening sockets on the port (/proc/net/tcp{,6}, state 0A) against
+// the sockets among the process's file descriptors. free_port() only finds a port that was
+// free a moment ago: another test's server may take it before ours binds (ours binds after
+// opening its database, seconds later on OpenSearch), and that server then answers our
+// health check. Checking the listener's owner tells the two apart.
+bool listens_on(pid_t pid, int port) {
+    std::vector<std::string> inodes;
+    for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+        std::ifstream in(table);
+        std::string line;
+        std::getline(in, line);   // the header
+        while (std::getline(in, line)) {
+            std::istringstream row(line);
+            std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
+            row >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >> timeout >> inode;
+            const size_t colon = local.rfind(':');
+            if (state != "0A" || colon == std::string::npos) continue;
+            if (std::stoi(local.substr(colon + 1), nullptr, 16) == port) inodes.push_back("socket:[" + inode + "]");
+        }
+    }
+    if (inodes.empty()) return false;
+    std::error_code ec;
+    for (const auto& fd : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec)) {
+        std::error_code link_ec;
+        const std::string target = std::filesystem::read_symlink(fd.path(), link_ec).string();
+        for (const std::string& inode : inodes)
+            if (!link_ec && target == inode) return true;
+    }
+    return false;
+}
+
 int decode_status(int status) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
@@ -145,16 +177,26 @@ bool TestServer::launch(std::string& error) {
 bool TestServer::start(std::string& error) {
     if (!launch(error)) return false;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (std::chrono::steady_clock::now() < deadline) {
+    for (int attempt = 1; std::chrono::steady_clock::now() < deadline;) {
         int status = 0;
         if (::waitpid(pid_, &status, WNOHANG) == pid_) {
             pid_ = -1;
+            // Another process took the port between free_port() and our bind: a new port.
+            const std::string log = output();
+            if (attempt < 3 && log.find("cannot listen on") != std::string::npos &&
+                log.find("in use") != std::string::npos) {
+                ++attempt;
+                port_ = free_port();
+                client_ = HttpClient(port_);
+                if (!launch(error)) return false;
+                continue;
+            }
             error = "server exited with code " + std::to_string(decode_status(status)) + " before answering; output:\n" +
-                    output();
+                    log;
             return false;
         }
-        HttpResponse r = client_.get("/api/health");
-        if (r.status == 200) return true;
+        // The answer counts only once our own process listens on the port (listens_on()).
+        if (listens_on(pid_, port_) && client_.get("/api/health").status == 200) return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     stop();
