@@ -62,7 +62,9 @@ set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION web)
 # Depends: computed by dpkg-shlibdeps from the libraries the binary links (libpq5,
-# libmongoc-1.0-0, libodbc2, ...), so the package installs with apt on a bare machine.
+# libmongoc-1.0-0, libodbc2, libhiredis0.14 for the Redis session store, ...), so the package
+# installs with apt on a bare machine. (The linker keeps only the libraries the binary calls:
+# libhiredis0.14 is listed once the server uses the Redis session store.)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # FreeTDS is loaded by unixODBC at run time, not linked: dpkg-shlibdeps cannot see it.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "tdsodbc")

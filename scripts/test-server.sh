@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts and stops the database servers the tests use, all on 127.0.0.1, each in a
-# throwaway directory. Each server's launcher lives in tests/servers/<name>/server.sh.
+# Starts and stops the database servers the tests use (PostgreSQL, FerretDB, jongodb,
+# OpenSearch, and Redis for the session store), all on 127.0.0.1, each in a throwaway
+# directory. Each server's launcher lives in tests/servers/<name>/server.sh.
 #
 #   eval "$(scripts/test-server.sh start postgresql)"   # installs what is missing, starts it,
 #                                                       # prints `export NAME=URI` lines

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # THE test command: installs dependencies, builds Release into build/, starts throwaway test
-# servers (a PostgreSQL cluster, FerretDB, jongodb and an OpenSearch node; all stopped and
-# removed on exit, also when tests fail) and runs every test through ctest: unit, http, the
-# Debian package (built, unpacked, its binary started: tests/package),
+# servers (a PostgreSQL cluster, FerretDB, jongodb, an OpenSearch node and a Redis server for
+# the session store; all stopped and removed on exit, also when tests fail) and runs every
+# test through ctest: unit, http, the Debian package (built, unpacked, its binary started:
+# tests/package), the Redis session store (tests/e2e/redis_session_store_test.cpp),
 # e2e conformance suite on SQLite, PostgreSQL, FerretDB, jongodb and OpenSearch (and on
 # MongoDB / Elasticsearch 8 / SQL Server when EVENTS_TEST_MONGO_URI / EVENTS_TEST_ES8_URI /
 # EVENTS_TEST_MSSQL_URI name one; skipped otherwise), the SQL Server golden SQL parsed as
@@ -63,12 +64,13 @@ ninja -C build -j2   # also the admin UI (target admin_ui, scripts/build-ui.sh)
 scripts/install-swagger-ui.sh --with-playwright build || echo "test.sh: npm packages not installed; docs_browser will be skipped"
 
 # Servers of our own, whatever else runs on the machine.
-SERVERS=(postgresql ferretdb jongodb opensearch)
+SERVERS=(postgresql ferretdb jongodb opensearch redis)
 EVENTS_PG_TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/events-pg.XXXXXX")
 EVENTS_FERRETDB_TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/events-ferretdb.XXXXXX")
 EVENTS_JONGODB_TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/events-jongodb.XXXXXX")
 EVENTS_ES_TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/events-es.XXXXXX")
-export EVENTS_PG_TEST_DIR EVENTS_FERRETDB_TEST_DIR EVENTS_JONGODB_TEST_DIR EVENTS_ES_TEST_DIR
+EVENTS_REDIS_TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/events-redis.XXXXXX")
+export EVENTS_PG_TEST_DIR EVENTS_FERRETDB_TEST_DIR EVENTS_JONGODB_TEST_DIR EVENTS_ES_TEST_DIR EVENTS_REDIS_TEST_DIR
 ENV_DIR=$(mktemp -d "${TMPDIR:-/tmp}/events-test-env.XXXXXX")
 stop_servers() {
     local name
@@ -92,6 +94,8 @@ done
 echo "test.sh: EVENTS_TEST_PG_URI=$EVENTS_TEST_PG_URI"
 echo "test.sh: EVENTS_TEST_FERRETDB_URI=$EVENTS_TEST_FERRETDB_URI EVENTS_TEST_JONGODB_URI=$EVENTS_TEST_JONGODB_URI"
 echo "test.sh: EVENTS_TEST_ES_URI=$EVENTS_TEST_ES_URI"
+# Its URI holds the server's password: shown masked.
+echo "test.sh: EVENTS_TEST_REDIS_URI=redis://:***@${EVENTS_TEST_REDIS_URI#*@}"
 [[ -n ${EVENTS_TEST_MONGO_URI:-} ]] || echo "test.sh: EVENTS_TEST_MONGO_URI is not set: the MongoDB label of the e2e suite is skipped"
 [[ -n ${EVENTS_TEST_MSSQL_URI:-} ]] || echo "test.sh: EVENTS_TEST_MSSQL_URI is not set: the SQLServer label of the e2e suite is skipped"
 
