@@ -85,6 +85,7 @@ id=$(head -1 "$data/samples/users.tsv" | cut -f1)
 
 # A database per binary: a reused one could have been migrated by another build.
 db=$out/events.db
+rm -f "$db" "$db-wal" "$db-shm"
 port=$(free_port)
 config=$out/config.json
 cat >"$config" <<EOF
@@ -117,6 +118,7 @@ EOF
 profile() {
   local name=$1 path=$2; shift 2
   local cg=$out/callgrind.$name
+  rm -f "$cg".*   # a --keep directory of an earlier run must not lend its dump
   valgrind --tool=callgrind --callgrind-out-file="$cg.%p" --dump-instr=no "$@" >"$out/$name.log" 2>&1 &
   server_pid=$!
   local ok=false
@@ -129,9 +131,9 @@ profile() {
   done
   $ok || die "$name did not answer $path, see $out/$name.log"
   send "$port" "$path" "$warmup" || die "$name: warm-up failed"
-  callgrind_control -z "$server_pid" >/dev/null || die "callgrind_control -z failed"
+  callgrind_control -z "$server_pid" >/dev/null 2>&1 || die "callgrind_control -z failed"
   send "$port" "$path" "$requests" || die "$name: requests failed"
-  callgrind_control -d "measured" "$server_pid" >/dev/null || die "callgrind_control -d failed"
+  callgrind_control -d "measured" "$server_pid" >/dev/null 2>&1 || die "callgrind_control -d failed"
   kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true
   server_pid=
   # The dump of `callgrind_control -d` is the file with a ".1" part; the one the exit writes
