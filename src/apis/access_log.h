@@ -6,14 +6,16 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace events {
 
+// Views onto the caller's strings, read during the call only: a record costs no copies.
 struct AccessRecord {
     std::chrono::system_clock::time_point time;   // when the request reached the router
-    std::string request_id;
-    std::string method;
-    std::string route;      // the route template ("/api/user/{id}"), or "unmatched"
+    std::string_view request_id;
+    std::string_view method;
+    std::string_view route;      // the route template ("/api/user/{id}"), or "unmatched"
     int status = 0;
     double ms = 0;          // milliseconds spent in the router
     std::size_t bytes = 0;  // response body bytes

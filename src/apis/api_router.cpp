@@ -23,12 +23,14 @@ namespace events {
 
 namespace {
 
-// Segments of a path; empty segments (trailing or doubled slashes) are ignored.
-std::vector<std::string> segments_of(const std::string& path) {
-    std::vector<std::string> seg;
+// Segments of a path; empty segments (trailing or doubled slashes) are ignored. Views
+// into `path`, so that matching a request copies nothing.
+std::vector<std::string_view> segments_of(std::string_view path) {
+    std::vector<std::string_view> seg;
+    seg.reserve(4);
     for (size_t i = 0; i < path.size();) {
         size_t j = path.find('/', i);
-        if (j == std::string::npos) j = path.size();
+        if (j == std::string_view::npos) j = path.size();
         if (j > i) seg.push_back(path.substr(i, j - i));
         i = j + 1;
     }
@@ -45,10 +47,11 @@ std::string request_id_of(const HttpRequest& req) {
 }
 
 // Metric labels take a fixed set of methods, so that invented methods cannot create series.
-std::string method_label(const std::string& m) {
-    static const char* kKnown[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
-    for (const char* k : kKnown)
-        if (m == k) return m;
+std::string_view method_label(bool head, std::string_view m) {
+    static constexpr std::string_view kKnown[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+    if (head) return "HEAD";
+    for (const std::string_view k : kKnown)
+        if (m == k) return k;
     return "OTHER";
 }
 
@@ -59,12 +62,18 @@ bool iequals_lower(std::string_view s, std::string_view lower_literal) {
 }
 
 // Matches `seg` against the segments of a path template; fills `m` on success.
-bool match_path(const std::vector<std::string>& parts, const std::vector<std::string>& seg, const Schema& schema,
-                RouteMatch& m) {
+// Literal segments are compared first, so that a route of another shape costs no entity
+// lookup and no copy.
+bool match_path(const std::vector<std::string_view>& parts, const std::vector<std::string_view>& seg,
+                const Schema& schema, RouteMatch& m) {
     if (parts.size() != seg.size()) return false;
+    for (size_t i = 0; i < parts.size(); ++i) {
+        const std::string_view p = parts[i];
+        if (p != "{entity}" && p != "{id}" && p != "{file}" && !iequals_lower(seg[i], p)) return false;
+    }
     RouteMatch out;
     for (size_t i = 0; i < parts.size(); ++i) {
-        const std::string& p = parts[i];
+        const std::string_view p = parts[i];
         if (p == "{entity}") {
             out.entity = schema.find(seg[i]);
             if (!out.entity) return false;
@@ -72,8 +81,6 @@ bool match_path(const std::vector<std::string>& parts, const std::vector<std::st
             out.id = seg[i];   // the service lower-cases ids (stored ids are lower case)
         } else if (p == "{file}") {
             out.file = seg[i];
-        } else if (!iequals_lower(seg[i], p)) {
-            return false;
         }
     }
     m = std::move(out);
@@ -120,7 +127,7 @@ ApiRouter::Dispatch ApiRouter::dispatch(const HttpRequest& req) {
                         [](const auto& kv) { return !is_valid_utf8(kv.first) || !is_valid_utf8(kv.second); }))
             throw ApiError::bad_request("Invalid UTF-8 in request URL");
 
-        const std::vector<std::string> seg = segments_of(req.path);
+        const std::vector<std::string_view> seg = segments_of(req.path);
         // HEAD is answered by the GET route; the HTTP layer sends the headers only (RFC 9110 §9.3.2).
         const std::string_view method = req.method == "HEAD" ? std::string_view("GET") : std::string_view(req.method);
         const Route* path_match = nullptr;   // a route with this path but another method (405)
@@ -189,7 +196,7 @@ HttpResponse ApiRouter::handle(const HttpRequest& req) {
     Dispatch d = dispatch(req);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-    const std::string method = method_label(req.head ? std::string("HEAD") : req.method);
+    const std::string_view method = method_label(req.head, req.method);
     metrics_.observe_request(d.route, method, d.response.status, seconds, d.response.body.size());
     log_access(AccessRecord{wall, request_id, method, d.route, d.response.status, seconds * 1000.0, d.response.body.size()},
                options_.json_access_log);

@@ -13,6 +13,7 @@
 #include "http/message.h"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace events {
@@ -44,7 +45,7 @@ private:
     StaticFiles admin_ui_;
     std::string openapi_json_;
     RouteTable routes_;
-    std::vector<std::vector<std::string>> patterns_;   // routes_[i].path split into segments, once
+    std::vector<std::vector<std::string_view>> patterns_;   // routes_[i].path split into segments, once
 };
 
 }  // namespace events

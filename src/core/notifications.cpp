@@ -137,7 +137,13 @@ std::string envelope_text(std::string_view data_json, const Notifications& n, co
     // "data" is the envelope's first key: print the envelope around a null and put
     // the data in its place.
     static constexpr std::string_view kNullData = "{\"data\":null";
-    const std::string rest = to_json_text(make_envelope(nullptr, n, pagination));
+    // The envelope of most reads (no notice, no pagination) is the same text every time:
+    // printed once, the same way.
+    static const std::string kPlain = to_json_text(make_envelope(nullptr, Notifications(), nullptr));
+    std::string printed;
+    const bool plain = n.empty() && !pagination;
+    if (!plain) printed = to_json_text(make_envelope(nullptr, n, pagination));
+    const std::string& rest = plain ? kPlain : printed;
     std::string out;
     out.reserve(rest.size() + data_json.size());
     out += "{\"data\":";

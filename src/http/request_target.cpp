@@ -16,21 +16,25 @@ int hex_value(char c) {
 std::optional<std::string> percent_decode(std::string_view text, bool plus_as_space) {
     std::string out;
     out.reserve(text.size());
+    size_t run = 0;   // start of the pending run of characters copied as they are, in one append
     for (size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
+        const char c = text[i];
         if (c == '%') {
             if (i + 2 >= text.size()) return std::nullopt;
             int hi = hex_value(text[i + 1]);
             int lo = hex_value(text[i + 2]);
             if (hi < 0 || lo < 0) return std::nullopt;
+            out.append(text, run, i - run);
             out.push_back(static_cast<char>(hi * 16 + lo));
             i += 2;
+            run = i + 1;
         } else if (c == '+' && plus_as_space) {
+            out.append(text, run, i - run);
             out.push_back(' ');
-        } else {
-            out.push_back(c);
+            run = i + 1;
         }
     }
+    out.append(text, run, text.size() - run);
     return out;
 }
 

@@ -423,6 +423,23 @@ TEST(HttpServer, IdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {
     EXPECT_TRUE(c.closed_by_server());
 }
 
+// The session parses a header that is already buffered itself and reads the rest of one
+// that is not: a request whose header arrives in two parts, then a pipelined pair whose
+// second header is cut, are all answered, in order.
+TEST(HttpServer, HeaderArrivingInPartsIsAnswered) {
+    RunningServer s(test_options(), echo);
+    Client c(s.port());
+    c.send_raw("GET /split HTTP/1.1\r\nHo");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    c.send_raw("st: h\r\n\r\n");
+    EXPECT_EQ(c.read().body().substr(0, 10), "GET /split");
+    c.send_raw(get("/first") + "GET /second HTTP/1.1\r\n");
+    EXPECT_EQ(c.read().body().substr(0, 10), "GET /first");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    c.send_raw("Host: h\r\n\r\n");
+    EXPECT_EQ(c.read().body().substr(0, 11), "GET /second");
+}
+
 TEST(HttpServer, IncompleteRequestIsDroppedAfterTheReadTimeout) {
     auto options = test_options();
     options.read_timeout_s = 1;

@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace events {
@@ -123,6 +124,14 @@ private:
     std::unique_ptr<SqlDialect> dialect_;
     std::unique_ptr<SqlPool> pool_;
     SqlBuilder builder_;
+    // What a read by id of one entity of schema_ needs, made once at construction rather
+    // than on every request: the by-id SELECT (its one parameter left out) and, for each
+    // column after the id, the `,"name":` that append_row_json() prints before its value.
+    struct EntityReads {
+        std::string select_by_id_sql;
+        std::vector<std::string> json_keys;
+    };
+    std::unordered_map<const Entity*, EntityReads> reads_;
     bool open_ = false;
     // Some FK column has no FOREIGN KEY constraint (found at open()): the service checks
     // parents itself (Capabilities::native_foreign_keys false).

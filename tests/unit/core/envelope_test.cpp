@@ -26,6 +26,9 @@ TEST(EnvelopeText, EqualsTheEnvelopeBuiltAroundTheParsedData) {
     noisy.warning("a", Notice{"validation", "Field x is odd", "x"});
     EXPECT_EQ(envelope_text(data, noisy, &pagination),
               to_json_text(make_envelope(boost::json::parse(data), noisy, &pagination)));
+    // Without pagination too: the text printed once for quiet envelopes is not used here.
+    EXPECT_EQ(envelope_text(R"({"id":"a"})", noisy), to_json_text(make_envelope(boost::json::parse(R"({"id":"a"})"), noisy)));
+    EXPECT_NE(envelope_text(R"({"id":"a"})", noisy), envelope_text(R"({"id":"a"})", quiet));
 }
 
 }  // namespace
