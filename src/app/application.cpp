@@ -280,6 +280,27 @@ int serve(const Config& config) {
     // An installed server serves the Swagger UI installed beside it (docs/INSTALL.md).
     if (effective.swagger_ui_dir.empty()) effective.swagger_ui_dir = installed_swagger_ui_dir();
 
+    // Logins (docs/DECISIONS.md §6): sessions in the configured database. Their store opens
+    // first, so that its table is created before the server's own connections open (an
+    // SQLite writer that prepared statements before another connection changed the schema
+    // was seen failing with "no such table").
+    std::unique_ptr<SessionStore> sessions;
+    std::unique_ptr<AuthService> auth;
+    std::unique_ptr<SessionPurger> purger;
+    if (!schema->authn_services().empty()) {
+        if (schema->find(DatabaseSessionStore::kEntityName)) {
+            std::fprintf(stderr, "the entity name %s is reserved for login sessions\n",
+                         std::string(DatabaseSessionStore::kEntityName).c_str());
+            return 1;
+        }
+        try {
+            sessions = std::make_unique<DatabaseSessionStore>(config.database, driver_options_of(effective));
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "cannot open the session store in the %s database:\n%s\n", config.database.c_str(), e.what());
+            return 1;
+        }
+    }
+
     std::unique_ptr<StorageDriver> driver;
     try {
         driver = open_storage(effective, *schema);
@@ -297,24 +318,7 @@ int serve(const Config& config) {
     service_options.cascade_delete = config.cascade_delete;
     DocumentService service(*schema, *driver, service_options);
 
-    // Logins (docs/DECISIONS.md §6): sessions in the configured database.
-    std::unique_ptr<SessionStore> sessions;
-    std::unique_ptr<AuthService> auth;
-    std::unique_ptr<SessionPurger> purger;
     if (!schema->authn_services().empty()) {
-        if (schema->find(DatabaseSessionStore::kEntityName)) {
-            std::fprintf(stderr, "the entity name %s is reserved for login sessions\n",
-                         std::string(DatabaseSessionStore::kEntityName).c_str());
-            driver->close();
-            return 1;
-        }
-        try {
-            sessions = std::make_unique<DatabaseSessionStore>(config.database, driver_options_of(effective));
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "cannot open the session store in the %s database:\n%s\n", config.database.c_str(), e.what());
-            driver->close();
-            return 1;
-        }
         auth = std::make_unique<AuthService>(*schema, *driver, *sessions, auth_options_of(config));
         purger = std::make_unique<SessionPurger>(*auth, std::chrono::seconds(config.session_purge_interval_s));
     } else if (config.host == "0.0.0.0" || config.host == "::") {

@@ -131,8 +131,10 @@ LoginResult AuthService::login(const AuthnService& service, const json::value& b
     r.session.entity = service.entity->name;
     r.session.user_id = text_of(user->if_contains("id"));
     if (service.role) r.session.role_id = text_of(user->if_contains(service.role->name));
-    r.session.created_ms = now;
-    r.session.expires_ms = now + std::min(options_.idle_ttl_ms, options_.absolute_ttl_ms);
+    // The lifetimes count from now, after the hash verification's tens of milliseconds.
+    const int64_t issued = epoch_ms_now();
+    r.session.created_ms = issued;
+    r.session.expires_ms = issued + std::min(options_.idle_ttl_ms, options_.absolute_ttl_ms);
     r.login = text_of(user->if_contains(service.login->name));
 
     std::string role_error;
