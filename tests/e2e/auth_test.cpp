@@ -395,6 +395,14 @@ TEST_P(Auth, LoginsTurnedOnForAnExistingDatabaseAndTheFirstLoginFromTheCommandLi
     EXPECT_EQ(data(lr).at("permissions").at("entity").at("Account"), "cruds");
 }
 
+TEST_P(Auth, EveryInterfaceWithoutLoginsIsWarnedAbout) {
+    start_server_with(json::object{{"host", "0.0.0.0"}});
+    EXPECT_NE(server().output().find("with no authn service in the schema"), std::string::npos) << server().output();
+    start_auth(json::object{{"host", "0.0.0.0"}});
+    EXPECT_EQ(server().output().find("with no authn service in the schema"), std::string::npos);
+    EXPECT_NE(server().output().find("authentication  on"), std::string::npos) << server().output();
+}
+
 E2E_INSTANTIATE(Auth);
 
 }  // namespace
