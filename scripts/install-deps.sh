@@ -12,8 +12,8 @@
 # Idempotent: packages already present are skipped, so a warm machine pays nothing.
 set -euo pipefail
 
-# Building and serving. libsodium-dev and libhiredis-dev are for the authentication and
-# cache work that links them next.
+# Building and serving. libsodium-dev: password hashes (docs/AUTH.md); libhiredis-dev is for the
+# cache work that links it next.
 BUILD_RUN=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev

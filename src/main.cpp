@@ -165,6 +165,15 @@ int main(int argc, char** argv) {
     add_source_options(importer, flags);
     importer->add_option("--file", flags.transfer_file, "Read this file instead of stdin");
 
+    CLI::App* user = app.add_subcommand("user", "Manage logins without the API (bootstrap the first one, docs/AUTH.md)");
+    user->require_subcommand(1);
+    CLI::App* user_add = user->add_subcommand("add", "Create a login; the password is read from stdin (one line)");
+    add_source_options(user_add, flags);
+    std::string user_entity, user_login, user_role;
+    user_add->add_option("--entity", user_entity, "The login entity (an entity with an authn service), e.g. Auth")->required();
+    user_add->add_option("--login", user_login, "The login value, e.g. the name")->required();
+    user_add->add_option("--role", user_role, "The role: its id or its unique name (when the entity delegates to a role)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -184,5 +193,6 @@ int main(int argc, char** argv) {
 
     if (exporter->parsed()) return events::export_data(config, flags.transfer_file);
     if (importer->parsed()) return events::import_data(config, flags.transfer_file);
+    if (user_add->parsed()) return events::add_user(config, user_entity, user_login, user_role);
     return events::serve(config);
 }

@@ -90,12 +90,14 @@ void add_admin_routes(RouteTable& table, const ApiOptions& options, DocumentServ
                          return json_response(200, o);
                      },
                      describe_report});
+    table.back().superuser_only = true;
     table.push_back({"GET", "/api/db/init", 0, "admin",
                      [&options](const HttpRequest&, const RouteMatch&, Notifications&) {
                          return text_response(200, fmt::format(kInitPage, options.db_name, options.database),
                                               "text/html; charset=utf-8");
                      },
                      describe_init_page});
+    table.back().superuser_only = true;
     table.push_back({"POST", "/api/db/init", 0, "admin",
                      [&options, &service, &metrics](const HttpRequest& req, const RouteMatch&, Notifications&) {
                          if (options.admin_token.empty())
@@ -113,6 +115,7 @@ void add_admin_routes(RouteTable& table, const ApiOptions& options, DocumentServ
                          return plain_status(200, "success", "Database wiped and reinitialized successfully");
                      },
                      describe_init});
+    table.back().superuser_only = true;
 }
 
 }  // namespace events

@@ -22,6 +22,9 @@ struct ApiOptions {
     bool json_access_log = false; // `log_format: json`: access log lines as JSON objects
     bool admin_ui = true;         // GET /admin/ (docs/ADMIN_UI.md)
     std::string admin_ui_dir;     // the built admin UI; empty: the build's copy
+    // `cookie_secure`: the session cookie carries Secure (docs/DECISIONS.md §6.2); false
+    // for plain-HTTP development and tests.
+    bool cookie_secure = true;
     // The configuration as GET /api/db/report shows it, secrets masked.
     boost::json::object config_report;
 };

@@ -96,7 +96,8 @@ std::string route_label(const Route& r, const RouteMatch& m) {
 
 }  // namespace
 
-ApiRouter::ApiRouter(const ApiOptions& options, DocumentService& service) : options_(options), service_(service) {
+ApiRouter::ApiRouter(const ApiOptions& options, DocumentService& service, AuthService* auth)
+    : options_(options), service_(service), auth_(auth && auth->enabled() ? auth : nullptr) {
     if (options_.docs) {
         const std::string dir = options_.swagger_ui_dir.empty() ? EVENTS_SWAGGER_UI_DIR : options_.swagger_ui_dir;
         // What the page of GET /docs loads, and Swagger UI's OAuth2 redirect page.
@@ -112,6 +113,7 @@ ApiRouter::ApiRouter(const ApiOptions& options, DocumentService& service) : opti
     add_metadata_routes(routes_, options_, service_, metrics_, openapi_json_, swagger_ui_);
     add_admin_routes(routes_, options_, service_, metrics_);
     add_metrics_routes(routes_, options_, service_, metrics_);
+    if (auth_) add_auth_routes(routes_, options_, *auth_);
     add_record_routes(routes_, service_, metrics_);
     openapi_json_ = to_json_text(openapi::build_openapi(options_, service_.schema(), routes_));
     for (const Route& r : routes_) patterns_.push_back(segments_of(r.path));
@@ -154,6 +156,17 @@ ApiRouter::Dispatch ApiRouter::dispatch(const HttpRequest& req) {
                 continue;
             }
             label = route_label(route, m);
+            // Gating (docs/DECISIONS.md §6.3), before anything is looked up.
+            std::optional<Caller> caller;
+            if (auth_ && (route.operation || route.superuser_only)) {
+                caller = auth_->authenticate(req.authorization, req.cookie);
+                if (!caller) throw ApiError(401, kGeneral, Notice{"unauthorized", "Authentication required"});
+                const char letter = route.permission ? route.permission : route.operation;
+                const bool allowed = route.superuser_only ? caller->permissions.superuser()
+                                                          : caller->permissions.allows(*m.entity, letter);
+                if (!allowed) throw ApiError(403, kGeneral, Notice{"forbidden", "Unauthorized operation"});
+                m.permissions = &caller->permissions;
+            }
             if (route.operation && !m.entity->allows(route.operation)) {
                 // Same answer as the service's own check (docs/API.md "Routes").
                 static constexpr std::pair<char, const char*> kNames[] = {

@@ -9,6 +9,7 @@
 #include "apis/server_metrics.h"
 #include "apis/static_files.h"
 #include "apis/api_options.h"
+#include "service/auth_service.h"
 #include "service/document_service.h"
 #include "http/message.h"
 
@@ -23,7 +24,9 @@ public:
     // Builds the table and the OpenAPI document; loads the Swagger UI files from
     // options.swagger_ui_dir (or the build's copy) when options.docs is on. Throws
     // std::logic_error when a route has no OpenAPI description.
-    ApiRouter(const ApiOptions& options, DocumentService& service);
+    // `auth`: logins and gating (docs/DECISIONS.md §6); null or !auth->enabled(): nothing
+    // is gated and no login route exists.
+    ApiRouter(const ApiOptions& options, DocumentService& service, AuthService* auth = nullptr);
     // Never throws: every failure becomes an envelope with the right status.
     HttpResponse handle(const HttpRequest& req);
 
@@ -40,6 +43,7 @@ private:
 
     const ApiOptions options_;
     DocumentService& service_;
+    AuthService* auth_;
     ServerMetrics metrics_;
     StaticFiles swagger_ui_;
     StaticFiles admin_ui_;

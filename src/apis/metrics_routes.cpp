@@ -29,6 +29,7 @@ void add_metrics_routes(RouteTable& table, const ApiOptions& options, DocumentSe
                          if (options.metrics_auth) op["security"] = json::array{json::object{{"adminToken", json::array{}}}};
                          return op;
                      }});
+    table.back().superuser_only = true;   // only when authentication is on (docs/DECISIONS.md §6.3)
 }
 
 }  // namespace events

@@ -21,13 +21,14 @@ struct ErrorResponse {
 // The statuses of docs/API.md "Envelope"; every error answer is the error envelope.
 constexpr ErrorResponse kErrors[] = {
     {400, "BadRequest", "Bad request: a query parameter, the URL or the body cannot be read (notice type bad_request)"},
-    {401, "Unauthorized", "Missing or wrong admin token (type unauthorized)"},
-    {403, "Forbidden", "Forbidden (type forbidden)"},
+    {401, "Unauthorized", "No valid session or admin token: `Authentication required`, `Invalid credentials` (type unauthorized)"},
+    {403, "Forbidden", "The session's role lacks the operation's letter: `Unauthorized operation` (type forbidden)"},
     {404, "NotFound", "No such document or route (type not_found)"},
     {405, "MethodNotAllowed", "The entity's `operations` do not allow this operation (type method_not_allowed)"},
     {409, "Conflict", "A unique constraint or a reference blocks the write (type conflict)"},
     {413, "PayloadTooLarge", "The body exceeds body_limit (type payload_too_large)"},
     {422, "ValidationFailed", "The body breaks the schema: one notice per failing field (type validation_failed)"},
+    {429, "TooManyRequests", "Too many failed logins; Retry-After says when to try again (type too_many_requests)"},
     {500, "InternalError", "Unexpected server error (type internal_error)"},
     {503, "Unavailable", "The database is unreachable (type unavailable)"},
 };
@@ -101,7 +102,7 @@ json::object document_schema(const Entity& e) {
     props["id"] = json::object{{"type", "string"}, {"readOnly", true}, {"description", "Lower-case document id"}};
     required.emplace_back("id");
     for (const Field& f : e.fields) {
-        if (f.is_id()) continue;
+        if (f.is_id() || f.secret) continue;   // secrets are never returned (docs/DECISIONS.md §6.4)
         props[f.name] = field_schema(f, false, !(f.required || f.auto_generate || f.auto_update));
         required.emplace_back(f.name);
     }
@@ -125,6 +126,10 @@ json::object input_schema(const Entity& e, bool patch) {
         if (f.is_id()) continue;
         // An optional field may be sent as null (stored as null), like an absent one.
         props[f.name] = field_schema(f, true, !f.required);
+        if (f.secret) {   // stored as a hash, never returned (docs/DECISIONS.md §6.4)
+            props[f.name].as_object()["writeOnly"] = true;
+            props[f.name].as_object()["format"] = "password";
+        }
         if (!patch && f.required && !f.default_value && !f.auto_generate && !f.auto_update)
             required.emplace_back(f.name);
     }
@@ -276,7 +281,7 @@ json::object sort_parameter(const Entity& e) {
         {"description",
          fmt::format("Comma-separated `field[:asc|desc]` (names case-insensitive); the id always breaks ties; "
                      "NULLs sort last. Sortable fields: {}.",
-                     field_list(e, [](const Field& f) { return f.type != FieldType::Json && f.type != FieldType::StringArray; }))}};
+                     field_list(e, [](const Field& f) { return f.type != FieldType::Json && f.type != FieldType::StringArray && !f.secret; }))}};
 }
 
 json::object filter_parameter(const Entity& e) {
@@ -288,7 +293,7 @@ json::object filter_parameter(const Entity& e) {
                      "On text fields `field:value` is a case-insensitive substring match (whole value with "
                      "full_match). Values are converted to the field's type (a bad value is a 400). "
                      "Filterable fields: {}.",
-                     field_list(e, [](const Field& f) { return f.type != FieldType::Json && f.type != FieldType::StringArray; }))}};
+                     field_list(e, [](const Field& f) { return f.type != FieldType::Json && f.type != FieldType::StringArray && !f.secret; }))}};
 }
 
 json::object view_parameter(const Entity& e) {
@@ -325,8 +330,15 @@ json::object build_openapi(const ApiOptions& options, const Schema& schema, cons
     for (const Route& route : routes) {
         if (!route.describe) throw std::logic_error("route " + route.method + " " + route.path + " has no OpenAPI description");
         const bool per_entity = route.path.find("{entity}") != std::string::npos;
+        const bool gated = !schema.authn_services().empty() && (route.operation || route.superuser_only);
         auto add = [&](const Entity* e) {
             json::object op = route.describe(e);
+            if (gated) {   // docs/DECISIONS.md §6.3: a session (cookie or Bearer) or the admin token
+                op["security"] = json::array{json::object{{"sessionCookie", json::array()}},
+                                             json::object{{"sessionBearer", json::array()}},
+                                             json::object{{"adminToken", json::array()}}};
+                add_errors(op["responses"].as_object(), {401, 403});
+            }
             std::string method = route.method;
             std::transform(method.begin(), method.end(), method.begin(), [](unsigned char c) { return std::tolower(c); });
             json::value& item = paths[expand(route.path, e)];
@@ -346,6 +358,13 @@ json::object build_openapi(const ApiOptions& options, const Schema& schema, cons
                             {"responses", shared_responses()},
                             {"securitySchemes", json::object{{"adminToken", json::object{{"type", "http"}, {"scheme", "bearer"},
                                                                {"description", "The config `admin_token`"}}}}}};
+    if (!schema.authn_services().empty()) {
+        json::object& schemes = components["securitySchemes"].as_object();
+        schemes["sessionCookie"] = json::object{{"type", "apiKey"}, {"in", "cookie"}, {"name", "sessionId"},
+                                                {"description", "Set by the login route (POST /api/login)"}};
+        schemes["sessionBearer"] = json::object{{"type", "http"}, {"scheme", "bearer"},
+                                                {"description", "The sessionId of the login answer as a Bearer token"}};
+    }
     json::object info{{"title", options.project_name},
                       {"version", "1.0.0"},
                       {"description",

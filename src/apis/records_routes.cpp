@@ -76,8 +76,13 @@ json::object describe_delete(const Entity* e) {
 }  // namespace
 
 void add_record_routes(RouteTable& table, DocumentService& service, ServerMetrics& metrics) {
-    auto params_of = [&service](const HttpRequest& req, const Entity& e) {
-        return parse_request_params(service.schema(), e, req.query);
+    // A `view` into an entity the caller may not read expands to {"exists"} only
+    // (docs/DECISIONS.md §6.3).
+    auto params_of = [&service](const HttpRequest& req, const RouteMatch& m) {
+        RequestParams params = parse_request_params(service.schema(), *m.entity, req.query);
+        if (m.permissions)
+            for (ViewSpec& v : params.views) v.forbidden = !m.permissions->allows(*v.entity, 'r');
+        return params;
     };
     auto envelope = [](int status, json::value data, const Notifications& notes) {
         return json_response(status, make_envelope(std::move(data), notes));
@@ -85,7 +90,7 @@ void add_record_routes(RouteTable& table, DocumentService& service, ServerMetric
 
     table.push_back({"GET", "/api/{entity}", 'r', "records",
                      [&service, &metrics, params_of](const HttpRequest& req, const RouteMatch& m, Notifications& notes) {
-                         const RequestParams params = params_of(req, *m.entity);
+                         const RequestParams params = params_of(req, m);
                          ServerMetrics::StorageTimer timer(metrics, "list");
                          if (auto page = service.list_json(*m.entity, params)) {   // documents printed by the driver
                              const json::object pagination = pagination_of(params, page->total);
@@ -99,9 +104,10 @@ void add_record_routes(RouteTable& table, DocumentService& service, ServerMetric
                          return json_response(200, make_envelope(std::move(data), notes, &pagination));
                      },
                      describe_list});
+    table.back().permission = 's';   // search: a list (docs/DECISIONS.md §6.3)
     table.push_back({"POST", "/api/{entity}", 'c', "records",
                      [&service, &metrics, params_of, envelope](const HttpRequest& req, const RouteMatch& m, Notifications& notes) {
-                         const RequestParams params = params_of(req, *m.entity);
+                         const RequestParams params = params_of(req, m);
                          const json::value body = parse_object_body(req.body);
                          ServerMetrics::StorageTimer timer(metrics, "create");
                          return envelope(201, service.create(*m.entity, body, params, notes), notes);
@@ -109,7 +115,7 @@ void add_record_routes(RouteTable& table, DocumentService& service, ServerMetric
                      [](const Entity* e) { return describe_write(e, "create", "Create a {}", 201, false, "Input"); }});
     table.push_back({"GET", "/api/{entity}/{id}", 'r', "records",
                      [&service, &metrics, params_of, envelope](const HttpRequest& req, const RouteMatch& m, Notifications& notes) {
-                         const RequestParams params = params_of(req, *m.entity);
+                         const RequestParams params = params_of(req, m);
                          ServerMetrics::StorageTimer timer(metrics, "get");
                          if (auto doc = service.get_json(*m.entity, m.id, params)) return text_response(200, envelope_text(*doc, notes));
                          return envelope(200, service.get(*m.entity, m.id, params, notes), notes);
@@ -117,7 +123,7 @@ void add_record_routes(RouteTable& table, DocumentService& service, ServerMetric
                      describe_get});
     table.push_back({"PUT", "/api/{entity}/{id}", 'u', "records",
                      [&service, &metrics, params_of, envelope](const HttpRequest& req, const RouteMatch& m, Notifications& notes) {
-                         const RequestParams params = params_of(req, *m.entity);
+                         const RequestParams params = params_of(req, m);
                          const json::value body = parse_object_body(req.body);
                          ServerMetrics::StorageTimer timer(metrics, "replace");
                          return envelope(200, service.replace(*m.entity, m.id, body, params, notes), notes);
@@ -125,7 +131,7 @@ void add_record_routes(RouteTable& table, DocumentService& service, ServerMetric
                      [](const Entity* e) { return describe_write(e, "replace", "Replace a {} (full replacement)", 200, true, "Input"); }});
     table.push_back({"PATCH", "/api/{entity}/{id}", 'u', "records",
                      [&service, &metrics, params_of, envelope](const HttpRequest& req, const RouteMatch& m, Notifications& notes) {
-                         const RequestParams params = params_of(req, *m.entity);
+                         const RequestParams params = params_of(req, m);
                          const json::value body = parse_object_body(req.body);
                          ServerMetrics::StorageTimer timer(metrics, "patch");
                          return envelope(200, service.patch(*m.entity, m.id, body, params, notes), notes);
@@ -133,7 +139,7 @@ void add_record_routes(RouteTable& table, DocumentService& service, ServerMetric
                      [](const Entity* e) { return describe_write(e, "update", "Update a {} (merge, then validated as a whole)", 200, true, "Patch"); }});
     table.push_back({"DELETE", "/api/{entity}/{id}", 'd', "records",
                      [&service, &metrics, params_of, envelope](const HttpRequest& req, const RouteMatch& m, Notifications& notes) {
-                         const RequestParams params = params_of(req, *m.entity);
+                         const RequestParams params = params_of(req, m);
                          ServerMetrics::StorageTimer timer(metrics, "delete");
                          auto deleted = service.remove(*m.entity, m.id, params, notes);
                          return envelope(200, deleted ? json::value(std::move(*deleted)) : json::object(), notes);

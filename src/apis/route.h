@@ -7,6 +7,7 @@
 #include "core/notifications.h"
 #include "core/schema.h"
 #include "http/message.h"
+#include "service/permissions.h"
 
 #include <boost/json/object.hpp>
 
@@ -21,6 +22,9 @@ struct RouteMatch {
     const Entity* entity = nullptr;   // {entity}: a served entity, matched case-insensitively
     std::string id;                   // {id}: one path segment, lower-cased (stored ids are lower case)
     std::string file;                 // {file}: one path segment, as sent
+    // The caller's permissions when authentication is on (docs/DECISIONS.md §6.3); null:
+    // nothing is gated.
+    const Permissions* permissions = nullptr;
 };
 
 // Answers one request. May throw ApiError (turned into the error envelope by the
@@ -40,6 +44,11 @@ struct Route {
     std::string tag;          // the route group, also the OpenAPI tag
     RouteHandler handler;
     RouteDescriber describe;
+    // With authentication on (docs/DECISIONS.md §6.3): the role's letter this route needs
+    // on {entity} routes, `operation` when 0 ('s' for lists); superuser_only routes (the
+    // database report and init, /metrics) need the admin token or a superuser session.
+    char permission = 0;
+    bool superuser_only = false;
 };
 
 using RouteTable = std::vector<Route>;

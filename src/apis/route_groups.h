@@ -9,6 +9,7 @@
 #include "apis/server_metrics.h"
 #include "apis/static_files.h"
 #include "apis/api_options.h"
+#include "service/auth_service.h"
 #include "service/document_service.h"
 
 #include <string>
@@ -17,6 +18,9 @@ namespace events {
 
 // GET/POST /api/{entity}, GET/PUT/PATCH/DELETE /api/{entity}/{id} (docs/API.md "Routes").
 void add_record_routes(RouteTable& table, DocumentService& service, ServerMetrics& metrics);
+// POST /api/<route> of each login entity, POST /api/logout, POST /api/refresh,
+// GET /api/session (docs/DECISIONS.md §6.2).
+void add_auth_routes(RouteTable& table, const ApiOptions& options, AuthService& auth);
 // GET /api/db/report, GET/POST /api/db/init (docs/API.md "Routes").
 void add_admin_routes(RouteTable& table, const ApiOptions& options, DocumentService& service, ServerMetrics& metrics);
 // GET /api/metadata, GET /api/health; GET /openapi.json (unless options.openapi is off),

@@ -5,7 +5,9 @@
 #include "app/install_paths.h"
 #include "app/startup_banner.h"
 #include "app/transfer.h"
+#include "service/auth_service.h"
 #include "service/document_service.h"
+#include "storage/database_session_store.h"
 #include "http/server.h"
 #include "storage/backends.h"
 #include "tools/json_text.h"
@@ -18,6 +20,8 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -25,6 +29,8 @@
 #include <thread>
 
 namespace events {
+
+namespace json = boost::json;
 
 namespace {
 
@@ -172,7 +178,9 @@ Schema load_schema(const Config& config) {
     return config.schema_path.empty() ? Schema::load_bundled() : Schema::load_file(config.schema_path);
 }
 
-std::unique_ptr<StorageDriver> open_storage(const Config& config, const Schema& schema) {
+namespace {
+
+DriverOptions driver_options_of(const Config& config) {
     DriverOptions options;
     options.uri = config.db_uri;
     options.db_name = config.db_name;
@@ -188,6 +196,46 @@ std::unique_ptr<StorageDriver> open_storage(const Config& config, const Schema& 
     const int io_threads = config.threads > 0 ? config.threads : default_thread_count(config.database);
     options.pool_size =
         config.pool_size > 0 ? config.pool_size : io_threads + std::min(config.write_threads, kMaxWriteConnections);
+    return options;
+}
+
+// Deletes expired sessions every `interval` until stopped (docs/DECISIONS.md §6.5).
+class SessionPurger {
+public:
+    SessionPurger(AuthService& auth, std::chrono::seconds interval)
+        : thread_([&auth, interval](std::stop_token stop) {
+              std::mutex m;
+              std::condition_variable_any cv;
+              while (!stop.stop_requested()) {
+                  std::unique_lock lock(m);
+                  if (cv.wait_for(lock, stop, interval, [] { return false; })) break;
+                  if (stop.stop_requested()) break;
+                  try {
+                      if (int64_t n = auth.purge_expired(); n > 0) spdlog::debug("{} expired sessions deleted", n);
+                  } catch (const std::exception& e) {
+                      spdlog::warn("expired sessions not deleted: {}", e.what());
+                  }
+              }
+          }) {}
+
+private:
+    std::jthread thread_;
+};
+
+AuthOptions auth_options_of(const Config& config) {
+    AuthOptions o;
+    o.idle_ttl_ms = config.session_idle_ttl_s * 1000;
+    o.absolute_ttl_ms = config.session_absolute_ttl_s * 1000;
+    o.max_failures = config.login_max_failures;
+    o.lockout_ms = config.login_lockout_s * 1000;
+    o.admin_token = config.admin_token;
+    return o;
+}
+
+}  // namespace
+
+std::unique_ptr<StorageDriver> open_storage(const Config& config, const Schema& schema) {
+    const DriverOptions options = driver_options_of(config);
     auto driver = make_driver(config.database, schema, options);
     driver->open();
     return driver;
@@ -207,6 +255,7 @@ ApiOptions api_options_of(const Config& config) {
     o.admin_ui = config.admin_ui;
     o.admin_ui_dir = config.admin_ui_dir;
     o.json_access_log = config.log_format == "json";
+    o.cookie_secure = config.cookie_secure;
     o.config_report = config.redacted_json();
     return o;
 }
@@ -231,6 +280,27 @@ int serve(const Config& config) {
     // An installed server serves the Swagger UI installed beside it (docs/INSTALL.md).
     if (effective.swagger_ui_dir.empty()) effective.swagger_ui_dir = installed_swagger_ui_dir();
 
+    // Logins (docs/DECISIONS.md §6): sessions in the configured database. Their store opens
+    // first, so that its table is created before the server's own connections open (an
+    // SQLite writer that prepared statements before another connection changed the schema
+    // was seen failing with "no such table").
+    std::unique_ptr<SessionStore> sessions;
+    std::unique_ptr<AuthService> auth;
+    std::unique_ptr<SessionPurger> purger;
+    if (!schema->authn_services().empty()) {
+        if (schema->find(DatabaseSessionStore::kEntityName)) {
+            std::fprintf(stderr, "the entity name %s is reserved for login sessions\n",
+                         std::string(DatabaseSessionStore::kEntityName).c_str());
+            return 1;
+        }
+        try {
+            sessions = std::make_unique<DatabaseSessionStore>(config.database, driver_options_of(effective));
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "cannot open the session store in the %s database:\n%s\n", config.database.c_str(), e.what());
+            return 1;
+        }
+    }
+
     std::unique_ptr<StorageDriver> driver;
     try {
         driver = open_storage(effective, *schema);
@@ -247,7 +317,15 @@ int serve(const Config& config) {
     service_options.validation = validation_mode(config.validation);
     service_options.cascade_delete = config.cascade_delete;
     DocumentService service(*schema, *driver, service_options);
-    ApiRouter router(api_options_of(effective), service);
+
+    if (!schema->authn_services().empty()) {
+        auth = std::make_unique<AuthService>(*schema, *driver, *sessions, auth_options_of(config));
+        purger = std::make_unique<SessionPurger>(*auth, std::chrono::seconds(config.session_purge_interval_s));
+    } else if (config.host == "0.0.0.0" || config.host == "::") {
+        spdlog::warn("listening on {} with no authn service in the schema: anyone who reaches the port can read, "
+                     "write and delete every document (docs/AUTH.md)", config.host);
+    }
+    ApiRouter router(api_options_of(effective), service, auth.get());
 
     ServerOptions server_options;
     server_options.host = config.host;
@@ -283,10 +361,12 @@ int serve(const Config& config) {
     facts.entities = schema->entities().size();
     facts.backend = std::string(driver->backend_name());
     facts.database = database_description(config);
-    facts.authentication = authentication_state(config);
+    facts.authentication = authentication_state(config, *schema);
     for (const std::string& line : startup_banner(facts)) spdlog::info("{}", line);
     server.run();
     spdlog::info("shutting down");
+    purger.reset();
+    sessions.reset();
     driver->close();
     spdlog::info("stopped");
     return 0;
@@ -344,6 +424,54 @@ int import_data(const Config& config, const std::string& file) {
         if (!in) throw std::runtime_error("cannot read " + file);
         return std::make_pair(import_documents(schema, driver, in, report.progress()).documents, "from " + file);
     });
+}
+
+int add_user(const Config& config, const std::string& entity_name, const std::string& login,
+             const std::string& role) {
+    auto storage = open_for_transfer(config);
+    if (!storage) return 1;
+    const Schema& schema = *storage->schema;
+    int status = 0;
+    try {
+        const AuthnService* service = nullptr;
+        for (const AuthnService& s : schema.authn_services())
+            if (s.entity == schema.find(entity_name)) service = &s;
+        if (!service) throw std::runtime_error("the schema has no login entity " + entity_name +
+                                               " (an entity with services: {authn: ...})");
+        std::string password;
+        std::getline(std::cin, password);
+        if (!password.empty() && password.back() == '\r') password.pop_back();
+        json::object body{{service->login->name, login}, {service->password->name, password}};
+        if (service->role) {
+            if (role.empty()) throw std::runtime_error("--role is required: " + service->entity->name + " delegates to " +
+                                                       service->authz->name);
+            std::optional<Document> found = storage->driver->get(*service->authz, role);
+            for (const auto& unique : service->authz->uniques) {
+                if (found || unique.size() != 1 || unique.front()->type != FieldType::String) continue;
+                ListQuery q;
+                q.filters.push_back(FilterCondition{unique.front(), FilterOp::Eq, json::value(role)});
+                q.sort.push_back(SortKey{&service->authz->id_field(), false});
+                q.limit = 1;
+                ListPage page = storage->driver->list(*service->authz, q);
+                if (!page.docs.empty()) found = std::move(page.docs.front());
+            }
+            if (!found) throw std::runtime_error("no " + service->authz->name + " '" + role + "'");
+            body[service->role->name] = found->at("id");
+        }
+        DocumentService documents(schema, *storage->driver, ServiceOptions{});
+        Notifications notes;
+        const Document created = documents.create(*service->entity, body, RequestParams{}, notes);
+        std::fprintf(stderr, "created %s %s (login %s)\n", service->entity->name.c_str(),
+                     std::string(created.at("id").as_string()).c_str(), login.c_str());
+    } catch (const ApiError& e) {
+        std::fprintf(stderr, "events user add: %s\n", to_json_text(make_error_envelope(e, Notifications())).c_str());
+        status = 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "events user add: %s\n", e.what());
+        status = 1;
+    }
+    storage->driver->close();
+    return status;
 }
 
 int check_schema(const std::string& schema_path) {

@@ -45,6 +45,12 @@ int serve(const Config& config);
 // stderr is a terminal.
 int export_data(const Config& config, const std::string& file);
 int import_data(const Config& config, const std::string& file);
+// `events user add`: creates a document of the login entity `entity` with the login
+// `login`, the password read from stdin (one line; docs/DECISIONS.md §6.4: stored as its
+// hash) and the role `role` (an id, or the value of the role entity's unique text field),
+// through the document service's rules, with no server running. 0, or 1 with the reason
+// on stderr.
+int add_user(const Config& config, const std::string& entity, const std::string& login, const std::string& role);
 // `events check`: "OK: N entities" (0) or every problem of the schema (1).
 int check_schema(const std::string& schema_path);
 

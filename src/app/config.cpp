@@ -103,6 +103,12 @@ const Key kKeys[] = {
     {"swagger_ui_dir", &Config::swagger_ui_dir},
     {"admin_ui", &Config::admin_ui},
     {"admin_ui_dir", &Config::admin_ui_dir},
+    {"cookie_secure", &Config::cookie_secure},
+    {"session_idle_ttl_s", &Config::session_idle_ttl_s},
+    {"session_absolute_ttl_s", &Config::session_absolute_ttl_s},
+    {"session_purge_interval_s", &Config::session_purge_interval_s},
+    {"login_max_failures", &Config::login_max_failures},
+    {"login_lockout_s", &Config::login_lockout_s},
 };
 
 // Values with a fixed vocabulary are stored in their canonical spelling.
@@ -242,6 +248,13 @@ void Config::validate() const {
     check_range(body_limit > 0, "body_limit must be > 0, got " + std::to_string(body_limit));
     check_range(read_timeout_s > 0, "read_timeout_s must be > 0, got " + std::to_string(read_timeout_s));
     check_range(idle_timeout_s > 0, "idle_timeout_s must be > 0, got " + std::to_string(idle_timeout_s));
+    check_range(session_idle_ttl_s > 0, "session_idle_ttl_s must be > 0, got " + std::to_string(session_idle_ttl_s));
+    check_range(session_absolute_ttl_s > 0,
+                "session_absolute_ttl_s must be > 0, got " + std::to_string(session_absolute_ttl_s));
+    check_range(session_purge_interval_s > 0,
+                "session_purge_interval_s must be > 0, got " + std::to_string(session_purge_interval_s));
+    check_range(login_max_failures > 0, "login_max_failures must be > 0, got " + std::to_string(login_max_failures));
+    check_range(login_lockout_s > 0, "login_lockout_s must be > 0, got " + std::to_string(login_lockout_s));
 }
 
 json::object Config::redacted_json() const {

@@ -50,6 +50,13 @@ struct Config {
     // The admin UI at /admin/ (docs/ADMIN_UI.md, docs/DECISIONS.md §7).
     bool admin_ui = true;                     // GET /admin/ and the browser redirect of GET /
     std::string admin_ui_dir;                 // the built app (scripts/build-ui.sh); empty: the build's copy
+    // Logins (docs/AUTH.md, docs/DECISIONS.md §6), used when the schema has an authn service.
+    bool cookie_secure = true;                // the sessionId cookie carries Secure
+    int64_t session_idle_ttl_s = 3600;        // a session ends this long after its last use
+    int64_t session_absolute_ttl_s = 8 * 3600;// and at the latest this long after its login
+    int64_t session_purge_interval_s = 300;   // expired sessions are deleted this often
+    int login_max_failures = 5;               // failed logins per login before 429 (4x per client address)
+    int64_t login_lockout_s = 60;             // how long a failure counts, and the wait after too many
 
     // Loads a JSON config file (flat object); unknown keys are ignored with a log line.
     // Throws std::runtime_error naming the file and the bad key.

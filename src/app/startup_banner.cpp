@@ -14,9 +14,12 @@ std::string browse_url(const std::string& host, int port) {
     return "http://" + shown + ":" + std::to_string(port);
 }
 
-std::string authentication_state(const Config&) {
-    // The hook of the authentication work: name the scheme here once requests can carry it.
-    return "off (every route is open to whoever reaches the port; POST /api/db/init needs admin_token)";
+std::string authentication_state(const Config&, const Schema& schema) {
+    if (schema.authn_services().empty())
+        return "off (every route is open to whoever reaches the port; POST /api/db/init needs admin_token)";
+    std::string routes;
+    for (const AuthnService& s : schema.authn_services()) routes += (routes.empty() ? "" : ", ") + ("POST /api/" + s.route);
+    return "on (sessions in the database; log in with " + routes + ", docs/AUTH.md)";
 }
 
 std::string database_description(const Config& config) {

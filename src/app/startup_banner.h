@@ -4,6 +4,7 @@
 #pragma once
 
 #include "app/config.h"
+#include "core/schema.h"
 
 #include <string>
 #include <vector>
@@ -26,10 +27,10 @@ struct StartupFacts {
 // for the wildcard addresses (0.0.0.0, ::) and brackets around other IPv6 addresses.
 std::string browse_url(const std::string& host, int port);
 
-// Whether requests must authenticate, as the banner says it. Today "off": every route is
-// open to whoever reaches the port (POST /api/db/init alone asks for admin_token). The
-// authentication work reports its scheme here, so the banner stays truthful.
-std::string authentication_state(const Config& config);
+// Whether requests must authenticate, as the banner says it: "off" when the schema has no
+// authn service (every route is open to whoever reaches the port; POST /api/db/init alone
+// asks for admin_token), else "on" with the login routes (docs/DECISIONS.md §6).
+std::string authentication_state(const Config& config, const Schema& schema);
 
 // "<location>" for the banner: the masked db_uri, plus ", database <name>" for the
 // backends that have one (db_name, else the URI's path, else "events").

@@ -2,6 +2,7 @@
 
 #include "core/body_validator.h"
 #include "core/value_format.h"
+#include "service/secret_fields.h"
 #include "tools/json_text.h"
 
 #include <boost/json/parse.hpp>
@@ -252,6 +253,8 @@ TransferStats import_documents(const Schema& schema, StorageDriver& driver, std:
 
         if (batch.empty() || batch.back().entity != e) batch.push_back(Run{e, {}, {}});
         batch.back().docs.push_back(stored_form(*e, body, std::move(id_text), std::move(check.doc)));
+        // Exported hashes load back as they are; plaintext secrets are hashed (docs/DECISIONS.md §6.4).
+        hash_plain_secret_fields(*e, batch.back().docs.back());
         batch.back().lines.push_back(line_no);
         if (++batched >= batch_limit) flush();
     }

@@ -48,6 +48,9 @@ struct ViewSpec {
     const Field* fk;                    // the FK field of the requested entity, e.g. User.accountId
     const Entity* entity;               // its target, e.g. Account
     std::vector<const Field*> fields;   // fields of the target to copy (may include id)
+    // The caller may not read `entity`: only {"exists"} and a `forbidden` warning
+    // (docs/DECISIONS.md §6.3).
+    bool forbidden = false;
 };
 
 // Everything the query string of an entity route says (docs/API.md "Reads", docs/DECISIONS.md §2.2-2.4).

@@ -67,6 +67,7 @@ const char* error_type_for(int status) {
         case 413: return "payload_too_large";
         case 431: return "header_too_large";
         case 422: return "validation_failed";
+        case 429: return "too_many_requests";
         case 503: return "unavailable";
         default: return "internal_error";
     }

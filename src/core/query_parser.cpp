@@ -117,7 +117,8 @@ bool parse_count(const std::string& v) {
 
 // ---- sort --------------------------------------------------------------------
 
-bool sortable(const Field& f) { return f.type != FieldType::Json && f.type != FieldType::StringArray; }
+// Secrets are never filtered or sorted: an answer would leak what they hold (docs/DECISIONS.md §6.4).
+bool sortable(const Field& f) { return f.type != FieldType::Json && f.type != FieldType::StringArray && !f.secret; }
 
 // "id, firstName, lastName, ...": the fields of `e` that sort and filter accept (both
 // refuse JSON and Array fields), `id` first, then schema order; for "Valid fields: ..."
@@ -384,7 +385,7 @@ void parse_filter(const Entity& entity, const std::string& text, RequestParams& 
         if (!field)
             throw ApiError::bad_request("Invalid filter field. Valid fields: " + queryable_fields(entity),
                                         std::string(clause.name));
-        if (field->type == FieldType::Json || field->type == FieldType::StringArray)
+        if (field->type == FieldType::Json || field->type == FieldType::StringArray || field->secret)
             throw ApiError::bad_request("Field " + field->name + " cannot be filtered", field->name);
 
         Operator op = Operator::Eq;
@@ -455,6 +456,8 @@ std::vector<ViewSpec> parse_view(const Schema& schema, const Entity& entity, con
             const Field* field = fk->fk_target->find_field(field_name);
             if (!field)
                 throw ApiError::bad_request("Unknown field=" + name + "." + std::string(field_name) + " in view");
+            if (field->secret)   // never returned by any read (docs/DECISIONS.md §6.4)
+                throw ApiError::bad_request("Field " + field->name + " cannot be viewed", field->name);
             if (std::find(spec->fields.begin(), spec->fields.end(), field) == spec->fields.end())
                 spec->fields.push_back(field);
         }

@@ -161,13 +161,141 @@ public:
         for (auto& e : entities_)
             for (const Field* f : e->foreign_keys)
                 const_cast<Entity*>(f->fk_target)->referenced_by.push_back(Reference{e.get(), f});
+        if (problems_.empty()) resolve_services();
         return std::move(entities_);
     }
 
     const std::vector<std::string>& problems() const { return problems_; }
+    std::vector<AuthnService> authn() const { return authn_; }
+    std::vector<AuthzService> authz() const { return authz_; }
 
 private:
     struct PendingLists { YAML::Node unique, indexes; };
+
+    // The authn and authz services of docs/DECISIONS.md §6.1, checked against the fields.
+    void resolve_services() {
+        for (auto& e : entities_) {
+            if (const json::value* z = e->services.if_contains("authz")) resolve_authz(*e, *z);
+        }
+        for (auto& e : entities_) {
+            if (const json::value* n = e->services.if_contains("authn")) resolve_authn(*e, *n);
+        }
+    }
+
+    Field* field_named(Entity& e, const json::value& name) {
+        if (!name.is_string()) return nullptr;
+        for (Field& f : e.fields)
+            if (f.lower == to_lower(std::string_view(name.get_string()))) return &f;
+        return nullptr;
+    }
+
+    void resolve_authz(Entity& e, const json::value& def) {
+        const std::string where = e.name + ".services.authz";
+        if (!def.is_object()) return problem(where, "must be a mapping {provider: rbac}");
+        const json::object& o = def.get_object();
+        for (const auto& kv : o)
+            if (kv.key() != "provider" && kv.key() != "inputs" && kv.key() != "outputs" && kv.key() != "entity")
+                problem(where, fmt::format("unknown key '{}'", std::string(kv.key())));
+        const json::value* provider = o.if_contains("provider");
+        if (!provider || !provider->is_string() || provider->get_string() != "rbac")
+            return problem(where, "provider must be 'rbac'");
+        json::value name = "permissions";
+        if (const json::value* outs = o.if_contains("outputs"); outs && outs->is_array() && !outs->get_array().empty())
+            name = outs->get_array().front();
+        Field* f = field_named(e, name);
+        if (!f) return problem(where, fmt::format("unknown field '{}' (the role's permissions)", to_json_text(name)));
+        if (f->type != FieldType::Json && f->type != FieldType::String)
+            return problem(where + "." + f->name, "permissions must be a JSON or String field");
+        authz_.push_back(AuthzService{&e, f});
+    }
+
+    void resolve_authn(Entity& e, const json::value& def) {
+        const std::string where = e.name + ".services.authn";
+        if (!def.is_object()) return problem(where, "must be a mapping {route, inputs: {login, password}}");
+        const json::object& o = def.get_object();
+        static constexpr std::string_view kKnown[] = {"provider", "route", "inputs", "outputs", "delegates",
+                                                      "label", "default", "entity"};
+        for (const auto& kv : o)
+            if (std::find(std::begin(kKnown), std::end(kKnown), std::string_view(kv.key())) == std::end(kKnown))
+                problem(where, fmt::format("unknown key '{}'", std::string(kv.key())));
+        AuthnService s;
+        s.entity = &e;
+        const json::value* route = o.if_contains("route");
+        if (!route || !route->is_string() || route->get_string().empty()) {
+            problem(where, "route is missing (e.g. route: login)");
+        } else {
+            s.route = to_lower(std::string_view(route->get_string()));
+            while (!s.route.empty() && s.route.front() == '/') s.route.erase(0, 1);
+            const bool ok = !s.route.empty() && std::all_of(s.route.begin(), s.route.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-';
+            });
+            static constexpr std::string_view kReserved[] = {"logout", "refresh", "session", "metadata", "health"};
+            const std::string first = s.route.substr(0, s.route.find('/'));
+            if (!ok) problem(where, fmt::format("route '{}' may only use letters, digits, '/', '_' and '-'", s.route));
+            else if (find_entity(first) || first == "db" ||
+                     std::find(std::begin(kReserved), std::end(kReserved), first) != std::end(kReserved))
+                problem(where, fmt::format("route '{}' collides with another route of /api", s.route));
+            for (const AuthnService& other : authn_)
+                if (other.route == s.route) problem(where, fmt::format("route '{}' is used twice", s.route));
+        }
+        const json::value* inputs = o.if_contains("inputs");
+        if (!inputs || !inputs->is_object()) {
+            problem(where, "inputs must be {login: <field>, password: <field>}");
+        } else {
+            const json::object& in = inputs->get_object();
+            for (const char* key : {"login", "password"}) {
+                const json::value* name = in.if_contains(key);
+                Field* f = name ? field_named(e, *name) : nullptr;
+                if (!name) problem(where, fmt::format("inputs.{} is missing", key));
+                else if (!f) problem(where, fmt::format("inputs.{}: unknown field {}", key, to_json_text(*name)));
+                else if (f->type != FieldType::String) problem(where + "." + f->name, fmt::format("the {} field must be a String", key));
+                else if (std::string_view(key) == "login") s.login = f;
+                else s.password = f;
+            }
+            if (s.login) {
+                const bool unique = std::any_of(e.uniques.begin(), e.uniques.end(), [&](const auto& u) {
+                    return u.size() == 1 && u.front() == s.login;
+                });
+                if (!unique)
+                    problem(where + "." + s.login->name,
+                            fmt::format("the login field must be unique on its own (unique: [[{}]])", s.login->name));
+            }
+            if (s.password) {
+                Field* password = const_cast<Field*>(s.password);   // the loader still owns the fields
+                password->secret = true;
+                password->metadata["secret"] = true;
+            }
+        }
+        if (const json::value* outs = o.if_contains("outputs")) {
+            if (!outs->is_array()) problem(where, "outputs must be a list of field names");
+            else
+                for (const json::value& name : outs->get_array()) {
+                    if (const Field* f = field_named(e, name)) s.outputs.push_back(f);
+                    else problem(where, fmt::format("outputs: unknown field {}", to_json_text(name)));
+                }
+        }
+        if (const json::value* del = o.if_contains("delegates")) {
+            if (!del->is_array()) problem(where, "delegates must be a list like [{authz: Role}]");
+            else
+                for (const json::value& d : del->get_array()) {
+                    const json::value* z = d.is_object() ? d.get_object().if_contains("authz") : nullptr;
+                    const Entity* target = z && z->is_string() ? find_entity(std::string_view(z->get_string())) : nullptr;
+                    if (!z) problem(where, "delegates entries must be {authz: <entity>}");
+                    else if (!target) problem(where, fmt::format("delegates: unknown entity {}", to_json_text(*z)));
+                    else if (std::none_of(authz_.begin(), authz_.end(), [&](const AuthzService& a) { return a.entity == target; }))
+                        problem(where, fmt::format("delegates: {} has no authz service", target->name));
+                    else {
+                        s.authz = target;
+                        for (const Field* fk : e.foreign_keys)
+                            if (fk->fk_target == target) s.role = fk;
+                        if (!s.role)
+                            problem(where, fmt::format("delegates: {} has no ObjectId field referencing {}", e.name,
+                                                       target->name));
+                    }
+                }
+        }
+        authn_.push_back(std::move(s));
+    }
 
     void problem(const std::string& where, const std::string& what) { problems_.push_back(where + ": " + what); }
 
@@ -408,6 +536,10 @@ private:
                     problem(where, "ui must be a mapping");
                     ok = false;
                 }
+            } else if (key == "secret") {
+                const auto b = read_bool(where, key, v);
+                if (!b) ok = false;
+                else f.secret = *b;
             } else if (key == "encrypt") {
                 // Present in the reference's schemas, never implemented there either.
             } else {
@@ -474,6 +606,11 @@ private:
         if (def["autoGenerate"]) m["autoGenerate"] = f.auto_generate;
         if (def["autoUpdate"]) m["autoUpdate"] = f.auto_update;
         if (ui.is_object()) m["ui"] = ui;
+        if (f.secret) m["secret"] = true;
+        if (f.secret && f.type != FieldType::String) {
+            problem(where, "secret applies to String fields only");
+            ok = false;
+        }
         if (!ok) return std::nullopt;
         return f;
     }
@@ -647,6 +784,8 @@ private:
     std::map<std::string, std::string> dictionaries_;   // "main.email" -> regex
     std::vector<std::unique_ptr<Entity>> entities_;
     std::vector<std::pair<Entity*, PendingLists>> pending_;
+    std::vector<AuthnService> authn_;
+    std::vector<AuthzService> authz_;
 };
 
 }  // namespace
@@ -684,6 +823,8 @@ Schema Schema::load_text(std::string_view yaml_text, std::string_view source_nam
     if (!loader.problems().empty()) throw SchemaError(loader.problems());
     Schema s;
     s.entities_ = std::move(entities);
+    s.authn_ = loader.authn();
+    s.authz_ = loader.authz();
     return s;
 }
 
@@ -693,6 +834,13 @@ Schema Schema::load_file(const std::string& path) {
     std::ostringstream text;
     text << in.rdbuf();
     return load_text(text.str(), path);
+}
+
+const AuthnService* Schema::authn_for_route(std::string_view route) const {
+    const std::string l = to_lower(route);
+    for (const AuthnService& s : authn_)
+        if (s.route == l) return &s;
+    return nullptr;
 }
 
 std::string_view Schema::bundled_text() { return bundled::kSchemaText; }

@@ -43,6 +43,9 @@ struct Field {
     bool auto_update = false;                        // e.g. updatedAt: filled on every write when absent
     boost::json::object metadata;                    // definition as shown by /api/metadata
     const Entity* fk_target = nullptr;               // ObjectId field "<entity>Id" -> that entity
+    // Stored as an Argon2id hash, never returned, filtered or sorted: `secret: true`, or the
+    // password input of an authn service (docs/DECISIONS.md §6.4).
+    bool secret = false;
 
     bool is_id() const { return name == "id"; }
     bool is_enum() const { return !enum_values.empty(); }
@@ -77,6 +80,25 @@ struct Entity {
     bool allows(char op) const { return operations.find(op) != std::string::npos; }
 };
 
+// A login entity: `services: {authn: {route, inputs: {login, password}, outputs,
+// delegates: [{authz: Role}]}}` (docs/DECISIONS.md §6.1, reference §2.11).
+struct AuthnService {
+    const Entity* entity = nullptr;      // the login entity, e.g. Auth
+    std::string route;                   // "login": POST /api/login; lower case, '/'-separated
+    const Field* login = nullptr;        // a String field unique on its own, e.g. Auth.name
+    const Field* password = nullptr;     // a String field, secret
+    std::vector<const Field*> outputs;   // fields a session carries (informational)
+    const Entity* authz = nullptr;       // the delegated role entity; null: any login may do everything
+    const Field* role = nullptr;         // the login entity's FK to `authz`, e.g. Auth.roleId
+};
+
+// A role entity: `services: {authz: {provider: rbac}}`; its `permissions` field maps an
+// entity name or "*" to letters of "cruds" (docs/DECISIONS.md §6.1, reference §13.2).
+struct AuthzService {
+    const Entity* entity = nullptr;      // e.g. Role
+    const Field* permissions = nullptr;  // JSON object or JSON text
+};
+
 struct SchemaError : std::runtime_error {
     std::vector<std::string> problems;   // one line each, naming entity and field
     explicit SchemaError(std::vector<std::string> p);
@@ -102,10 +124,17 @@ public:
     std::vector<const Entity*> parents_first() const;
     // The `entities` object of /api/metadata (docs/API.md "Routes", plus `operations`).
     boost::json::object metadata_entities() const;
+    // The login entities in schema order; empty: no authentication, nothing is gated
+    // (docs/DECISIONS.md §6.1).
+    const std::vector<AuthnService>& authn_services() const { return authn_; }
+    const AuthnService* authn_for_route(std::string_view route) const;
+    const std::vector<AuthzService>& authz_services() const { return authz_; }
 
 private:
     Schema() = default;
     std::vector<std::unique_ptr<Entity>> entities_;
+    std::vector<AuthnService> authn_;
+    std::vector<AuthzService> authz_;
 };
 
 }  // namespace events

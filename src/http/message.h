@@ -18,6 +18,8 @@ struct HttpRequest {
     std::string authorization;   // the Authorization header ("" when absent)
     std::string request_id;      // the X-Request-Id header ("" when absent)
     std::string accept;          // the Accept header ("" when absent): GET / tells browsers from API clients
+    std::string cookie;          // the Cookie header ("" when absent): the login session (docs/DECISIONS.md §6.2)
+    std::string client_address;  // the peer's IP address, for failed-login throttling (docs/DECISIONS.md §6.5)
     bool head = false;           // a HEAD request, handed to the handler as GET (docs/DECISIONS.md §2.26)
 };
 

@@ -299,6 +299,12 @@ private:
         request.authorization = std::string(req[http::field::authorization]);
         request.request_id = std::string(req["X-Request-Id"]);   // access logs and metrics
         request.accept = std::string(req[http::field::accept]);
+        request.cookie = std::string(req[http::field::cookie]);
+        {
+            beast::error_code ignored;
+            const auto peer = stream_.socket().remote_endpoint(ignored);
+            if (!ignored) request.client_address = peer.address().to_string();
+        }
         request.body = std::move(parser_->get().body());
 
         if (!changes_data(req.method())) return respond(call_handler(request));

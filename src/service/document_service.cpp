@@ -4,6 +4,8 @@
 #include "core/client_text.h"
 #include "core/ulid.h"
 #include "core/value_format.h"
+#include "service/password_hash.h"
+#include "service/secret_fields.h"
 
 #include <fmt/format.h>
 
@@ -53,7 +55,7 @@ bool in_response_form(const Entity& e, const Document& d) {
     return it == d.end();
 }
 
-Document response_form(const Entity& e, Document&& stored) {
+Document ordered_form(const Entity& e, Document&& stored) {
     if (in_response_form(e, stored)) return std::move(stored);   // what the SQL drivers return
     Document out;
     out.reserve(e.fields.size() + 2);
@@ -64,6 +66,13 @@ Document response_form(const Entity& e, Document&& stored) {
         auto it = stored.find(f.name);
         out[f.name] = it != stored.end() ? std::move(it->value()) : json::value();
     }
+    return out;
+}
+
+// What a client sees: the ordered form without the secret fields (docs/DECISIONS.md §6.4).
+Document response_form(const Entity& e, Document&& stored) {
+    Document out = ordered_form(e, std::move(stored));
+    drop_secret_fields(e, out);
     return out;
 }
 
@@ -149,7 +158,8 @@ ListResult DocumentService::list(const Entity& e, const RequestParams& p, Notifi
 std::optional<std::string> DocumentService::get_json(const Entity& e, std::string_view raw_id,
                                                     const RequestParams& p) {
     require_operation(e, 'r');
-    if (!p.views.empty() || validates_reads(/*single=*/true)) return std::nullopt;   // get() would add to it
+    // get() would add to it, or take the secrets out.
+    if (!p.views.empty() || validates_reads(/*single=*/true) || has_secret_fields(e)) return std::nullopt;
     const std::string id = url_id(raw_id);
     std::optional<std::string> text = driver_.get_json(e, id);
     if (!text) throw ApiError::not_found(not_found_message(e, id), id);
@@ -158,7 +168,7 @@ std::optional<std::string> DocumentService::get_json(const Entity& e, std::strin
 
 std::optional<ListPageJson> DocumentService::list_json(const Entity& e, const RequestParams& p) {
     require_operation(e, 'r');
-    if (!p.views.empty() || validates_reads(/*single=*/false) || p.id_filter) return std::nullopt;
+    if (!p.views.empty() || validates_reads(/*single=*/false) || p.id_filter || has_secret_fields(e)) return std::nullopt;
     return driver_.list_json(e, p.query);
 }
 
@@ -207,6 +217,11 @@ void DocumentService::expand(const Entity& e, std::vector<Document>& docs, const
                 notes.warning(doc_id, warning_for(e, doc_id, "not_found",
                                                   fmt::format("Id {} does not exist", string_of(fk_value)),
                                                   x.fk->name));
+            } else if (x.view && x.view->forbidden) {
+                sub["exists"] = true;
+                notes.warning(doc_id, warning_for(e, doc_id, "forbidden",
+                                                  fmt::format("Unauthorized operation: read {}", x.fk->fk_target->name),
+                                                  x.fk->name));
             } else {
                 sub["exists"] = true;
                 if (x.view)
@@ -225,9 +240,13 @@ void DocumentService::expand(const Entity& e, std::vector<Document>& docs, const
         for (Document& d : docs) {
             json::object body;
             for (const Field& f : e.fields)
-                if (!f.is_id()) body[f.name] = d[f.name];
+                if (!f.is_id()) {
+                    const json::value* v = d.if_contains(f.name);
+                    body[f.name] = v ? *v : json::value();
+                }
             const std::string doc_id = string_of(d["id"]);
             for (Notice& n : check_body(e, body).errors)
+                if (const Field* nf = e.find_field(n.field); !nf || !nf->secret)   // taken out: not checkable
                 notes.warning(doc_id, warning_for(e, doc_id, "validation", n.message, n.field, n.value));
         }
     }
@@ -270,6 +289,14 @@ Document DocumentService::write(const Entity& e, std::string id, const json::val
     const json::object& body = body_value.get_object();
     const WriteOptions write_options{.no_consistency = p.no_consistency};
 
+    // Secrets sent in the body are stored as hashes (docs/DECISIONS.md §6.4), hashed once
+    // here: the driver may run the write's work again. A PATCH without them keeps the
+    // stored hash.
+    std::map<const Field*, std::string> hashed;
+    for (const auto& kv : body)
+        if (const Field* f = e.find_field(kv.key()); f && f->secret && kv.value().is_string())
+            hashed[f] = hash_secret(kv.value().get_string());
+
     // The body, validated as a whole, with the timestamps the server sets. A PATCH builds
     // it inside the write from the stored document (merge_onto_stored below).
     Document doc;
@@ -298,6 +325,7 @@ Document DocumentService::write(const Entity& e, std::string id, const json::val
         doc.reserve(e.fields.size());
         doc["id"] = id;
         for (auto& kv : check.doc) doc[kv.key()] = std::move(kv.value());
+        for (const auto& [f, hash] : hashed) doc[f->name] = hash;
         const std::string now = now_datetime();
         for (const Field& f : e.fields)
             if (f.auto_update && doc[f.name].is_null()) doc[f.name] = f.type == FieldType::Date ? now.substr(0, 10) : now;

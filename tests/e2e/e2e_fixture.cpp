@@ -104,6 +104,7 @@ std::string expected_type(int status) {
         case 413: return "payload_too_large";
         case 431: return "header_too_large";
         case 422: return "validation_failed";
+        case 429: return "too_many_requests";
         case 500: return "internal_error";
         case 503: return "unavailable";
     }

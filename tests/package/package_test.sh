@@ -26,14 +26,14 @@ echo "package_test: $(basename "$deb"): $(stat -c %s "$deb") bytes"
 # 2. Its metadata: the name, and Depends computed from the linked libraries.
 [[ $(dpkg-deb -f "$deb" Package) == events ]] || fail "Package is not events"
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libc6 libpq5 libsqlite3-0; do
+for lib in libc6 libpq5 libsqlite3-0 libsodium23; do
   [[ $depends == *"$lib"* ]] || fail "Depends lacks $lib: $depends"
 done
 
 # 3. Unpacked into a scratch root: the binary, the schema, the man page, the docs.
 root="$scratch/root"
 dpkg-deb -x "$deb" "$root"
-for f in usr/bin/events usr/share/events/schemas/events.yaml usr/share/man/man1/events.1.gz \
+for f in usr/bin/events usr/share/events/schemas/events.yaml usr/share/events/schemas/events-auth.yaml usr/share/man/man1/events.1.gz \
          usr/share/doc/events/README.md usr/share/doc/events/API.md; do
   [[ -e $root/$f ]] || fail "$f is not in the package"
 done
@@ -45,6 +45,8 @@ for backend in sqlite postgresql mongodb elasticsearch sqlserver; do
 done
 "$root/usr/bin/events" check --schema "$root/usr/share/events/schemas/events.yaml" | grep -q '^OK: ' ||
   fail "events check refuses the installed sample schema"
+"$root/usr/bin/events" check --schema "$root/usr/share/events/schemas/events-auth.yaml" | grep -q '^OK: ' ||
+  fail "events check refuses the installed sample schema with logins"
 
 # 4. The installed binary serves: a free port, data in the scratch directory.
 cd "$scratch"

@@ -56,6 +56,18 @@ public:
         return ::testing::AssertionSuccess();
     }
 
+    ::testing::AssertionResult raw_field_starts_with(const json::object& config, const std::string& entity,
+                                                     const std::string& id, const std::string& field,
+                                                     const std::string& prefix) const override {
+        const std::string doc = "/" + index(config, entity) + "/_doc/" + url_encode(id);
+        HttpResponse r = client().get(doc);
+        if (r.status != 200 || !r.json_ok) return failure("GET " + doc, r);
+        const json::value* v = r.json.at("_source").as_object().if_contains(field);
+        if (!v || !v->is_string()) return failure(field + " is not stored as text", r);
+        if (std::string(v->get_string()).rfind(prefix, 0) != 0) return failure(field + " is stored as it was sent", r);
+        return ::testing::AssertionSuccess();
+    }
+
     ::testing::AssertionResult delete_raw(const json::object& config, const std::string& entity,
                                           const std::string& id) const override {
         const std::string doc = "/" + index(config, entity) + "/_doc/" + url_encode(id) + "?refresh=true";

@@ -115,6 +115,31 @@ public:
         return ::testing::AssertionSuccess();
     }
 
+    ::testing::AssertionResult raw_field_starts_with(const boost::json::object& config, const std::string& entity,
+                                                     const std::string& id, const std::string& field,
+                                                     const std::string& prefix) const override {
+        Client client = connect(config);
+        if (!client) return ::testing::AssertionFailure() << "cannot connect";
+        Collection coll = collection(client.get(), config, entity);
+        Bson filter;
+        BSON_APPEND_UTF8(filter, "_id", id.c_str());
+        mongoc_cursor_t* cursor = mongoc_collection_find_with_opts(coll.get(), filter, nullptr, nullptr);
+        const bson_t* doc = nullptr;
+        std::string value;
+        bool found = false;
+        if (mongoc_cursor_next(cursor, &doc)) {
+            bson_iter_t it;
+            if (bson_iter_init_find(&it, doc, field.c_str()) && BSON_ITER_HOLDS_UTF8(&it)) {
+                value = bson_iter_utf8(&it, nullptr);
+                found = true;
+            }
+        }
+        mongoc_cursor_destroy(cursor);
+        if (!found) return ::testing::AssertionFailure() << entity << "/" << id << " has no text " << field;
+        if (value.rfind(prefix, 0) != 0) return ::testing::AssertionFailure() << field << " is stored as " << value;
+        return ::testing::AssertionSuccess();
+    }
+
     ::testing::AssertionResult delete_raw(const boost::json::object& config, const std::string& entity,
                                           const std::string& id) const override {
         Client client = connect(config);

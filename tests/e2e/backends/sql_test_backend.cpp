@@ -25,6 +25,15 @@ std::string sql_literal(const std::string& s) {
                                " WHERE id = " + sql_literal(id) + ";");
 }
 
+::testing::AssertionResult SqlTestBackend::raw_field_starts_with(const boost::json::object& config,
+                                                                 const std::string& entity, const std::string& id,
+                                                                 const std::string& field,
+                                                                 const std::string& prefix) const {
+    const std::string value = "(SELECT \"" + field + "\" FROM \"" + entity + "\" WHERE id = " + sql_literal(id) + ")";
+    return run_sql(config, assert_sql("substring(" + value + ", 1, " + std::to_string(prefix.size()) + ") = " +
+                                      sql_literal(prefix)));
+}
+
 ::testing::AssertionResult SqlTestBackend::delete_raw(const boost::json::object& config, const std::string& entity,
                                                       const std::string& id) const {
     return run_sql(config, "DELETE FROM \"" + entity + "\" WHERE id = " + sql_literal(id) + ";");

@@ -14,6 +14,13 @@ public:
     ::testing::AssertionResult set_raw_field(const boost::json::object& config, const std::string& entity,
                                              const std::string& id, const std::string& field,
                                              const std::string& value) const override;
+    ::testing::AssertionResult raw_field_starts_with(const boost::json::object& config, const std::string& entity,
+                                                     const std::string& id, const std::string& field,
+                                                     const std::string& prefix) const override;
+    // A statement that fails unless `condition` holds (the default divides by zero).
+    virtual std::string assert_sql(const std::string& condition) const {
+        return "SELECT 1/(CASE WHEN " + condition + " THEN 1 ELSE 0 END);";
+    }
     ::testing::AssertionResult delete_raw(const boost::json::object& config, const std::string& entity,
                                           const std::string& id) const override;
     ::testing::AssertionResult create_foreign_data(const boost::json::object& config) const override;

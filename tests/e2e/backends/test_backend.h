@@ -53,6 +53,12 @@ public:
     virtual ::testing::AssertionResult set_raw_field(const boost::json::object& config, const std::string& entity,
                                                      const std::string& id, const std::string& field,
                                                      const std::string& value) const = 0;
+    // Whether the stored document `entity`/`id` holds in `field` a string starting with
+    // `prefix`, read behind the server's back (a secret stored as a hash: "$argon2id$").
+    virtual ::testing::AssertionResult raw_field_starts_with(const boost::json::object& config,
+                                                             const std::string& entity, const std::string& id,
+                                                             const std::string& field,
+                                                             const std::string& prefix) const = 0;
     // Deletes the stored document `entity`/`id` (no cascades).
     virtual ::testing::AssertionResult delete_raw(const boost::json::object& config, const std::string& entity,
                                                   const std::string& id) const = 0;

@@ -66,7 +66,7 @@ TEST(StartupBanner, DatabaseNamesTheServerDatabase) {
 }
 
 TEST(StartupBanner, AuthenticationIsOffForNow) {
-    EXPECT_EQ(authentication_state(Config{}).rfind("off", 0), 0u);
+    EXPECT_EQ(authentication_state(Config{}, Schema::load_bundled()).rfind("off", 0), 0u);
 }
 
 }  // namespace

@@ -297,9 +297,11 @@ TEST_F(ConfigTest, RedactedJsonShowsEveryKeyWithSecretsMasked) {
                             "validation", "case_sensitive", "cascade_delete", "elasticsearch_strict_consistency",
                             "log_level", "admin_token", "schema_path", "threads", "write_threads", "pool_size", "body_limit",
                             "read_timeout_s", "idle_timeout_s", "cors_origins", "log_format", "openapi", "docs",
-                            "metrics", "metrics_auth", "swagger_ui_dir", "admin_ui", "admin_ui_dir"})
+                            "metrics", "metrics_auth", "swagger_ui_dir", "admin_ui", "admin_ui_dir", "cookie_secure",
+                            "session_idle_ttl_s", "session_absolute_ttl_s", "session_purge_interval_s",
+                            "login_max_failures", "login_lockout_s"})
         EXPECT_TRUE(o.contains(key)) << key;
-    EXPECT_EQ(o.size(), 29u);
+    EXPECT_EQ(o.size(), 35u);
     EXPECT_EQ(o.at("db_uri"), "postgresql://events:***@db.example:5432/events");
     EXPECT_EQ(o.at("admin_token"), "***");
     EXPECT_EQ(o.at("server_port"), 5500);

@@ -1,0 +1,235 @@
+#include "service/auth_service.h"
+
+#include "core/client_text.h"
+#include "service/password_hash.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cctype>
+
+namespace events {
+
+namespace json = boost::json;
+
+namespace {
+
+ApiError invalid_credentials() { return ApiError(401, kGeneral, Notice{"unauthorized", "Invalid credentials"}); }
+
+bool iequals_prefix(std::string_view s, std::string_view prefix) {
+    return s.size() >= prefix.size() &&
+           std::equal(prefix.begin(), prefix.end(), s.begin(), [](char a, char b) {
+               return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+           });
+}
+
+std::string_view trimmed(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+// The token of "Bearer <token>"; empty for any other scheme.
+std::string_view bearer_of(std::string_view authorization) {
+    authorization = trimmed(authorization);
+    if (!iequals_prefix(authorization, "bearer ")) return {};
+    return trimmed(authorization.substr(7));
+}
+
+// The value of the `sessionId` cookie; empty when absent.
+std::string_view cookie_session(std::string_view cookie) {
+    while (!cookie.empty()) {
+        const size_t end = cookie.find(';');
+        std::string_view pair = trimmed(cookie.substr(0, end));
+        if (pair.substr(0, 10) == "sessionId=") return trimmed(pair.substr(10));
+        if (end == std::string_view::npos) break;
+        cookie.remove_prefix(end + 1);
+    }
+    return {};
+}
+
+// Equal texts, in time that does not depend on where they differ.
+bool same_secret(std::string_view a, std::string_view b) {
+    unsigned char da[crypto_generichash_BYTES], db[crypto_generichash_BYTES];
+    crypto_generichash(da, sizeof da, reinterpret_cast<const unsigned char*>(a.data()), a.size(), nullptr, 0);
+    crypto_generichash(db, sizeof db, reinterpret_cast<const unsigned char*>(b.data()), b.size(), nullptr, 0);
+    return sodium_memcmp(da, db, sizeof da) == 0;
+}
+
+std::string text_of(const json::value* v) { return v && v->is_string() ? std::string(v->get_string()) : std::string(); }
+
+}  // namespace
+
+int64_t epoch_ms_now() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+AuthService::AuthService(const Schema& schema, StorageDriver& driver, SessionStore& sessions, AuthOptions options)
+    : schema_(schema), driver_(driver), sessions_(sessions), options_(std::move(options)),
+      throttle_(std::max(1, options_.max_failures), options_.lockout_ms) {}
+
+bool AuthService::is_admin_token(std::string_view authorization) const {
+    const std::string_view token = bearer_of(authorization);
+    return !options_.admin_token.empty() && !token.empty() && same_secret(token, options_.admin_token);
+}
+
+std::string AuthService::presented_session_id(std::string_view authorization, std::string_view cookie) const {
+    const std::string_view token = bearer_of(authorization);
+    if (!token.empty() && !is_admin_token(authorization)) return std::string(token);
+    return std::string(cookie_session(cookie));
+}
+
+LoginResult AuthService::login(const AuthnService& service, const json::value& body, const std::string& client) {
+    const int64_t now = epoch_ms_now();
+    const json::object* o = body.if_object();
+    const json::value* login_v = o ? o->if_contains("login") : nullptr;
+    const json::value* password_v = o ? o->if_contains("password") : nullptr;
+    const std::string login = login_v && login_v->is_string() ? std::string(login_v->get_string()) : std::string();
+    const std::string password = password_v && password_v->is_string() ? std::string(password_v->get_string()) : "";
+
+    const std::string login_key = "login:" + service.entity->lower + ":" + login;
+    const std::string client_key = "client:" + client;
+    const int64_t wait = std::max(throttle_.wait_ms(login_key, now),
+                                  throttle_.wait_ms(client_key, now, throttle_.max_failures() * 4));
+    if (wait > 0) throw LoginThrottled((wait + 999) / 1000);
+    auto fail = [&] {
+        throttle_.failure(login_key, now);
+        throttle_.failure(client_key, now);
+        return invalid_credentials();
+    };
+
+    std::optional<Document> user;
+    if (!login.empty() && text_fault(login) == TextFault::None) {
+        // Login values match by the matching rule (docs/DECISIONS.md §2.23), as whole values.
+        ListQuery q;
+        q.filters.push_back(FilterCondition{service.login, FilterOp::Eq, json::value(login)});
+        q.sort.push_back(SortKey{&service.entity->id_field(), false});
+        q.limit = 2;
+        q.with_total = false;
+        ListPage page = driver_.list(*service.entity, q);
+        if (page.docs.size() == 1) user = std::move(page.docs.front());
+    }
+    const std::string stored = user ? text_of(user->if_contains(service.password->name)) : std::string();
+    if (!user || stored.empty()) {
+        verify_against_dummy(password);   // the time of a wrong password
+        throw fail();
+    }
+    const SecretMatch match = verify_secret(password, stored);
+    if (match == SecretMatch::No || password.empty()) throw fail();
+    if (match == SecretMatch::YesPlaintext) {
+        // An adopted plaintext is accepted this once and replaced by its hash.
+        Document updated = *user;
+        updated[service.password->name] = hash_secret(password);
+        driver_.write(WriteOptions{}, [&](WriteTxn& txn) { txn.update(*service.entity, updated); });
+    }
+    throttle_.success(login_key);
+
+    LoginResult r;
+    r.session.id = random_hex(32);   // a new id at every login: no session fixation
+    r.session.entity = service.entity->name;
+    r.session.user_id = text_of(user->if_contains("id"));
+    if (service.role) r.session.role_id = text_of(user->if_contains(service.role->name));
+    // The lifetimes count from now, after the hash verification's tens of milliseconds.
+    const int64_t issued = epoch_ms_now();
+    r.session.created_ms = issued;
+    r.session.expires_ms = issued + std::min(options_.idle_ttl_ms, options_.absolute_ttl_ms);
+    r.login = text_of(user->if_contains(service.login->name));
+
+    std::string role_error;
+    std::optional<Permissions> perms = permissions_of(r.session, &role_error);
+    if (!perms) throw ApiError(401, kGeneral, Notice{"unauthorized", role_error});
+    r.permissions = permissions_json(perms, service);
+    sessions_.put(r.session);
+    return r;
+}
+
+std::optional<Permissions> AuthService::permissions_of(const Session& s, std::string* role_error) {
+    const Entity* login_entity = schema_.find(s.entity);
+    const AuthnService* service = nullptr;
+    for (const AuthnService& a : schema_.authn_services())
+        if (a.entity == login_entity) service = &a;
+    if (!service) {
+        *role_error = "Invalid session - authentication required";
+        return std::nullopt;
+    }
+    if (!service->authz) return Permissions::everything(schema_);
+    const AuthzService* authz = nullptr;
+    for (const AuthzService& z : schema_.authz_services())
+        if (z.entity == service->authz) authz = &z;
+    std::optional<Document> role = s.role_id.empty() ? std::nullopt : driver_.get(*service->authz, s.role_id);
+    if (!role || !authz) {
+        *role_error = "No permissions defined for role";
+        return std::nullopt;
+    }
+    try {
+        const json::value* p = role->if_contains(authz->permissions->name);
+        return Permissions::from_role(schema_, p ? *p : json::value());
+    } catch (const std::invalid_argument& e) {
+        *role_error = std::string("Failed to load permissions: ") + e.what();
+        return std::nullopt;
+    }
+}
+
+json::value AuthService::permissions_json(const std::optional<Permissions>& p, const AuthnService& service) const {
+    if (!service.authz || !p) return nullptr;
+    return json::object{{"entity", p->entity_letters()}, {"reports", json::array()}};
+}
+
+std::optional<Caller> AuthService::authenticate(std::string_view authorization, std::string_view cookie) {
+    if (is_admin_token(authorization)) return Caller{Permissions::everything(schema_), std::nullopt};
+    const std::string id = presented_session_id(authorization, cookie);
+    if (id.empty() || id.size() > 256) return std::nullopt;
+    const int64_t now = epoch_ms_now();
+    std::optional<Session> s = sessions_.get(id, now);
+    if (!s) return std::nullopt;
+    const int64_t absolute_end = s->created_ms + options_.absolute_ttl_ms;
+    if (absolute_end <= now) {
+        sessions_.remove(id);
+        return std::nullopt;
+    }
+    // Renewed on use, written at most once per tenth of the idle lifetime.
+    const int64_t renewed = std::min(now + options_.idle_ttl_ms, absolute_end);
+    if (renewed - s->expires_ms >= options_.idle_ttl_ms / 10) {
+        s->expires_ms = renewed;
+        sessions_.put(*s);
+    }
+    std::string role_error;
+    std::optional<Permissions> perms = permissions_of(*s, &role_error);
+    if (!perms) return std::nullopt;
+    return Caller{std::move(*perms), std::move(s)};
+}
+
+void AuthService::refresh(Session s) {
+    const int64_t now = epoch_ms_now();
+    s.expires_ms = std::min(now + options_.idle_ttl_ms, s.created_ms + options_.absolute_ttl_ms);
+    sessions_.put(s);
+}
+
+void AuthService::logout(std::string_view session_id) {
+    if (!session_id.empty()) sessions_.remove(session_id);
+}
+
+std::optional<json::object> AuthService::describe(const Caller& caller) {
+    if (!caller.session) return std::nullopt;
+    const Session& s = *caller.session;
+    const Entity* e = schema_.find(s.entity);
+    const AuthnService* service = nullptr;
+    for (const AuthnService& a : schema_.authn_services())
+        if (a.entity == e) service = &a;
+    if (!service) return std::nullopt;
+    std::optional<Document> user = driver_.get(*e, s.user_id);
+    if (!user) return std::nullopt;
+    json::object out;
+    out["sessionId"] = s.id;
+    out["login"] = text_of(user->if_contains(service->login->name));
+    out["roleId"] = s.role_id.empty() ? json::value() : json::value(s.role_id);
+    out["permissions"] = permissions_json(caller.permissions, *service);
+    out["expiresAt"] = s.expires_ms;
+    return out;
+}
+
+int64_t AuthService::purge_expired() { return sessions_.purge_expired(epoch_ms_now()); }
+
+}  // namespace events

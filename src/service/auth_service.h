@@ -1,0 +1,110 @@
+// Logins, sessions and the caller's permissions (docs/DECISIONS.md §6, reference §13):
+// checks credentials against the login entity, keeps sessions in a SessionStore and
+// resolves a request's credential (session id or admin token) into Permissions.
+//
+// Every request of a gated route costs one session read and, when the role is delegated,
+// one read of the role document: nothing is cached in this process, so a logout or a
+// role change made through another server process holds at once (docs/AUTH.md
+// "Sessions"). A session is written again only when a tenth of its idle lifetime has
+// passed since the last renewal.
+//
+// Thread-safe.
+#pragma once
+
+#include "core/notifications.h"
+#include "core/schema.h"
+#include "service/login_throttle.h"
+#include "service/permissions.h"
+#include "storage/driver.h"
+#include "storage/session_store.h"
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace events {
+
+struct AuthOptions {
+    int64_t idle_ttl_ms = 3600 * 1000;          // config `session_idle_ttl_s` (renewed on use)
+    int64_t absolute_ttl_ms = 8 * 3600 * 1000;  // config `session_absolute_ttl_s` (from login)
+    int max_failures = 5;                       // config `login_max_failures` per login; 4x per address
+    int64_t lockout_ms = 60 * 1000;             // config `login_lockout_s`
+    std::string admin_token;                    // config `admin_token`: a superuser when presented
+};
+
+// Too many failed logins for this login or client address: answer 429 with Retry-After.
+struct LoginThrottled : std::runtime_error {
+    int64_t retry_after_s;
+    explicit LoginThrottled(int64_t s) : std::runtime_error("Too many failed logins"), retry_after_s(s) {}
+};
+
+// Who is calling.
+struct Caller {
+    Permissions permissions;
+    std::optional<Session> session;   // absent for the admin token
+};
+
+struct LoginResult {
+    Session session;
+    std::string login;              // the login value as stored
+    boost::json::value permissions; // {"entity": {...}, "reports": []}, or null without authz
+};
+
+class AuthService {
+public:
+    AuthService(const Schema& schema, StorageDriver& driver, SessionStore& sessions, AuthOptions options);
+
+    // Whether the schema declares a login entity: without one nothing is gated.
+    bool enabled() const { return !schema_.authn_services().empty(); }
+
+    // POST /api/<route>: `body` {"login", "password"}. Throws ApiError 401 `Invalid
+    // credentials` (same answer, and the time of one hash verification, for an unknown
+    // login and a wrong password), LoginThrottled, StorageUnavailable. A stored plaintext
+    // that matches is replaced by its hash (docs/DECISIONS.md §6.4). `client` is the
+    // client's address. Every login gets a new session id (no fixation).
+    LoginResult login(const AuthnService& service, const boost::json::value& body, const std::string& client);
+
+    // The caller behind an Authorization header and a Cookie header: the admin token, a
+    // Bearer session id or the `sessionId` cookie. nullopt when none is valid (expired,
+    // logged out, unknown). Renews the session's idle lifetime. Throws StorageUnavailable.
+    std::optional<Caller> authenticate(std::string_view authorization, std::string_view cookie);
+
+    // The session id a request presents (Bearer other than the admin token, else the
+    // cookie); empty when none.
+    std::string presented_session_id(std::string_view authorization, std::string_view cookie) const;
+    bool is_admin_token(std::string_view authorization) const;
+
+    // POST /api/refresh: the idle lifetime starts again now (within the absolute one).
+    void refresh(Session s);
+    // Ends the session; no error when it does not exist.
+    void logout(std::string_view session_id);
+    // GET /api/session: {"sessionId", "login", "roleId", "permissions"}; nullopt when the
+    // session is not valid.
+    std::optional<boost::json::object> describe(const Caller& caller);
+
+    // Deletes expired sessions (called periodically by the application); the count.
+    int64_t purge_expired();
+
+    const AuthOptions& options() const { return options_; }
+    const Schema& schema() const { return schema_; }
+
+private:
+    std::optional<Permissions> permissions_of(const Session& s, std::string* role_error);
+    boost::json::value permissions_json(const std::optional<Permissions>& p, const AuthnService& service) const;
+
+    const Schema& schema_;
+    StorageDriver& driver_;
+    SessionStore& sessions_;
+    AuthOptions options_;
+    LoginThrottle throttle_;
+};
+
+// Unix epoch milliseconds now.
+int64_t epoch_ms_now();
+
+}  // namespace events
