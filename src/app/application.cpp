@@ -8,6 +8,7 @@
 #include "service/auth_service.h"
 #include "service/document_service.h"
 #include "storage/database_session_store.h"
+#include "storage/redis/redis_session_store.h"
 #include "http/server.h"
 #include "storage/backends.h"
 #include "tools/json_text.h"
@@ -294,9 +295,15 @@ int serve(const Config& config) {
             return 1;
         }
         try {
-            sessions = std::make_unique<DatabaseSessionStore>(config.database, driver_options_of(effective));
+            if (!config.session_store.empty()) sessions = make_redis_session_store(config.session_store);
+            else sessions = std::make_unique<DatabaseSessionStore>(config.database, driver_options_of(effective));
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "cannot open the session store in the %s database:\n%s\n", config.database.c_str(), e.what());
+            if (!config.session_store.empty())
+                std::fprintf(stderr, "cannot open the session store %s:\n%s\n",
+                             mask_uri_password(config.session_store).c_str(), e.what());
+            else
+                std::fprintf(stderr, "cannot open the session store in the %s database:\n%s\n", config.database.c_str(),
+                             e.what());
             return 1;
         }
     }

@@ -109,6 +109,7 @@ const Key kKeys[] = {
     {"session_purge_interval_s", &Config::session_purge_interval_s},
     {"login_max_failures", &Config::login_max_failures},
     {"login_lockout_s", &Config::login_lockout_s},
+    {"session_store", &Config::session_store},
 };
 
 // Values with a fixed vocabulary are stored in their canonical spelling.
@@ -255,6 +256,8 @@ void Config::validate() const {
                 "session_purge_interval_s must be > 0, got " + std::to_string(session_purge_interval_s));
     check_range(login_max_failures > 0, "login_max_failures must be > 0, got " + std::to_string(login_max_failures));
     check_range(login_lockout_s > 0, "login_lockout_s must be > 0, got " + std::to_string(login_lockout_s));
+    check_range(session_store.empty() || session_store.rfind("redis://", 0) == 0 || session_store.rfind("rediss://", 0) == 0,
+                "session_store must be empty (the database) or a redis:// URI");
 }
 
 json::object Config::redacted_json() const {
@@ -271,6 +274,7 @@ json::object Config::redacted_json() const {
     }
     out["db_uri"] = mask_uri_password(db_uri);
     out["admin_token"] = admin_token.empty() ? "" : "***";
+    out["session_store"] = mask_uri_password(session_store);
     return out;
 }
 

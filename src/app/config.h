@@ -57,6 +57,9 @@ struct Config {
     int64_t session_purge_interval_s = 300;   // expired sessions are deleted this often
     int login_max_failures = 5;               // failed logins per login before 429 (4x per client address)
     int64_t login_lockout_s = 60;             // how long a failure counts, and the wait after too many
+    // Where sessions live: empty = the configured database; `redis://[[user]:password@]host[:port][/db]`
+    // = that Redis (docs/OPERATIONS.md "Session stores", docs/DECISIONS.md §6.5).
+    std::string session_store;
 
     // Loads a JSON config file (flat object); unknown keys are ignored with a log line.
     // Throws std::runtime_error naming the file and the bad key.

@@ -337,6 +337,39 @@ TEST_P(Auth, TwoServerProcessesShareSessionsAndARestartKeepsThem) {
     EXPECT_EQ(as(kept, "GET", "/api/account").status, 200) << "a restart keeps sessions";
 }
 
+// session_store: redis://... (docs/OPERATIONS.md "Session stores"): two processes share the
+// sessions through Redis, a restart keeps them, and they are not in the database: a server
+// on the same database with the database store does not know them.
+TEST_P(Auth, RedisSessionStoreIsSharedKeptAcrossRestartsAndNotInTheDatabase) {
+    const char* redis = std::getenv("EVENTS_TEST_REDIS_URI");
+    if (!redis || !*redis) GTEST_SKIP() << "EVENTS_TEST_REDIS_URI is not set (scripts/test-server.sh start redis)";
+    start_auth(json::object{{"session_store", redis}});
+    const std::string role = add_role("all", json::object{{"*", "cruds"}});
+    add_login("ray", "ray-secret1", role);
+    const std::string token = session_of("ray", "ray-secret1");
+    EXPECT_EQ(as(token, "GET", "/api/account").status, 200);
+
+    TestServer second(setup_, dir());
+    std::string error;
+    ASSERT_TRUE(second.start(error)) << error;
+    EXPECT_EQ(second.http().request("GET", "/api/account", "", bearer(token)).status, 200)
+        << "a session of the first process works on the second through Redis";
+    second.stop();
+
+    ServerSetup database_store = setup_;
+    (*database_store.config).erase("session_store");
+    TestServer third(database_store, dir());
+    ASSERT_TRUE(third.start(error)) << error;
+    EXPECT_EQ(third.http().request("GET", "/api/account", "", bearer(token)).status, 401)
+        << "the session lives in Redis, not in the database";
+    third.stop();
+
+    restart_server();
+    EXPECT_EQ(as(token, "GET", "/api/account").status, 200) << "a restart keeps Redis sessions";
+    EXPECT_EQ(as(token, "POST", "/api/logout").status, 200);
+    EXPECT_EQ(as(token, "GET", "/api/account").status, 401) << "logout removes the session from Redis";
+}
+
 TEST_P(Auth, AdminRoutesNeedTheTokenOrASuperuser) {
     start_auth();
     const std::string role = add_role("all", json::object{{"*", "cruds"}});

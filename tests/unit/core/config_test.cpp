@@ -287,11 +287,21 @@ TEST_F(ConfigTest, AdminUiKeys) {
     EXPECT_NE(error_of([&] { Config::from_file(write(R"({"admin_ui": "no"})")); }).find("admin_ui"), std::string::npos);
 }
 
+TEST_F(ConfigTest, SessionStoreIsTheDatabaseOrARedisUri) {
+    EXPECT_EQ(Config{}.session_store, "");
+    Config c = Config::from_file(write(R"({"session_store": "redis://127.0.0.1:6379"})"));
+    EXPECT_EQ(c.session_store, "redis://127.0.0.1:6379");
+    c.validate();
+    c.session_store = "memcached://127.0.0.1";
+    EXPECT_NE(error_of([&] { c.validate(); }).find("session_store"), std::string::npos);
+}
+
 TEST_F(ConfigTest, RedactedJsonShowsEveryKeyWithSecretsMasked) {
     Config c;
     c.database = "postgresql";
     c.db_uri = "postgresql://events:hunter2@db.example:5432/events";
     c.admin_token = "top-secret";
+    c.session_store = "redis://:sesame@cache.example:6379/2";
     boost::json::object o = c.redacted_json();
     for (const char* key : {"project_name", "database", "db_uri", "db_name", "host", "server_port", "ui_port",
                             "validation", "case_sensitive", "cascade_delete", "elasticsearch_strict_consistency",
@@ -299,9 +309,11 @@ TEST_F(ConfigTest, RedactedJsonShowsEveryKeyWithSecretsMasked) {
                             "read_timeout_s", "idle_timeout_s", "cors_origins", "log_format", "openapi", "docs",
                             "metrics", "metrics_auth", "swagger_ui_dir", "admin_ui", "admin_ui_dir", "cookie_secure",
                             "session_idle_ttl_s", "session_absolute_ttl_s", "session_purge_interval_s",
-                            "login_max_failures", "login_lockout_s"})
+                            "login_max_failures", "login_lockout_s", "session_store"})
         EXPECT_TRUE(o.contains(key)) << key;
-    EXPECT_EQ(o.size(), 35u);
+    EXPECT_EQ(o.size(), 36u);
+    EXPECT_EQ(o.at("session_store"), "redis://:***@cache.example:6379/2");
+    EXPECT_EQ(boost::json::serialize(o).find("sesame"), std::string::npos);
     EXPECT_EQ(o.at("db_uri"), "postgresql://events:***@db.example:5432/events");
     EXPECT_EQ(o.at("admin_token"), "***");
     EXPECT_EQ(o.at("server_port"), 5500);
