@@ -6,9 +6,22 @@
 #include "storage/driver.h"
 #include "storage/mongodb/mongo_handles.h"
 
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+
 namespace events {
 
 class MongoDriver;
+
+// Thrown by MongoWriteTxn::update() when the document changed since this write read it
+// and the work can be run again from the start (nothing of it is stored yet, or it runs
+// in a transaction that is aborted): MongoDriver::write() catches it and runs the work
+// again, which reads the newer version (docs/DECISIONS.md §4.1). Not an std::exception,
+// so that nothing but write() handles it.
+struct LostRace {};
 
 class MongoWriteTxn : public WriteTxn {
 public:
@@ -28,11 +41,20 @@ public:
     void clear_where(const Entity& e, const Field& field, std::string_view value) override;
 
 private:
+    // The stored revision of document `id` of `e` (mongo_layout.h `_rv`): nullopt when the
+    // document is absent, an empty revision when it has none.
+    std::optional<std::optional<int64_t>> revision_of(const Entity& e, std::string_view id);
     // Options of one operation: the session, when there is one.
     void append_session(bson_t* opts) const;
     // Throws UniqueViolation for a write refused over a unique key, else as mongo::raise.
     [[noreturn]] void raise_write(const bson_error_t& err, const Entity& e, const Document* doc, bool is_insert,
                                   const std::string& what) const;
+
+    // The revision (mongo_layout.h `_rv`) of each document get() read, by entity and id;
+    // nullopt when the stored document had none.
+    std::map<std::pair<const Entity*, std::string>, std::optional<int64_t>, std::less<>> read_revisions_;
+    // True once an operation of this write changed a document.
+    bool changed_ = false;
 
     const MongoDriver& driver_;
     mongoc_client_t* client_;
