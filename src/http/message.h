@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +19,7 @@ struct HttpRequest {
     std::string authorization;   // the Authorization header ("" when absent)
     std::string request_id;      // the X-Request-Id header ("" when absent)
     std::string accept;          // the Accept header ("" when absent): GET / tells browsers from API clients
+    std::optional<std::string> if_match;   // the If-Match header (docs/API.md "Optimistic concurrency")
     bool head = false;           // a HEAD request, handed to the handler as GET (docs/DECISIONS.md §2.26)
 };
 

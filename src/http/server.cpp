@@ -286,6 +286,7 @@ private:
         request.authorization = std::string(req[http::field::authorization]);
         request.request_id = std::string(req["X-Request-Id"]);   // access logs and metrics
         request.accept = std::string(req[http::field::accept]);
+        if (auto it = req.find(http::field::if_match); it != req.end()) request.if_match = std::string(it->value());
         request.body = std::move(parser_->get().body());
 
         if (!changes_data(req.method())) return respond(call_handler(request));

@@ -143,9 +143,13 @@ public:
     }
     bool update(const Entity& e, const Document& doc) override {
         auto base = reads_.find(key(e, str(doc, "id")));
-        return d_.update(options_, e, doc, base == reads_.end() ? nullptr : &base->second);
+        return d_.update(options_, e, doc, base == reads_.end() ? nullptr : &base->second, exact_bases_);
     }
-    bool remove(const Entity& e, std::string_view id) override { return d_.remove(options_, e, id); }
+    bool remove(const Entity& e, std::string_view id) override {
+        auto base = reads_.find(key(e, id));
+        return d_.remove(options_, e, id, base == reads_.end() ? nullptr : &base->second, exact_bases_);
+    }
+    void keep_versions_read() override { exact_bases_ = true; }
     std::vector<std::string> ids_where(const Entity& e, const Field& f, std::string_view v, int64_t limit) override {
         return d_.ids_where(e, f, v, limit);
     }
@@ -168,6 +172,7 @@ private:
     const WriteOptions& options_;
     std::vector<std::pair<const Entity*, Document>> created_;
     std::map<std::string, EsDriver::Stored> reads_;   // entity/id -> the first version read
+    bool exact_bases_ = false;                         // keep_versions_read()
 };
 
 }  // namespace
@@ -526,7 +531,8 @@ void EsDriver::insert_many(const WriteOptions& w, const Entity& e, const std::ve
     }
 }
 
-bool EsDriver::update(const WriteOptions& w, const Entity& e, const Document& doc, const Stored* base) {
+bool EsDriver::update(const WriteOptions& w, const Entity& e, const Document& doc, const Stored* base,
+                      bool exact_base) {
     const std::string id = str(doc, "id");
     // `doc` was built on the version `base` the write read: when another write landed
     // since, its changes (the fields where `doc` differs from what was read, and the
@@ -536,6 +542,8 @@ bool EsDriver::update(const WriteOptions& w, const Entity& e, const Document& do
         auto stored = get_stored(e, id);
         if (!stored) return false;
         Document target = doc;
+        if (base && exact_base && stored->version() != base->version())
+            throw WriteConflict(fmt::format("{} {} changed since this write read it", e.name, id));
         if (base && stored->version() != base->version()) {
             target = stored->doc;
             for (const Field& f : e.fields) {
@@ -583,11 +591,14 @@ bool EsDriver::update(const WriteOptions& w, const Entity& e, const Document& do
     throw WriteConflict(fmt::format("{} {} is being modified by too many requests at once; retry", e.name, id));
 }
 
-bool EsDriver::remove(const WriteOptions& w, const Entity& e, std::string_view raw_id) {
+bool EsDriver::remove(const WriteOptions& w, const Entity& e, std::string_view raw_id, const Stored* base,
+                      bool exact_base) {
     const std::string id(raw_id);
     for (int attempt = 0; attempt < kUpdateAttempts; ++attempt) {
         auto stored = get_stored(e, id);
         if (!stored) return false;
+        if (base && exact_base && stored->version() != base->version())
+            throw WriteConflict(fmt::format("{} {} changed since this write read it", e.name, id));
         int status = 0;
         call("DELETE",
              "/" + index(e) + "/_doc/" + url_encode(id) +

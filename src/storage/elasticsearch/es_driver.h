@@ -67,11 +67,15 @@ public:
     void remove_created(const WriteOptions& w, const std::vector<std::pair<const Entity*, Document>>& created);
     // Replaces the document with doc["id"]; false when absent. `base`: the version `doc`
     // was built on (null: none); when the stored version moved on, only the fields `doc`
-    // changed relative to `base` are written onto the newer one. Throws UniqueViolation,
-    // WriteConflict after kUpdateAttempts lost races.
-    bool update(const WriteOptions& w, const Entity& e, const Document& doc, const Stored* base);
-    // Deletes one document and releases its claims; false when absent. WriteConflict as update().
-    bool remove(const WriteOptions& w, const Entity& e, std::string_view id);
+    // changed relative to `base` are written onto the newer one, unless `exact_base`:
+    // then a newer version throws WriteConflict (WriteTxn::keep_versions_read()). Throws
+    // UniqueViolation, WriteConflict after kUpdateAttempts lost races.
+    bool update(const WriteOptions& w, const Entity& e, const Document& doc, const Stored* base,
+                bool exact_base = false);
+    // Deletes one document and releases its claims; false when absent. WriteConflict as
+    // update(); with `exact_base`, a version other than `base` throws WriteConflict.
+    bool remove(const WriteOptions& w, const Entity& e, std::string_view id, const Stored* base = nullptr,
+                bool exact_base = false);
     std::vector<std::string> ids_where(const Entity& e, const Field& f, std::string_view value, int64_t limit);
     int64_t count_where(const Entity& e, const Field& f, std::string_view value);
     void clear_where(const WriteOptions& w, const Entity& e, const Field& f, std::string_view value);

@@ -193,30 +193,12 @@ bool MongoWriteTxn::update(const Entity& e, const Document& doc) {
     // Compare-and-set: a document this write read is replaced only while it is still the
     // version read (docs/DECISIONS.md §4.1); without a transaction nothing else would keep
     // a concurrent write from being overwritten.
-    const auto read = read_revisions_.find(std::pair<const Entity*, std::string>(&e, std::string(id_text)));
-    if (read != read_revisions_.end()) {
-        if (read->second) {
-            bson_append_int64(filter, mongo::kRevisionField, -1, *read->second);
-        } else {
-            bson_t absent;
-            bson_append_document_begin(filter, mongo::kRevisionField, -1, &absent);
-            bson_append_bool(&absent, "$exists", -1, false);
-            bson_append_document_end(filter, &absent);
-        }
-    }
+    const bool was_read = append_revision_read(filter, e, id_text);
     std::optional<mongo::DocumentLock> lock;
     if (driver_.updates_need_lock()) {
         lock.emplace(client_, driver_.db_name(), e, id_text);
         // Under the lock the revision is checked, and stays, until the replace is done.
-        if (read != read_revisions_.end()) {
-            const auto current = revision_of(e, id_text);
-            if (!current) return false;
-            if (*current != read->second) {
-                if (!changed_) throw LostRace{};
-                throw WriteConflict(
-                    fmt::format("{} {} was modified by another request during this write; retry", e.name, id_text));
-            }
-        }
+        if (was_read && !revision_still_read(e, id_text)) return false;
     }
     mongo::encode(e, doc, driver_.codec(), stored);
     append_new_revision(stored);
@@ -232,22 +214,55 @@ bool MongoWriteTxn::update(const Entity& e, const Document& doc) {
         changed_ = true;
         return true;
     }
-    if (read == read_revisions_.end() || !exists(e, id_text)) return false;
+    if (!was_read || !exists(e, id_text)) return false;
     // Another write landed since the read: the work runs again on the newer version, unless
     // it already stored something a second run would store twice.
     if (session_ || !changed_) throw LostRace{};
     throw WriteConflict(fmt::format("{} {} was modified by another request during this write; retry", e.name, id_text));
 }
 
+bool MongoWriteTxn::append_revision_read(bson_t* filter, const Entity& e, std::string_view id) const {
+    const auto read = read_revisions_.find(std::pair<const Entity*, std::string>(&e, std::string(id)));
+    if (read == read_revisions_.end()) return false;
+    if (read->second) {
+        bson_append_int64(filter, mongo::kRevisionField, -1, *read->second);
+    } else {
+        bson_t absent;
+        bson_append_document_begin(filter, mongo::kRevisionField, -1, &absent);
+        bson_append_bool(&absent, "$exists", -1, false);
+        bson_append_document_end(filter, &absent);
+    }
+    return true;
+}
+
+bool MongoWriteTxn::revision_still_read(const Entity& e, std::string_view id) {
+    const auto current = revision_of(e, id);
+    if (!current) return false;
+    if (*current == read_revisions_.at(std::pair<const Entity*, std::string>(&e, std::string(id)))) return true;
+    if (!changed_) throw LostRace{};
+    throw WriteConflict(fmt::format("{} {} was modified by another request during this write; retry", e.name, id));
+}
+
 bool MongoWriteTxn::remove(const Entity& e, std::string_view id) {
     auto coll = driver_.collection(client_, e);
     Bson filter, opts, reply;
     append_id(filter, id);
+    // With keep_versions_read(), only the version read is deleted (If-Match).
+    const bool exact = exact_removes_ && append_revision_read(filter, e, id);
+    std::optional<mongo::DocumentLock> lock;
+    if (exact && driver_.updates_need_lock()) {
+        lock.emplace(client_, driver_.db_name(), e, id);
+        if (!revision_still_read(e, id)) return false;
+    }
     append_session(opts);
     bson_error_t err;
     if (!mongoc_collection_delete_one(coll.get(), filter, opts, reply, &err)) mongo::raise(err, "delete from " + e.name);
     const bool deleted = reply_count(reply, "deletedCount") > 0;
     changed_ = changed_ || deleted;
+    if (!deleted && exact && exists(e, id)) {
+        if (session_ || !changed_) throw LostRace{};
+        throw WriteConflict(fmt::format("{} {} was modified by another request during this write; retry", e.name, id));
+    }
     return deleted;
 }
 

@@ -35,6 +35,8 @@ public:
     void insert_many(const Entity& e, const std::vector<Document>& docs) override;
     bool update(const Entity& e, const Document& doc) override;
     bool remove(const Entity& e, std::string_view id) override;
+    // Updates compare-and-set always; this makes remove() of a document read do so too.
+    void keep_versions_read() override { exact_removes_ = true; }
     std::vector<std::string> ids_where(const Entity& e, const Field& field, std::string_view value,
                                        int64_t limit) override;
     int64_t count_where(const Entity& e, const Field& field, std::string_view value) override;
@@ -55,6 +57,14 @@ private:
     std::map<std::pair<const Entity*, std::string>, std::optional<int64_t>, std::less<>> read_revisions_;
     // True once an operation of this write changed a document.
     bool changed_ = false;
+    bool exact_removes_ = false;   // keep_versions_read()
+    // Appends to `filter` the revision read of document `id` of `e`, when this write read
+    // it; returns whether it did.
+    bool append_revision_read(bson_t* filter, const Entity& e, std::string_view id) const;
+    // Under the document's lock (FerretDB): throws LostRace (or WriteConflict once this
+    // write changed something) when the stored revision is no longer the one read; false
+    // when the document is gone.
+    bool revision_still_read(const Entity& e, std::string_view id);
 
     const MongoDriver& driver_;
     mongoc_client_t* client_;
