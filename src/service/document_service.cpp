@@ -356,10 +356,14 @@ Document DocumentService::write(const Entity& e, std::string id, const json::val
         if (p.if_match && kind != WriteKind::Create) txn.keep_versions_read();
         previous.reset();
         if (kind == WriteKind::Patch) merge_onto_stored(txn);
-        // Without native foreign keys a PUT reads what it replaces too: the FK values it
-        // changed are put back if their parent vanished meanwhile (recheck_parents below).
+        // A PUT replaces the whole document, whatever version is stored when it lands (the
+        // last writer wins, docs/DECISIONS.md §4.1): it reads inside the write only to
+        // check If-Match. Otherwise the stored createdAt it keeps (which no write changes)
+        // and, without native foreign keys, the FK values it replaces (put back if their
+        // parent vanished meanwhile, recheck_parents below) are read outside the write, so
+        // that no driver merges the PUT onto a newer version.
         if (kind == WriteKind::Replace && (keep_created || p.if_match || (!native_fks && !e.foreign_keys.empty()))) {
-            auto stored = txn.get(e, id);
+            auto stored = p.if_match ? txn.get(e, id) : driver_.get(e, id);
             check_if_match(e, id, p, stored);
             if (!stored) throw ApiError::not_found(not_found_message(e, id), id);
             previous = stored;

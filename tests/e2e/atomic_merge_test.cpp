@@ -19,10 +19,11 @@ constexpr int kRounds = 10;
 std::string field_name(int i) { return fmt::format("f{:02}", i + 1); }
 
 // The sample schema with `Wide`: twenty optional strings, so that twenty PATCHes can each
-// set a field of their own.
+// set a field of their own, and a createdAt that a PUT keeps (so the PUT reads too).
 std::string wide_schema() {
     std::string entity = "  Wide:\n    fields:\n";
     for (int i = 0; i < kFields; ++i) entity += "      " + field_name(i) + ": {type: String, required: false}\n";
+    entity += "      createdAt: {type: Datetime, autoGenerate: true}\n";
     entity += "    relationships: []\n    unique: []\n    service: []\n";
     return insert_after(sample_schema_text(), "_entities:", entity);
 }
