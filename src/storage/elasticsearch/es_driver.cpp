@@ -380,7 +380,49 @@ bool EsDriver::claim(const Entity& e, size_t c, const std::string& key, const st
     // Held: by this very document (a step repeated after a crash) or by another one.
     json::value held = call("GET", target, {}, {200, 404}, &status);
     if (status == 404) return claim(e, c, key, owner);   // released meanwhile: try again
-    return str(obj(held, "_source"), "owner") == owner;
+    const std::string held_owner = str(obj(held, "_source"), "owner");
+    if (held_owner == owner) return true;
+    if (release_if_orphaned(e, c, key, held_owner, int_of(held.get_object().if_contains("_seq_no")),
+                            int_of(held.get_object().if_contains("_primary_term"))))
+        return claim(e, c, key, owner);
+    return false;
+}
+
+bool EsDriver::release_if_orphaned(const Entity& e, size_t c, const std::string& key, const std::string& held_owner,
+                                   int64_t seq_no, int64_t primary_term) {
+    const std::string cid = claim_id(e, c, key);
+    auto stored = get_stored(e, held_owner);
+    if (stored && unique_key(e.uniques[c], stored->doc, options_.case_sensitive) == key) {
+        std::lock_guard lock(orphans_mutex_);
+        orphans_seen_.erase(cid);
+        return false;   // a real duplicate
+    }
+    // The owner does not hold the value: a write in flight (its document comes after its
+    // claim), or one an outage or crash cut. It is released only when seen so for the grace
+    // period. An absent owner is timed as a whole, so that all the claims of a cut create go
+    // at once; a claim of an existing document (a cut update) by itself, and only while it
+    // is the same claim (a claim taken anew meanwhile has another _seq_no).
+    const std::string seen_key = stored ? cid : "owner\x1f" + e.name + "\x1f" + held_owner;
+    const int64_t seen_version = stored ? seq_no : -1;
+    const auto now = std::chrono::steady_clock::now();
+    {
+        std::lock_guard lock(orphans_mutex_);
+        auto [it, first] = orphans_seen_.try_emplace(seen_key, seen_version, now);
+        // A sighting long past is no evidence about a claim met now (an id used again).
+        if (first || it->second.first != seen_version || now - it->second.second > 4 * orphan_claim_grace_) {
+            it->second = {seen_version, now};
+            return false;
+        }
+        if (now - it->second.second < orphan_claim_grace_) return false;
+        if (stored) orphans_seen_.erase(it);
+    }
+    spdlog::warn("elasticsearch: releasing the claim of {} {} on {}: its owner does not hold the value",
+                 e.name, held_owner, constraint_name(e.uniques[c]));
+    call("DELETE",
+         "/" + es_claims_index_name(options_.db_name) + "/_doc/" + url_encode(cid) +
+             fmt::format("?if_seq_no={}&if_primary_term={}", seq_no, primary_term),
+         {}, {200, 404, 409});
+    return true;
 }
 
 void EsDriver::release(const Entity& e, size_t c, const std::string& key, const std::string& owner) {
