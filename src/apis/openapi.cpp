@@ -26,6 +26,8 @@ constexpr ErrorResponse kErrors[] = {
     {404, "NotFound", "No such document or route (type not_found)"},
     {405, "MethodNotAllowed", "The entity's `operations` do not allow this operation (type method_not_allowed)"},
     {409, "Conflict", "A unique constraint or a reference blocks the write (type conflict)"},
+    {412, "PreconditionFailed",
+     "If-Match names no current version: the document changed since that ETag, or does not exist (type precondition_failed)"},
     {413, "PayloadTooLarge", "The body exceeds body_limit (type payload_too_large)"},
     {422, "ValidationFailed", "The body breaks the schema: one notice per failing field (type validation_failed)"},
     {429, "TooManyRequests", "Too many failed logins; Retry-After says when to try again (type too_many_requests)"},
@@ -211,6 +213,10 @@ json::object shared_parameters() {
                                              {"enum", json::array{"true", "false", "1", "0", "yes", "no"}}},
                                 "Skip the read-time validation of documents (config `validation`). true|1|yes; "
                                 "any other value (case-insensitive) means false.");
+    p["If-Match"] = json::object{
+        {"name", "If-Match"}, {"in", "header"}, {"required", false}, {"schema", type_only("string")},
+        {"description", "Entity tags (the ETag of a GET or write answer), comma-separated, or `*`: the write happens only "
+                        "when the stored document is one of these versions (`*`: any), else 412. Checked inside the write."}};
     p["count"] = query("count", json::object{{"type", "string"}, {"enum", json::array{"exact", "none"}}},
                        "exact (when absent): pagination.total is the exact number of matching documents; none: the total is not "
                        "computed (faster on large tables).");

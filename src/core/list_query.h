@@ -62,6 +62,9 @@ struct RequestParams {
     std::vector<ViewSpec> views;
     bool full_match = false;
     bool no_consistency = false;
+    // The If-Match header's entity tags as sent (`"..."`, or `*`); nullopt without the
+    // header (docs/DECISIONS.md §4.2, docs/API.md "Optimistic concurrency").
+    std::optional<std::vector<std::string>> if_match;
 };
 
 }  // namespace events

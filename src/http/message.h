@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +21,7 @@ struct HttpRequest {
     std::string accept;          // the Accept header ("" when absent): GET / tells browsers from API clients
     std::string cookie;          // the Cookie header ("" when absent): the login session (docs/DECISIONS.md §6.2)
     std::string client_address;  // the peer's IP address, for failed-login throttling (docs/DECISIONS.md §6.5)
+    std::optional<std::string> if_match;   // the If-Match header (docs/API.md "Optimistic concurrency")
     bool head = false;           // a HEAD request, handed to the handler as GET (docs/DECISIONS.md §2.26)
 };
 

@@ -305,6 +305,7 @@ private:
             const auto peer = stream_.socket().remote_endpoint(ignored);
             if (!ignored) request.client_address = peer.address().to_string();
         }
+        if (auto it = req.find(http::field::if_match); it != req.end()) request.if_match = std::string(it->value());
         request.body = std::move(parser_->get().body());
 
         if (!changes_data(req.method())) return respond(call_handler(request));

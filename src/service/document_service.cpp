@@ -6,6 +6,8 @@
 #include "core/value_format.h"
 #include "service/password_hash.h"
 #include "service/secret_fields.h"
+#include "service/entity_tag.h"
+#include "tools/json_text.h"
 
 #include <fmt/format.h>
 
@@ -121,6 +123,22 @@ std::vector<std::pair<std::string, Notice>> missing_parents(const Entity& e, jso
     return errors;
 }
 
+// The entity tag of a stored document (service/entity_tag.h).
+std::string tag_of(const Entity& e, const Document& stored) {
+    return entity_tag(to_json_text(response_form(e, Document(stored))));
+}
+
+// If-Match (docs/DECISIONS.md §4.2), checked against the version `stored` read inside the
+// write, so that no write can land between the check and the write: 412 naming nothing.
+void check_if_match(const Entity& e, const std::string& id, const RequestParams& p, const std::optional<Document>& stored) {
+    if (!p.if_match) return;
+    if (if_match_holds(*p.if_match, stored ? std::optional<std::string>(tag_of(e, *stored)) : std::nullopt)) return;
+    throw ApiError(412, id,
+                   Notice{"precondition_failed",
+                          stored ? fmt::format("Precondition failed: {} {} has changed since the ETag sent in If-Match", e.name, id)
+                                 : fmt::format("Precondition failed: {} {} does not exist", e.name, id)});
+}
+
 }  // namespace
 
 DocumentService::DocumentService(const Schema& schema, StorageDriver& driver, ServiceOptions options)
@@ -128,12 +146,14 @@ DocumentService::DocumentService(const Schema& schema, StorageDriver& driver, Se
 
 // ---- reads ------------------------------------------------------------------
 
-Document DocumentService::get(const Entity& e, std::string_view raw_id, const RequestParams& p, Notifications& notes) {
+Document DocumentService::get(const Entity& e, std::string_view raw_id, const RequestParams& p, Notifications& notes,
+                              std::string* etag) {
     require_operation(e, 'r');
     const std::string id = url_id(raw_id);
     auto stored = driver_.get(e, id);
     if (!stored) throw ApiError::not_found(not_found_message(e, id), id);
     std::vector<Document> docs{response_form(e, std::move(*stored))};
+    if (etag) *etag = entity_tag(to_json_text(docs.front()));   // before any expansion
     expand(e, docs, p, validates_reads(/*single=*/true), notes);
     return std::move(docs.front());
 }
@@ -339,9 +359,12 @@ Document DocumentService::write(const Entity& e, std::string id, const json::val
     // PATCH merges onto the stored document read inside the write, so that the driver
     // can keep a concurrent write of another field (docs/DECISIONS.md §4.1; WriteTxn::get()).
     // autoUpdate fields are not carried over, so they are refreshed unless sent.
+    std::optional<Document> previous;   // the version an update replaced, when it read it
     auto merge_onto_stored = [&](WriteTxn& txn) {
         auto stored = txn.get(e, id);
+        check_if_match(e, id, p, stored);
         if (!stored) throw ApiError::not_found(not_found_message(e, id), id);
+        previous = stored;
         json::object input;
         for (const Field& f : e.fields)
             if (!f.is_id() && !f.auto_update) input[f.name] = (*stored)[f.name];
@@ -359,10 +382,21 @@ Document DocumentService::write(const Entity& e, std::string id, const json::val
     const Capabilities caps = driver_.capabilities();
     const bool native_fks = caps.native_foreign_keys;
     auto work = [&](WriteTxn& txn) {
+        // With If-Match the update writes onto the version checked, or not at all.
+        if (p.if_match && kind != WriteKind::Create) txn.keep_versions_read();
+        previous.reset();
         if (kind == WriteKind::Patch) merge_onto_stored(txn);
-        if (kind == WriteKind::Replace && keep_created) {
-            auto stored = txn.get(e, id);
+        // A PUT replaces the whole document, whatever version is stored when it lands (the
+        // last writer wins, docs/DECISIONS.md §4.1): it reads inside the write only to
+        // check If-Match. Otherwise the stored createdAt it keeps (which no write changes)
+        // and, without native foreign keys, the FK values it replaces (put back if their
+        // parent vanished meanwhile, recheck_parents below) are read outside the write, so
+        // that no driver merges the PUT onto a newer version.
+        if (kind == WriteKind::Replace && (keep_created || p.if_match || (!native_fks && !e.foreign_keys.empty()))) {
+            auto stored = p.if_match ? txn.get(e, id) : driver_.get(e, id);
+            check_if_match(e, id, p, stored);
             if (!stored) throw ApiError::not_found(not_found_message(e, id), id);
+            previous = stored;
             for (const Field& f : e.fields)
                 if (f.auto_generate && doc[f.name].is_null()) doc[f.name] = (*stored)[f.name];
         }
@@ -400,10 +434,54 @@ Document DocumentService::write(const Entity& e, std::string id, const json::val
     } catch (const InvalidValue& v) {
         throw ApiError::validation(v.what(), v.field, id);
     } catch (const WriteConflict& c) {
+        // With If-Match, another write landed after the check: the tag sent is stale.
+        if (p.if_match && kind != WriteKind::Create)
+            throw ApiError(412, id, Notice{"precondition_failed",
+                                           fmt::format("Precondition failed: {} {} has changed since the ETag sent in If-Match",
+                                                       e.name, id)});
         throw ApiError::conflict(c.what(), "", id);
     }
+    if (!native_fks) recheck_parents(e, id, doc, previous, write_options);
     for (Notice& n : warnings) notes.warning(id, warning_for(e, id, n.type, n.message, n.field, n.value));
     return response_form(e, std::move(doc));
+}
+
+void DocumentService::recheck_parents(const Entity& e, const std::string& id, Document& written,
+                                      const std::optional<Document>& previous, const WriteOptions& write_options) {
+    // Only the FK values this write set: a value kept from before is the cascade's to sweep.
+    json::object set_fks;
+    for (const Field* fk : e.foreign_keys) {
+        const json::value& v = written[fk->name];
+        if (!v.is_string()) continue;
+        if (previous) {
+            const json::value* before = previous->if_contains(fk->name);
+            if (before && *before == v) continue;
+        }
+        set_fks[fk->name] = v;
+    }
+    if (set_fks.empty()) return;
+    auto missing = missing_parents(e, set_fks, id, [&](const Entity& parent, std::string_view pid) {
+        return driver_.get(parent, pid).has_value();
+    });
+    if (missing.empty()) return;
+    // A parent was deleted after this write checked it: undo the write's reference
+    // (docs/STORAGE.md "Foreign keys without transactions"), then answer as the check would.
+    driver_.write(write_options, [&](WriteTxn& txn) {
+        if (!previous) {
+            txn.remove(e, id);
+            return;
+        }
+        auto stored = txn.get(e, id);
+        if (!stored) return;
+        bool changed = false;
+        for (const auto& kv : set_fks)
+            if ((*stored)[kv.key()] == kv.value()) {
+                (*stored)[kv.key()] = previous->at(kv.key());
+                changed = true;
+            }
+        if (changed) txn.update(e, *stored);
+    });
+    throw ApiError(422, std::move(missing));
 }
 
 namespace {
@@ -423,6 +501,19 @@ bool cascades_natively_below(const StorageDriver& driver, const Entity& e) {
 
 }  // namespace
 
+void DocumentService::cascade_below(WriteTxn& txn, const Entity& parent, const std::string& pid) {
+    for (const Reference& ref : parent.referenced_by) {
+        if (ref.field->required) {
+            for (const std::string& child : txn.ids_where(*ref.entity, *ref.field, pid, INT64_MAX)) {
+                cascade_below(txn, *ref.entity, child);
+                txn.remove(*ref.entity, child);
+            }
+        } else {
+            txn.clear_where(*ref.entity, *ref.field, pid);
+        }
+    }
+}
+
 std::optional<Document> DocumentService::remove(const Entity& e, std::string_view raw_id, const RequestParams& p,
                                                 Notifications&) {
     require_operation(e, 'd');
@@ -431,11 +522,14 @@ std::optional<Document> DocumentService::remove(const Entity& e, std::string_vie
     // `e`, or not all of them (then it walks the whole tree, so that no child waits on a
     // relationship the database declared without an action).
     const bool native = cascades_natively_below(driver_, e);
+    const WriteOptions write_options{.no_consistency = p.no_consistency};
     std::optional<Document> deleted;
 
     try {
-        driver_.write(WriteOptions{.no_consistency = p.no_consistency}, [&](WriteTxn& txn) {
+        driver_.write(write_options, [&](WriteTxn& txn) {
+            if (p.if_match) txn.keep_versions_read();
             deleted = txn.get(e, id);
+            check_if_match(e, id, p, deleted);
             if (!deleted) return;
             if (!options_.cascade_delete) {
                 // Refuse with a message naming the referencing entity (docs/DECISIONS.md §3).
@@ -446,23 +540,15 @@ std::optional<Document> DocumentService::remove(const Entity& e, std::string_vie
                                                  "", id);
             } else if (!native) {
                 // Backends without ON DELETE actions: cascade here, in the same transaction.
-                std::function<void(const Entity&, const std::string&)> cascade = [&](const Entity& parent,
-                                                                                     const std::string& pid) {
-                    for (const Reference& ref : parent.referenced_by) {
-                        if (ref.field->required) {
-                            for (const std::string& child : txn.ids_where(*ref.entity, *ref.field, pid, INT64_MAX)) {
-                                cascade(*ref.entity, child);
-                                txn.remove(*ref.entity, child);
-                            }
-                        } else {
-                            txn.clear_where(*ref.entity, *ref.field, pid);
-                        }
-                    }
-                };
-                cascade(e, id);
+                cascade_below(txn, e, id);
             }
             txn.remove(e, id);
         });
+        // Without foreign keys in the database, a child written while this delete ran may
+        // have found its parent still there: once the parent is gone, sweep again. A
+        // child that checks after the parent went undoes itself (recheck_parents).
+        if (deleted && options_.cascade_delete && !native && !driver_.capabilities().native_foreign_keys)
+            driver_.write(write_options, [&](WriteTxn& txn) { cascade_below(txn, e, id); });
     } catch (const ForeignKeyViolation&) {
         throw ApiError::conflict(fmt::format("Cannot delete {} {}: it is still referenced", e.name, id), "", id);
     } catch (const WriteConflict& c) {

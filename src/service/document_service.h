@@ -41,7 +41,9 @@ public:
     // An `id` from the URL is trimmed and lower-cased (stored ids are lower case); one
     // holding U+0000 or bytes that are no UTF-8 is a 400 naming `id`, and a body id or
     // value holding U+0000 a 422 naming the field (docs/DECISIONS.md §2.24).
-    Document get(const Entity& e, std::string_view id, const RequestParams& p, Notifications& notes);
+    // `etag`, when given, receives the stored document's entity tag (service/entity_tag.h).
+    Document get(const Entity& e, std::string_view id, const RequestParams& p, Notifications& notes,
+                 std::string* etag = nullptr);
     ListResult list(const Entity& e, const RequestParams& p, Notifications& notes);
     // get() and list() as JSON text printed by the driver, for reads that pass the
     // stored documents on unchanged (no `view`, no read validation, no id filter);
@@ -53,6 +55,9 @@ public:
                      const RequestParams& p, Notifications& notes);
     Document patch(const Entity& e, std::string_view id, const boost::json::value& body,
                    const RequestParams& p, Notifications& notes);
+    // replace(), patch() and remove() honour p.if_match against the version read inside
+    // the write: a stale tag, or a missing document, throws ApiError 412
+    // (docs/DECISIONS.md §4.2, RFC 9110 §13.1.1).
     // The deleted document, or nullopt when it did not exist (DELETE is idempotent).
     std::optional<Document> remove(const Entity& e, std::string_view id, const RequestParams& p,
                                    Notifications& notes);
@@ -64,6 +69,16 @@ private:
     enum class WriteKind { Create, Replace, Patch };
     Document write(const Entity& e, std::string id, const boost::json::value& body, WriteKind kind,
                    const RequestParams& p, Notifications& notes);
+    // Backends without foreign keys (docs/STORAGE.md "Foreign keys without transactions"):
+    // after a write, looks up again each parent whose FK value the write set (not kept
+    // from `previous`, the version replaced); when one is gone, undoes the reference
+    // (removes a created document, puts the FK values back on an updated one) and throws
+    // ApiError 422 naming each missing parent, as the check inside the write would.
+    void recheck_parents(const Entity& e, const std::string& id, Document& written,
+                         const std::optional<Document>& previous, const WriteOptions& write_options);
+    // Deletes (required FK) or unlinks (optional FK) every document below `pid` of
+    // `parent`, depth first: the cascade of a backend without ON DELETE actions.
+    void cascade_below(WriteTxn& txn, const Entity& parent, const std::string& pid);
     // Whether stored documents are validated on the way out: GET by id (single) or lists.
     bool validates_reads(bool single) const;
     void expand(const Entity& e, std::vector<Document>& docs, const RequestParams& p, bool validate,

@@ -121,6 +121,12 @@ public:
     // write lock or a row lock (SQL), or by checking the version it read and re-applying
     // the changes onto a newer one (Elasticsearch).
     virtual std::optional<Document> get(const Entity& e, std::string_view id) = 0;
+    // From now on in this write, an update() of a document get() read writes onto the
+    // version read or not at all (throwing WriteConflict): a driver that re-applies the
+    // changes onto a newer version instead (Elasticsearch) stops doing so. A write with a
+    // precondition on the version (If-Match, docs/DECISIONS.md §4.2) asks for it. The
+    // default does nothing: a driver whose get() locks or compare-and-sets already complies.
+    virtual void keep_versions_read() {}
     virtual bool exists(const Entity& e, std::string_view id) = 0;
     // Throws UniqueViolation (fields {"id"} for an existing id) / ForeignKeyViolation.
     virtual void insert(const Entity& e, const Document& doc) = 0;

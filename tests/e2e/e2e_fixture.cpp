@@ -101,6 +101,7 @@ std::string expected_type(int status) {
         case 404: return "not_found";
         case 405: return "method_not_allowed";
         case 409: return "conflict";
+        case 412: return "precondition_failed";
         case 413: return "payload_too_large";
         case 431: return "header_too_large";
         case 422: return "validation_failed";

@@ -143,9 +143,13 @@ public:
     }
     bool update(const Entity& e, const Document& doc) override {
         auto base = reads_.find(key(e, str(doc, "id")));
-        return d_.update(options_, e, doc, base == reads_.end() ? nullptr : &base->second);
+        return d_.update(options_, e, doc, base == reads_.end() ? nullptr : &base->second, exact_bases_);
     }
-    bool remove(const Entity& e, std::string_view id) override { return d_.remove(options_, e, id); }
+    bool remove(const Entity& e, std::string_view id) override {
+        auto base = reads_.find(key(e, id));
+        return d_.remove(options_, e, id, base == reads_.end() ? nullptr : &base->second, exact_bases_);
+    }
+    void keep_versions_read() override { exact_bases_ = true; }
     std::vector<std::string> ids_where(const Entity& e, const Field& f, std::string_view v, int64_t limit) override {
         return d_.ids_where(e, f, v, limit);
     }
@@ -168,6 +172,7 @@ private:
     const WriteOptions& options_;
     std::vector<std::pair<const Entity*, Document>> created_;
     std::map<std::string, EsDriver::Stored> reads_;   // entity/id -> the first version read
+    bool exact_bases_ = false;                         // keep_versions_read()
 };
 
 }  // namespace
@@ -375,7 +380,49 @@ bool EsDriver::claim(const Entity& e, size_t c, const std::string& key, const st
     // Held: by this very document (a step repeated after a crash) or by another one.
     json::value held = call("GET", target, {}, {200, 404}, &status);
     if (status == 404) return claim(e, c, key, owner);   // released meanwhile: try again
-    return str(obj(held, "_source"), "owner") == owner;
+    const std::string held_owner = str(obj(held, "_source"), "owner");
+    if (held_owner == owner) return true;
+    if (release_if_orphaned(e, c, key, held_owner, int_of(held.get_object().if_contains("_seq_no")),
+                            int_of(held.get_object().if_contains("_primary_term"))))
+        return claim(e, c, key, owner);
+    return false;
+}
+
+bool EsDriver::release_if_orphaned(const Entity& e, size_t c, const std::string& key, const std::string& held_owner,
+                                   int64_t seq_no, int64_t primary_term) {
+    const std::string cid = claim_id(e, c, key);
+    auto stored = get_stored(e, held_owner);
+    if (stored && unique_key(e.uniques[c], stored->doc, options_.case_sensitive) == key) {
+        std::lock_guard lock(orphans_mutex_);
+        orphans_seen_.erase(cid);
+        return false;   // a real duplicate
+    }
+    // The owner does not hold the value: a write in flight (its document comes after its
+    // claim), or one an outage or crash cut. It is released only when seen so for the grace
+    // period. An absent owner is timed as a whole, so that all the claims of a cut create go
+    // at once; a claim of an existing document (a cut update) by itself, and only while it
+    // is the same claim (a claim taken anew meanwhile has another _seq_no).
+    const std::string seen_key = stored ? cid : "owner\x1f" + e.name + "\x1f" + held_owner;
+    const int64_t seen_version = stored ? seq_no : -1;
+    const auto now = std::chrono::steady_clock::now();
+    {
+        std::lock_guard lock(orphans_mutex_);
+        auto [it, first] = orphans_seen_.try_emplace(seen_key, seen_version, now);
+        // A sighting long past is no evidence about a claim met now (an id used again).
+        if (first || it->second.first != seen_version || now - it->second.second > 4 * orphan_claim_grace_) {
+            it->second = {seen_version, now};
+            return false;
+        }
+        if (now - it->second.second < orphan_claim_grace_) return false;
+        if (stored) orphans_seen_.erase(it);
+    }
+    spdlog::warn("elasticsearch: releasing the claim of {} {} on {}: its owner does not hold the value",
+                 e.name, held_owner, constraint_name(e.uniques[c]));
+    call("DELETE",
+         "/" + es_claims_index_name(options_.db_name) + "/_doc/" + url_encode(cid) +
+             fmt::format("?if_seq_no={}&if_primary_term={}", seq_no, primary_term),
+         {}, {200, 404, 409});
+    return true;
 }
 
 void EsDriver::release(const Entity& e, size_t c, const std::string& key, const std::string& owner) {
@@ -526,7 +573,8 @@ void EsDriver::insert_many(const WriteOptions& w, const Entity& e, const std::ve
     }
 }
 
-bool EsDriver::update(const WriteOptions& w, const Entity& e, const Document& doc, const Stored* base) {
+bool EsDriver::update(const WriteOptions& w, const Entity& e, const Document& doc, const Stored* base,
+                      bool exact_base) {
     const std::string id = str(doc, "id");
     // `doc` was built on the version `base` the write read: when another write landed
     // since, its changes (the fields where `doc` differs from what was read, and the
@@ -536,6 +584,8 @@ bool EsDriver::update(const WriteOptions& w, const Entity& e, const Document& do
         auto stored = get_stored(e, id);
         if (!stored) return false;
         Document target = doc;
+        if (base && exact_base && stored->version() != base->version())
+            throw WriteConflict(fmt::format("{} {} changed since this write read it", e.name, id));
         if (base && stored->version() != base->version()) {
             target = stored->doc;
             for (const Field& f : e.fields) {
@@ -583,11 +633,14 @@ bool EsDriver::update(const WriteOptions& w, const Entity& e, const Document& do
     throw WriteConflict(fmt::format("{} {} is being modified by too many requests at once; retry", e.name, id));
 }
 
-bool EsDriver::remove(const WriteOptions& w, const Entity& e, std::string_view raw_id) {
+bool EsDriver::remove(const WriteOptions& w, const Entity& e, std::string_view raw_id, const Stored* base,
+                      bool exact_base) {
     const std::string id(raw_id);
     for (int attempt = 0; attempt < kUpdateAttempts; ++attempt) {
         auto stored = get_stored(e, id);
         if (!stored) return false;
+        if (base && exact_base && stored->version() != base->version())
+            throw WriteConflict(fmt::format("{} {} changed since this write read it", e.name, id));
         int status = 0;
         call("DELETE",
              "/" + index(e) + "/_doc/" + url_encode(id) +

@@ -20,7 +20,10 @@
 
 #include <boost/json/value.hpp>
 
+#include <chrono>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace events {
@@ -48,6 +51,11 @@ public:
     // The HTTP connection pool of the client (EsClient::stats()).
     std::optional<PoolStats> pool_stats() const override { return client_->stats(); }
 
+    // How long a claim whose owner does not hold its value must stay so, seen by this
+    // process, before a write that meets it releases it (docs/DECISIONS.md §4.4). Longer
+    // than any write takes between its claim and its document. Tests shorten it.
+    void set_orphan_claim_grace(std::chrono::milliseconds grace) { orphan_claim_grace_ = grace; }
+
     // ---- used by the write transaction (es_driver.cpp) ----
     struct Stored {
         Document doc;           // response form
@@ -67,11 +75,15 @@ public:
     void remove_created(const WriteOptions& w, const std::vector<std::pair<const Entity*, Document>>& created);
     // Replaces the document with doc["id"]; false when absent. `base`: the version `doc`
     // was built on (null: none); when the stored version moved on, only the fields `doc`
-    // changed relative to `base` are written onto the newer one. Throws UniqueViolation,
-    // WriteConflict after kUpdateAttempts lost races.
-    bool update(const WriteOptions& w, const Entity& e, const Document& doc, const Stored* base);
-    // Deletes one document and releases its claims; false when absent. WriteConflict as update().
-    bool remove(const WriteOptions& w, const Entity& e, std::string_view id);
+    // changed relative to `base` are written onto the newer one, unless `exact_base`:
+    // then a newer version throws WriteConflict (WriteTxn::keep_versions_read()). Throws
+    // UniqueViolation, WriteConflict after kUpdateAttempts lost races.
+    bool update(const WriteOptions& w, const Entity& e, const Document& doc, const Stored* base,
+                bool exact_base = false);
+    // Deletes one document and releases its claims; false when absent. WriteConflict as
+    // update(); with `exact_base`, a version other than `base` throws WriteConflict.
+    bool remove(const WriteOptions& w, const Entity& e, std::string_view id, const Stored* base = nullptr,
+                bool exact_base = false);
     std::vector<std::string> ids_where(const Entity& e, const Field& f, std::string_view value, int64_t limit);
     int64_t count_where(const Entity& e, const Field& f, std::string_view value);
     void clear_where(const WriteOptions& w, const Entity& e, const Field& f, std::string_view value);
@@ -93,6 +105,11 @@ private:
     // Claims `key` of constraint `c` of `e` for document `owner`: true when taken (or
     // already held by `owner`), false when another document holds it.
     bool claim(const Entity& e, size_t c, const std::string& key, const std::string& owner);
+    // A claim held by `held_owner` (its _seq_no `seq_no`) that blocks `e`'s constraint `c` at
+    // `key`: true when it was released because its owner has not held the value for the
+    // grace period (an outage or crash cut the write that claimed it).
+    bool release_if_orphaned(const Entity& e, size_t c, const std::string& key, const std::string& held_owner,
+                             int64_t seq_no, int64_t primary_term);
     // Deletes the claim when `owner` holds it.
     void release(const Entity& e, size_t c, const std::string& key, const std::string& owner);
     // The hits of a search for `body` (sort required) from `offset`, at most `limit`
@@ -104,6 +121,11 @@ private:
     const Schema& schema_;
     DriverOptions options_;
     std::unique_ptr<EsClient> client_;
+    // Claims seen orphaned (owner without the value), by claim id (or by owner, when the
+    // owner does not exist): (_seq_no or -1, first seen).
+    std::chrono::milliseconds orphan_claim_grace_{30000};
+    std::mutex orphans_mutex_;
+    std::map<std::string, std::pair<int64_t, std::chrono::steady_clock::time_point>> orphans_seen_;
 };
 
 }  // namespace events

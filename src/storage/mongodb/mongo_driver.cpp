@@ -10,6 +10,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
+#include <random>
+#include <thread>
 #include <cstring>
 #include <map>
 #include <set>
@@ -28,6 +31,18 @@ constexpr int32_t kServerSelectionTimeoutMs = 3000;
 constexpr int32_t kConnectTimeoutMs = 3000;
 // A transaction that a concurrent one disturbed is tried again this many times.
 constexpr int kTransactionAttempts = 5;
+// Runs of one write whose update lost the race to a concurrent write before it gives up
+// with WriteConflict: enough for some dozens of writers of one document at once, each
+// run being one read and one write.
+constexpr int kLostRaceAttempts = 64;
+
+// A short random pause before a lost write runs again, so that the writers of one
+// document spread out instead of colliding again in step.
+void pause_before_rerun(int lost_races) {
+    thread_local std::minstd_rand rng(std::random_device{}());
+    const int ceiling_ms = std::min(20, 1 + lost_races);
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, ceiling_ms)(rng)));
+}
 
 void init_library() {
     static std::once_flag once;
@@ -282,10 +297,25 @@ void MongoDriver::write(const WriteOptions&, const std::function<void(WriteTxn&)
     std::unique_lock<std::mutex> serial(write_mutex_, std::defer_lock);
     if (serialize_writes_) serial.lock();
     mongo::PooledClient client(pool(), pool_counts_);
+    // A work whose update lost the race to a concurrent write of the same document
+    // (MongoWriteTxn::update(), LostRace) runs again from its read, a bounded number of
+    // times (docs/DECISIONS.md §4.1).
+    int lost_races = 0;
+    auto lost_race = [&] {
+        if (++lost_races >= kLostRaceAttempts)
+            throw WriteConflict("the document is being modified by too many requests at once; retry");
+        pause_before_rerun(lost_races);
+    };
     if (!transactions_) {
-        MongoWriteTxn txn(*this, client.get(), nullptr);
-        work(txn);
-        return;
+        for (;;) {
+            MongoWriteTxn txn(*this, client.get(), nullptr);
+            try {
+                work(txn);
+                return;
+            } catch (const LostRace&) {
+                lost_race();
+            }
+        }
     }
     bson_error_t err;
     for (int attempt = 1;; ++attempt) {
@@ -295,6 +325,11 @@ void MongoDriver::write(const WriteOptions&, const std::function<void(WriteTxn&)
         MongoWriteTxn txn(*this, client.get(), session.get());
         try {
             work(txn);
+        } catch (const LostRace&) {
+            mongoc_client_session_abort_transaction(session.get(), nullptr);
+            lost_race();
+            --attempt;
+            continue;
         } catch (...) {
             mongoc_client_session_abort_transaction(session.get(), nullptr);
             throw;

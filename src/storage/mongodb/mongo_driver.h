@@ -51,6 +51,11 @@ public:
     int64_t count_all(mongoc_client_t* client, const Entity& e);
     const mongo::CodecOptions& codec() const { return codec_; }
     bool transactions() const { return transactions_; }
+    const std::string& db_name() const { return options_.db_name; }
+    // True when an update must hold the document's lock (mongo_document_lock.h): the
+    // server's filtered replace is no compare-and-set (FerretDB 1.x) and no transaction
+    // makes it one.
+    bool updates_need_lock() const { return server_kind_ == "FerretDB" && !transactions_; }
     // Which unique constraint of `e` the stored form `doc` collides with (probing each
     // key: FerretDB names no index, and reports some collisions without code 11000);
     // {"id"} for the id; empty when none is found.

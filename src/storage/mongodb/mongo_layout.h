@@ -16,6 +16,10 @@
 //   _ev          the layout signature of the entity when the shadow fields were written;
 //                start-up reconciliation recomputes the shadow fields of documents whose
 //                signature differs (schema changes, databases of the Python framework)
+//   _rv          the revision: a random number every insert and update writes anew. An
+//                update of a document read inside the write replaces it only while its
+//                revision is still the one read (compare-and-set, docs/DECISIONS.md §4.1);
+//                absent on documents written before it existed
 //
 // The shadow fields are never returned to clients.
 #pragma once
@@ -28,6 +32,7 @@
 namespace events::mongo {
 
 inline constexpr const char* kSignatureField = "_ev";
+inline constexpr const char* kRevisionField = "_rv";
 
 // True for the fields that have a comparison-form shadow (text and Currency).
 bool has_form_field(const Field& f);

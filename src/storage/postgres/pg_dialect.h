@@ -19,6 +19,9 @@ public:
     std::string placeholder(int n) const override;
     size_t max_identifier_length() const override { return 63; }   // NAMEDATALEN - 1
     size_t max_parameters() const override { return 65535; }        // the protocol's 16-bit count
+    // A read-merge-write locks the row it read until COMMIT; a concurrent one waits and
+    // then reads the committed version (docs/DECISIONS.md §4.1).
+    std::string row_lock_clause() const override { return "FOR UPDATE"; }
     std::string column_type(const Field& f) const override;
 
     std::string form_column_type() const override { return "TEXT COLLATE \"C\""; }

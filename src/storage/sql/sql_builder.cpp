@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <stdexcept>
 #include <type_traits>
 #include <variant>
 
@@ -184,6 +185,18 @@ SqlStatement SqlBuilder::select_by_id(const Entity& e, std::string_view id) cons
     SqlStatement st;
     st.sql = "SELECT " + select_columns(e) + " FROM " + d_.quote(e.name);
     append_where_id(st, SqlParam(std::string(id)));
+    return st;
+}
+
+SqlStatement SqlBuilder::select_by_id_locked(const Entity& e, std::string_view id) const {
+    const std::string hint = d_.row_lock_table_hint(), clause = d_.row_lock_clause();
+    if (hint.empty() && clause.empty() && !d_.write_lock_covers_reads())
+        throw std::logic_error(std::string(d_.name()) + " dialect: no way to lock a row read inside a write");
+    SqlStatement st;
+    st.sql = "SELECT " + select_columns(e) + " FROM " + d_.quote(e.name);
+    if (!hint.empty()) st.sql += " " + hint;
+    append_where_id(st, SqlParam(std::string(id)));
+    if (!clause.empty()) st.sql += " " + clause;
     return st;
 }
 

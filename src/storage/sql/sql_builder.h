@@ -75,6 +75,10 @@ public:
     // Column list in document order: id first, then fields in schema order.
     std::string select_columns(const Entity& e) const;
     SqlStatement select_by_id(const Entity& e, std::string_view id) const;
+    // select_by_id() for a read inside a write: the row stays as read until the write ends
+    // (SqlDialect::row_lock_table_hint(), docs/DECISIONS.md §4.1). Throws std::logic_error
+    // for a dialect that names no way to keep it.
+    SqlStatement select_by_id_locked(const Entity& e, std::string_view id) const;
     SqlStatement exists_by_id(const Entity& e, std::string_view id) const;
     SqlStatement select_by_ids(const Entity& e, const std::vector<std::string>& ids) const;
     // `extra_column`, when given, is an expression selected after the document's columns.

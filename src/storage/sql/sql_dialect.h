@@ -50,6 +50,16 @@ public:
     virtual std::string column_type(const Field& f) const = 0;
     // Transaction control for write().
     virtual std::string begin_write_sql() const { return "BEGIN"; }
+    // How a read inside a write (WriteTxn::get) keeps the row it read from changing until
+    // the write ends, so that a read-merge-write loses no concurrent write
+    // (docs/DECISIONS.md §4.1): a table hint written after the table name (T-SQL
+    // "WITH (UPDLOCK, ROWLOCK)"), a clause written after the statement ("FOR UPDATE"), or
+    // neither when begin_write_sql() already holds the database's write lock for the
+    // whole write (write_lock_covers_reads()). SqlBuilder::select_by_id_locked() refuses a
+    // dialect that gives none of the three.
+    virtual std::string row_lock_table_hint() const { return {}; }
+    virtual std::string row_lock_clause() const { return {}; }
+    virtual bool write_lock_covers_reads() const { return false; }
     // What follows ALTER TABLE t when a column is added ("ADD COLUMN"; T-SQL: "ADD").
     virtual std::string add_column_keyword() const { return "ADD COLUMN"; }
     // Constraint written after a column's type and NOT NULL (e.g. a JSON check); "" = none.

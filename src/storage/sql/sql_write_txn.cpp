@@ -13,8 +13,13 @@ constexpr size_t kMaxRowsPerInsert = 1000;
 }  // namespace
 
 std::optional<Document> SqlWriteTxn::get(const Entity& e, std::string_view id) {
+    // The row stays as read until the write ends: a concurrent read-merge-write waits
+    // (docs/DECISIONS.md §4.1). Only reads inside a write take the lock.
+    const SqlStatement st = driver_.builder().select_by_id_locked(e, id);
+    std::optional<Document> out;
     try {
-        return driver_.fetch_one(conn_, e, id);
+        conn_.query(st.sql, st.params, [&](const SqlRow& row) { out = driver_.decode_row(e, row); });
+        return out;
     } catch (const SqlError& err) {
         driver_.raise(err, &e);
     }

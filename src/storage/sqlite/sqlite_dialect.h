@@ -17,6 +17,9 @@ public:
     // IMMEDIATE takes the write lock up front, so a transaction never fails
     // half-way with SQLITE_BUSY when it upgrades from read to write.
     std::string begin_write_sql() const override { return "BEGIN IMMEDIATE"; }
+    // That lock excludes every other writer until COMMIT: a row read in the write cannot
+    // change before the write ends (docs/DECISIONS.md §4.1).
+    bool write_lock_covers_reads() const override { return true; }
 
     std::string form_column_type() const override { return "TEXT"; }   // BINARY collation
     std::string text_key(const std::string& column) const override { return column; }

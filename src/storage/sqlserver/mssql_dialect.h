@@ -40,6 +40,9 @@ public:
     size_t max_parameters() const override { return 1000; }
     std::string column_type(const Field& f) const override;
     std::string begin_write_sql() const override { return "BEGIN TRANSACTION"; }
+    // An update lock on the row read, held to the end of the transaction: a second
+    // read-merge-write of the row waits for it (docs/DECISIONS.md §4.1).
+    std::string row_lock_table_hint() const override { return "WITH (UPDLOCK, ROWLOCK)"; }
     std::string add_column_keyword() const override { return "ADD"; }
     std::string column_constraint(const Field& f) const override;
 

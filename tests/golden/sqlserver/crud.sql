@@ -21,6 +21,10 @@ DELETE FROM [User] WHERE [id] = ?;
 -- params: "01jd0000000000000000000000"
 SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WHERE [id] = ?;
 
+-- select by id, locked (read inside a write)
+-- params: "01jd0000000000000000000000"
+SELECT [id], [username], [email], [password], [firstName], [lastName], [gender], [dob], [address], [city], [state], [zip], [isAccountOwner], [netWorth], [accountId], [createdAt], [updatedAt] FROM [User] WITH (UPDLOCK, ROWLOCK) WHERE [id] = ?;
+
 -- exists by id
 -- params: "01jd0000000000000000000000"
 SELECT 1 FROM [User] WHERE [id] = ?;

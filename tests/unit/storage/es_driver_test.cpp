@@ -5,6 +5,7 @@
 #include "core/schema.h"
 #include "storage/driver.h"
 #include "storage/elasticsearch/es_client.h"
+#include "storage/elasticsearch/es_driver.h"
 #include "storage/elasticsearch/es_mapping.h"
 #include "storage/elasticsearch/es_query.h"
 #include "tools/json_text.h"
@@ -13,6 +14,9 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <thread>
 
 #include <atomic>
 #include <cctype>
@@ -200,6 +204,34 @@ TEST_F(EsDriverTest, StartUpRepairsClaimsLeftByACrash) {
     }
     // A failed insert leaves no claim behind: "other" is free.
     d->write({}, [&](WriteTxn& t) { t.insert(user(), user_doc("u3", "other", "other@example.com")); });
+    EXPECT_EQ(d->entity_counts().at("User"), 2);
+}
+
+// A claim left by a write an outage or crash cut (its owner never got the value) is
+// released by a write that meets it once it stayed so for the grace period, without a
+// restart (docs/DECISIONS.md §4.4); a claim whose owner holds the value never is.
+TEST_F(EsDriverTest, AnOrphanedClaimIsReleasedOnlineAfterTheGrace) {
+    auto d = open();
+    static_cast<EsDriver&>(*d).set_orphan_claim_grace(std::chrono::milliseconds(300));
+    d->write({}, [&](WriteTxn& t) { t.insert(user(), user_doc("u1", "alice", "alice@example.com")); });
+    // The claim of username "bob" by a document "cut" that was never written.
+    ASSERT_EQ(raw("PUT", "/" + claims() + "/_doc/User%1Fusername%1Fbob?refresh=true",
+                  R"({"cid":"User\u001fusername\u001fbob","entity":"User","constraint":"username","owner":"cut","key":"bob"})")
+                  .status,
+              201);
+    auto insert = [&](const std::string& id, const std::string& username, const std::string& email) {
+        try {
+            d->write({}, [&](WriteTxn& t) { t.insert(user(), user_doc(id, username, email)); });
+            return true;
+        } catch (const UniqueViolation&) {
+            return false;
+        }
+    };
+    EXPECT_FALSE(insert("u2", "bob", "bob@example.com")) << "first seen: it may be a write in flight";
+    EXPECT_FALSE(insert("u3", "alice", "alice2@example.com"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    EXPECT_TRUE(insert("u2", "bob", "bob@example.com")) << "still orphaned after the grace: released";
+    EXPECT_FALSE(insert("u3", "alice", "alice2@example.com")) << "alice holds her value: a real duplicate";
     EXPECT_EQ(d->entity_counts().at("User"), 2);
 }
 

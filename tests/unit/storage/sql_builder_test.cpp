@@ -219,5 +219,23 @@ TEST_F(SqlBuilderTest, IndexNamesAreRecognisable) {
     EXPECT_FALSE(SqlBuilder::is_managed_index_name("sqlite_autoindex_Profile_1"));
 }
 
+// SQLite takes the database's write lock at BEGIN IMMEDIATE, so a read inside a write
+// needs no lock of its own (docs/DECISIONS.md §4.1): the statement is the plain one.
+TEST_F(SqlBuilderTest, ReadInsideAWriteRestsOnTheWriteLock) {
+    EXPECT_EQ(dialect_.begin_write_sql(), "BEGIN IMMEDIATE");
+    EXPECT_TRUE(dialect_.write_lock_covers_reads());
+    EXPECT_EQ(builder_.select_by_id_locked(odd(), "x").sql, builder_.select_by_id(odd(), "x").sql);
+}
+
+// A dialect that names no way to keep a row read inside a write cannot build that read.
+TEST(SqlBuilderLock, ADialectWithoutALockIsRefused) {
+    struct Unlocked : SqliteDialect {
+        bool write_lock_covers_reads() const override { return false; }
+    } dialect;
+    const Schema schema = Schema::load_text(kSchema);
+    const SqlBuilder builder(dialect, false, true);
+    EXPECT_THROW(builder.select_by_id_locked(*schema.find("Odd"), "x"), std::logic_error);
+}
+
 }  // namespace
 }  // namespace events

@@ -158,6 +158,7 @@ TEST_F(SqlServerGolden, Crud) {
     g.add("update", builder_.update(user, doc));
     g.add("delete", builder_.remove(user, "01jd0000000000000000000000"));
     g.add("select by id", builder_.select_by_id(user, "01jd0000000000000000000000"));
+    g.add("select by id, locked (read inside a write)", builder_.select_by_id_locked(user, "01jd0000000000000000000000"));
     g.add("exists by id", builder_.exists_by_id(user, "01jd0000000000000000000000"));
     g.add("select by ids", builder_.select_by_ids(user, {"a", "b", "c"}));
     g.add("ids of children (cascade)", builder_.ids_where(user, field("User", "accountId"), "acc1", INT64_MAX));
