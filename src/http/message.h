@@ -19,6 +19,10 @@ struct HttpRequest {
     std::string request_id;      // the X-Request-Id header ("" when absent)
     std::string accept;          // the Accept header ("" when absent): GET / tells browsers from API clients
     bool head = false;           // a HEAD request, handed to the handler as GET (docs/DECISIONS.md §2.26)
+    // The path's segments, each %-decoded on its own, empty ones left out: a `%2F` inside a
+    // segment stays in it (ids may hold `/`, docs/DECISIONS.md §4.5). Empty when the
+    // request was not built from a target; the router then splits `path`.
+    std::vector<std::string> segments;
 };
 
 struct HttpResponse {
