@@ -130,6 +130,20 @@ int64_t total_beyond_data(StorageDriver& driver, const Entity& e, const RequestP
     return driver.list(e, q).total;
 }
 
+// A list the backend refused as more than it can evaluate (a driver's last line of
+// defence behind core/input_limits.h) is the request's fault: a 400 naming what the driver
+// named (docs/DECISIONS.md §4.5, §4.7), never a 500 or 503.
+template <class Read>
+auto bad_request_when_refused(Read&& read) {
+    try {
+        return read();
+    } catch (const InvalidValue& v) {
+        Notice n{"bad_request", v.what(), v.field};
+        n.parameter = "filter";
+        throw ApiError(400, kGeneral, std::move(n));
+    }
+}
+
 // ---- reads ------------------------------------------------------------------
 
 Document DocumentService::get(const Entity& e, std::string_view raw_id, const RequestParams& p, Notifications& notes) {
@@ -152,9 +166,9 @@ ListResult DocumentService::list(const Entity& e, const RequestParams& p, Notifi
             if (auto stored = driver_.get(e, *p.id_filter)) result.docs.push_back(response_form(e, std::move(*stored)));
         result.total = static_cast<int64_t>(result.docs.size());
     } else if (beyond_any_data(p)) {
-        result.total = total_beyond_data(driver_, e, p);
+        result.total = bad_request_when_refused([&] { return total_beyond_data(driver_, e, p); });
     } else {
-        ListPage page = driver_.list(e, p.query);
+        ListPage page = bad_request_when_refused([&] { return driver_.list(e, p.query); });
         result.total = page.total;
         result.docs.reserve(page.docs.size());
         for (Document& d : page.docs) result.docs.push_back(response_form(e, std::move(d)));
@@ -176,8 +190,10 @@ std::optional<std::string> DocumentService::get_json(const Entity& e, std::strin
 std::optional<ListPageJson> DocumentService::list_json(const Entity& e, const RequestParams& p) {
     require_operation(e, 'r');
     if (!p.views.empty() || validates_reads(/*single=*/false) || p.id_filter) return std::nullopt;
-    if (beyond_any_data(p)) return ListPageJson{"[]", 0, total_beyond_data(driver_, e, p)};
-    return driver_.list_json(e, p.query);
+    return bad_request_when_refused([&] {
+        if (beyond_any_data(p)) return ListPageJson{"[]", 0, total_beyond_data(driver_, e, p)};
+        return driver_.list_json(e, p.query);
+    });
 }
 
 bool DocumentService::validates_reads(bool single) const {

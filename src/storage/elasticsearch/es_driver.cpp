@@ -64,6 +64,20 @@ std::vector<std::string> field_names(const std::vector<const Field*>& c) {
     return out;
 }
 
+// Whether an error answer is Elasticsearch refusing a query too large or too complex to
+// evaluate (too many clauses, a wildcard automaton too big, a term over Lucene's limit):
+// the request's fault, never an outage (docs/DECISIONS.md §4.7), whatever status it came
+// with (a shard failure arrives as a 500 or 503).
+bool refuses_as_too_large(const json::value& answer) {
+    static constexpr std::string_view kTypes[] = {"too_many_clauses", "too_many_nested_clauses",
+                                                  "too_complex_to_determinize_exception",
+                                                  "max_bytes_length_exceeded_exception"};
+    const std::string text = to_json_text(answer);
+    for (std::string_view type : kTypes)
+        if (text.find(std::string("\"") + std::string(type) + "\"") != std::string::npos) return true;
+    return false;
+}
+
 std::string error_text(const json::value& answer) {
     if (const json::object* o = answer.if_object())
         if (const json::value* e = o->if_contains("error")) {
@@ -192,6 +206,11 @@ json::value EsDriver::call(std::string_view method, const std::string& target, s
         answer = parsed ? std::move(*parsed) : json::value(json::string(r.body.substr(0, 300)));
     }
     if (std::find(ok.begin(), ok.end(), r.status) != ok.end()) return answer;
+    if (r.status != 429 && refuses_as_too_large(answer)) {
+        // The last line of defence behind core/input_limits.h; the detail goes to the log only.
+        spdlog::warn("elasticsearch: {} {} refused as too large: {}", method, target, error_text(answer));
+        throw InvalidValue("", "The request is more than the database can evaluate");
+    }
     if (r.status == 429 || r.status >= 500)
         throw StorageUnavailable(fmt::format("elasticsearch: {} {} answered {}: {}", method, target, r.status,
                                              error_text(answer)));

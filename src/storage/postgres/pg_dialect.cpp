@@ -164,6 +164,8 @@ SqlFailure PgDialect::classify(const SqlError& e) const {
             f.index_name = e.constraint;
     } else if (state == "23503") {
         f.kind = SqlFailure::Kind::ForeignKey;
+    } else if (state == "54000") {
+        f.kind = SqlFailure::Kind::ValueTooLarge;   // program_limit_exceeded: "index row size ... exceeds"
     } else if (state == "23502") {
         f.kind = SqlFailure::Kind::NotNull;
     } else if (state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03") {
