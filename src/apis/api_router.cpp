@@ -119,7 +119,7 @@ ApiRouter::ApiRouter(const ApiOptions& options, DocumentService& service, AuthSe
     for (const Route& r : routes_) patterns_.push_back(segments_of(r.path));
 }
 
-ApiRouter::Dispatch ApiRouter::dispatch(const HttpRequest& req) {
+ApiRouter::Dispatch ApiRouter::dispatch(const HttpRequest& req, const std::string& request_id) {
     Notifications notes;
     std::string label = "unmatched";
     std::string allow;   // the Allow header of a 405 (RFC 9110 §15.5.6): what this path does answer
@@ -129,7 +129,11 @@ ApiRouter::Dispatch ApiRouter::dispatch(const HttpRequest& req) {
                         [](const auto& kv) { return !is_valid_utf8(kv.first) || !is_valid_utf8(kv.second); }))
             throw ApiError::bad_request("Invalid UTF-8 in request URL");
 
-        const std::vector<std::string_view> seg = segments_of(req.path);
+        // An id may hold `/`, sent as %2F: the HTTP layer splits before decoding
+        // (docs/DECISIONS.md §4.5); views of its segments, else of the path.
+        const std::vector<std::string_view> seg =
+            req.segments.empty() ? segments_of(req.path)
+                                 : std::vector<std::string_view>(req.segments.begin(), req.segments.end());
         // HEAD is answered by the GET route; the HTTP layer sends the headers only (RFC 9110 §9.3.2).
         const std::string_view method = req.method == "HEAD" ? std::string_view("GET") : std::string_view(req.method);
         const Route* path_match = nullptr;   // a route with this path but another method (405)
@@ -193,12 +197,16 @@ ApiRouter::Dispatch ApiRouter::dispatch(const HttpRequest& req) {
         if (e.status() == 405 && !allow.empty()) response.headers.emplace_back("Allow", allow);
         return {std::move(response), std::move(label)};
     } catch (const StorageUnavailable& e) {
-        spdlog::warn("database unavailable: {}", e.what());
-        return {error_response(ApiError::unavailable(fmt::format("Database unavailable: {}", e.what())), notes),
+        // docs/DECISIONS.md §4.7: the engine's text (hosts, ports, SQL) goes to the log only,
+        // under the request id the client is given to quote.
+        spdlog::warn("request {}: database unavailable on {} {}: {}", request_id, req.method, label, e.what());
+        return {error_response(ApiError::unavailable(fmt::format("Database unavailable (request id {})", request_id)),
+                               notes),
                 std::move(label)};
     } catch (const std::exception& e) {
-        spdlog::error("internal error on {} {}: {}", req.method, label, e.what());
-        return {error_response(ApiError::internal(fmt::format("Internal error: {}", e.what())), notes), std::move(label)};
+        spdlog::error("request {}: internal error on {} {}: {}", request_id, req.method, label, e.what());
+        return {error_response(ApiError::internal(fmt::format("Internal error (request id {})", request_id)), notes),
+                std::move(label)};
     }
 }
 
@@ -206,7 +214,7 @@ HttpResponse ApiRouter::handle(const HttpRequest& req) {
     const auto wall = std::chrono::system_clock::now();
     const auto start = std::chrono::steady_clock::now();
     std::string request_id = request_id_of(req);
-    Dispatch d = dispatch(req);
+    Dispatch d = dispatch(req, request_id);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     const std::string_view method = method_label(req.head, req.method);

@@ -39,7 +39,9 @@ private:
         HttpResponse response;
         std::string route;   // template with the entity filled in, "unmatched" when none
     };
-    Dispatch dispatch(const HttpRequest& req);
+    // `request_id` names the request in the log lines of a 500 or 503 and in their
+    // envelope, which carries no engine text (docs/DECISIONS.md §4.7).
+    Dispatch dispatch(const HttpRequest& req, const std::string& request_id);
 
     const ApiOptions options_;
     DocumentService& service_;

@@ -1,5 +1,6 @@
 #include "apis/responses.h"
 
+#include "core/input_limits.h"
 #include "tools/json_parse.h"
 #include "tools/json_text.h"
 
@@ -45,7 +46,7 @@ json::object pagination_of(const RequestParams& p, int64_t total) {
 json::value parse_object_body(const std::string& text) {
     if (text.empty()) throw ApiError::bad_request("Malformed JSON body: empty body");
     JsonSyntaxError error;
-    std::optional<json::value> v = parse_json(text, error);
+    std::optional<json::value> v = parse_json(text, error, kMaxJsonDepth);   // docs/API.md "Limits"
     if (!v) throw ApiError::bad_request("Malformed JSON body: " + error.describe());
     if (!v->is_object()) throw ApiError::bad_request("Request body must be a JSON object");
     return std::move(*v);

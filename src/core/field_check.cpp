@@ -1,6 +1,7 @@
 #include "core/field_check.h"
 
 #include "core/client_text.h"
+#include "core/input_limits.h"
 #include "core/value_format.h"
 
 #include <boost/json/array.hpp>
@@ -164,6 +165,8 @@ std::optional<std::string> convert(const Field& f, const json::value& in, json::
 std::optional<std::string> check_field_value(const Field& f, const json::value& input, json::value& out) {
     // docs/DECISIONS.md §2.24: in any field type, inside JSON objects and string arrays too.
     if (json_text_fault(input) != TextFault::None) return "Input should not contain the NUL character (U+0000)";
+    // docs/DECISIONS.md §4.6: a number beyond a double (`1e400`) is refused, never stored as null.
+    if (has_non_finite_number(input)) return "Input should be a finite number";
     if (auto failure = convert(f, input, out)) return failure;
 
     if (out.is_string() && f.type == FieldType::String) {

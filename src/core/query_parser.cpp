@@ -4,8 +4,11 @@
 #include "core/query_parser.h"
 
 #include "core/client_text.h"
+#include "core/input_limits.h"
 #include "core/notifications.h"
 #include "core/value_format.h"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
@@ -378,8 +381,21 @@ std::string unknown_operator_message(const Field& field, std::string_view op, st
            " or " + field.name + ":eq:" + value;
 }
 
+// A 400 naming a limit of docs/API.md "Limits", with `parameter: "filter"` (and `field`).
+ApiError filter_limit(std::string message, std::string field = "") {
+    Notice n;
+    n.message = std::move(message);
+    n.field = std::move(field);
+    n.parameter = "filter";
+    return ApiError(400, kGeneral, std::move(n));
+}
+
 void parse_filter(const Entity& entity, const std::string& text, RequestParams& params) {
-    for (const FilterClause& clause : split_filter(entity, text)) {
+    const std::vector<FilterClause> clauses = split_filter(entity, text);
+    // docs/DECISIONS.md §4.5: the same limit on every backend, before any is asked.
+    if (clauses.size() + params.query.filters.size() > kMaxFilterConditions)
+        throw filter_limit(fmt::format("Too many filter conditions: at most {}", kMaxFilterConditions));
+    for (const FilterClause& clause : clauses) {
         const std::string clause_text(clause.text);
         const Field* field = entity.find_field(clause.name);
         if (!field)
@@ -402,10 +418,19 @@ void parse_filter(const Entity& entity, const std::string& text, RequestParams& 
         }
         if (clause.value.empty()) throw ApiError::bad_request("Missing filter value in " + clause_text, field->name);
 
+        const FilterOp filter = filter_op(*field, op, params.full_match);
+        const size_t chars = count_code_points(clause.value);
+        if (filter == FilterOp::Contains && chars > kMaxSubstringChars)
+            throw filter_limit(
+                fmt::format("Filter value too long: substring values have at most {} characters", kMaxSubstringChars),
+                field->name);
+        if (chars > kMaxFilterValueChars)
+            throw filter_limit(fmt::format("Filter value too long: values have at most {} characters", kMaxFilterValueChars),
+                               field->name);
+
         json::value converted = convert_value(*field, clause.value);
         if (field->is_id() && op == Operator::Eq) params.id_filter = std::string(converted.as_string());
-        params.query.filters.push_back(
-            FilterCondition{field, filter_op(*field, op, params.full_match), std::move(converted)});
+        params.query.filters.push_back(FilterCondition{field, filter, std::move(converted)});
     }
 }
 
@@ -428,16 +453,22 @@ std::vector<ViewSpec> parse_view(const Schema& schema, const Entity& entity, con
     const auto invalid = [&] {
         return ApiError::bad_request("Invalid view format=" + text + ". Use format: fk_name(field1,field2)");
     };
+    // Between and around the groups only commas and spaces: `account(name)xyz` is no view.
+    const auto only_separators = [&](size_t from, size_t to) {
+        return std::all_of(text.begin() + static_cast<std::ptrdiff_t>(from), text.begin() + static_cast<std::ptrdiff_t>(to),
+                           [](char c) { return c == ',' || std::isspace(static_cast<unsigned char>(c)); });
+    };
     size_t pos = 0;
+    size_t group_end = 0;   // just after the previous group's `)`
     while ((pos = text.find('(', pos)) != std::string::npos) {
         const size_t close = text.find(')', pos + 1);
         if (close == std::string::npos) break;
         size_t begin = pos;
-        while (begin > 0 && is_name_char(text[begin - 1])) --begin;
+        while (begin > group_end && is_name_char(text[begin - 1])) --begin;
         const std::string name = text.substr(begin, pos - begin);
         const std::string_view inside = std::string_view(text).substr(pos + 1, close - pos - 1);
-        pos = close + 1;
-        if (name.empty()) continue;   // like text outside a group: not a `name(...)`
+        if (name.empty() || !only_separators(group_end, begin)) throw invalid();
+        pos = group_end = close + 1;
 
         std::vector<std::string_view> field_names;
         for (std::string_view item : split(inside, ','))
@@ -462,7 +493,7 @@ std::vector<ViewSpec> parse_view(const Schema& schema, const Entity& entity, con
                 spec->fields.push_back(field);
         }
     }
-    if (views.empty()) throw invalid();
+    if (views.empty() || !only_separators(group_end, text.size())) throw invalid();
     return views;
 }
 

@@ -23,6 +23,10 @@ struct HttpRequest {
     std::string client_address;  // the peer's IP address, for failed-login throttling (docs/DECISIONS.md §6.5)
     std::optional<std::string> if_match;   // the If-Match header (docs/API.md "Optimistic concurrency")
     bool head = false;           // a HEAD request, handed to the handler as GET (docs/DECISIONS.md §2.26)
+    // The path's segments, each %-decoded on its own, empty ones left out: a `%2F` inside a
+    // segment stays in it (ids may hold `/`, docs/DECISIONS.md §4.5). Empty when the
+    // request was not built from a target; the router then splits `path`.
+    std::vector<std::string> segments;
 };
 
 struct HttpResponse {

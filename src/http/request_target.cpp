@@ -49,6 +49,13 @@ std::optional<RequestTarget> parse_request_target(std::string_view target) {
     auto decoded_path = percent_decode(path, false);
     if (!decoded_path) return std::nullopt;
     result.path = std::move(*decoded_path);
+    // Segments are split before decoding, so that an encoded '/' (%2F) stays data.
+    for (size_t i = 0; i < path.size();) {
+        size_t slash = path.find('/', i);
+        if (slash == std::string_view::npos) slash = path.size();
+        if (slash > i) result.segments.push_back(*percent_decode(path.substr(i, slash - i), false));
+        i = slash + 1;
+    }
 
     while (!query.empty()) {
         size_t amp = query.find('&');

@@ -11,6 +11,7 @@ namespace events {
 
 struct RequestTarget {
     std::string path;                                          // %-decoded
+    std::vector<std::string> segments;   // the path split at '/' first, then each %-decoded; no empty ones
     std::vector<std::pair<std::string, std::string>> query;   // %-decoded, '+' as space, URL order
 };
 

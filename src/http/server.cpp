@@ -295,6 +295,7 @@ private:
         std::transform(request.method.begin(), request.method.end(), request.method.begin(),
                        [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
         request.path = std::move(target->path);
+        request.segments = std::move(target->segments);
         request.query = std::move(target->query);
         request.authorization = std::string(req[http::field::authorization]);
         request.request_id = std::string(req["X-Request-Id"]);   // access logs and metrics

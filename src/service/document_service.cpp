@@ -2,6 +2,7 @@
 
 #include "core/body_validator.h"
 #include "core/client_text.h"
+#include "core/input_limits.h"
 #include "core/ulid.h"
 #include "core/value_format.h"
 #include "service/password_hash.h"
@@ -144,13 +145,42 @@ void check_if_match(const Entity& e, const std::string& id, const RequestParams&
 DocumentService::DocumentService(const Schema& schema, StorageDriver& driver, ServiceOptions options)
     : schema_(schema), driver_(driver), options_(options) {}
 
+// A page whose offset is past kMaxListOffset lies past any stored data: answered empty,
+// with the total of its filter when asked (docs/DECISIONS.md §4.5), without asking a
+// backend to skip that far (MongoDB-protocol servers take `skip` as a 32-bit integer).
+bool beyond_any_data(const RequestParams& p) { return p.query.offset > kMaxListOffset; }
+
+// The total of `p`'s filter for a page beyond any data; -1 when the request counts nothing.
+int64_t total_beyond_data(StorageDriver& driver, const Entity& e, const RequestParams& p) {
+    if (!p.query.with_total) return -1;
+    ListQuery q = p.query;
+    q.offset = 0;
+    q.limit = 1;
+    return driver.list(e, q).total;
+}
+
+// A list the backend refused as more than it can evaluate (a driver's last line of
+// defence behind core/input_limits.h) is the request's fault: a 400 naming what the driver
+// named (docs/DECISIONS.md §4.5, §4.7), never a 500 or 503.
+template <class Read>
+auto bad_request_when_refused(Read&& read) {
+    try {
+        return read();
+    } catch (const InvalidValue& v) {
+        Notice n{"bad_request", v.what(), v.field};
+        n.parameter = "filter";
+        throw ApiError(400, kGeneral, std::move(n));
+    }
+}
+
 // ---- reads ------------------------------------------------------------------
 
 Document DocumentService::get(const Entity& e, std::string_view raw_id, const RequestParams& p, Notifications& notes,
                               std::string* etag) {
     require_operation(e, 'r');
     const std::string id = url_id(raw_id);
-    auto stored = driver_.get(e, id);
+    // docs/DECISIONS.md §4.5: an id no document can have is not looked up.
+    auto stored = is_storable_id(id) ? driver_.get(e, id) : std::nullopt;
     if (!stored) throw ApiError::not_found(not_found_message(e, id), id);
     std::vector<Document> docs{response_form(e, std::move(*stored))};
     if (etag) *etag = entity_tag(to_json_text(docs.front()));   // before any expansion
@@ -163,10 +193,13 @@ ListResult DocumentService::list(const Entity& e, const RequestParams& p, Notifi
     ListResult result;
     if (p.id_filter) {
         // docs/API.md "Reads": an id in the filter is a single fetch; docs/DECISIONS.md §2.4: missing -> empty list.
-        if (auto stored = driver_.get(e, *p.id_filter)) result.docs.push_back(response_form(e, std::move(*stored)));
+        if (is_storable_id(*p.id_filter))
+            if (auto stored = driver_.get(e, *p.id_filter)) result.docs.push_back(response_form(e, std::move(*stored)));
         result.total = static_cast<int64_t>(result.docs.size());
+    } else if (beyond_any_data(p)) {
+        result.total = bad_request_when_refused([&] { return total_beyond_data(driver_, e, p); });
     } else {
-        ListPage page = driver_.list(e, p.query);
+        ListPage page = bad_request_when_refused([&] { return driver_.list(e, p.query); });
         result.total = page.total;
         result.docs.reserve(page.docs.size());
         for (Document& d : page.docs) result.docs.push_back(response_form(e, std::move(d)));
@@ -181,7 +214,7 @@ std::optional<std::string> DocumentService::get_json(const Entity& e, std::strin
     // get() would add to it, or take the secrets out.
     if (!p.views.empty() || validates_reads(/*single=*/true) || has_secret_fields(e)) return std::nullopt;
     const std::string id = url_id(raw_id);
-    std::optional<std::string> text = driver_.get_json(e, id);
+    std::optional<std::string> text = is_storable_id(id) ? driver_.get_json(e, id) : std::nullopt;
     if (!text) throw ApiError::not_found(not_found_message(e, id), id);
     return text;
 }
@@ -189,7 +222,10 @@ std::optional<std::string> DocumentService::get_json(const Entity& e, std::strin
 std::optional<ListPageJson> DocumentService::list_json(const Entity& e, const RequestParams& p) {
     require_operation(e, 'r');
     if (!p.views.empty() || validates_reads(/*single=*/false) || p.id_filter || has_secret_fields(e)) return std::nullopt;
-    return driver_.list_json(e, p.query);
+    return bad_request_when_refused([&] {
+        if (beyond_any_data(p)) return ListPageJson{"[]", 0, total_beyond_data(driver_, e, p)};
+        return driver_.list_json(e, p.query);
+    });
 }
 
 bool DocumentService::validates_reads(bool single) const {
@@ -285,6 +321,10 @@ Document DocumentService::create(const Entity& e, const json::value& body, const
             throw ApiError(422, kGeneral,
                            Notice{"validation_failed", "Input should not contain the NUL character (U+0000)", "id", *v});
         id = lower_trimmed(v->get_string());
+        // docs/DECISIONS.md §4.5: ids every backend can store and every URL can reach.
+        if (!id.empty())
+            if (std::optional<std::string> fault = id_fault(id))
+                throw ApiError(422, kGeneral, Notice{"validation_failed", std::move(*fault), "id"});
     }
     if (id.empty()) id = new_ulid();
     return write(e, std::move(id), body, WriteKind::Create, p, notes);
@@ -308,6 +348,8 @@ Document DocumentService::write(const Entity& e, std::string id, const json::val
                                 const RequestParams& p, Notifications& notes) {
     const json::object& body = body_value.get_object();
     const WriteOptions write_options{.no_consistency = p.no_consistency};
+    // docs/DECISIONS.md §4.5: a URL id no document can have is not looked up.
+    if (kind != WriteKind::Create && !is_storable_id(id)) throw ApiError::not_found(not_found_message(e, id), id);
 
     // Secrets sent in the body are stored as hashes (docs/DECISIONS.md §6.4), hashed once
     // here: the driver may run the write's work again. A PATCH without them keeps the
@@ -333,13 +375,21 @@ Document DocumentService::write(const Entity& e, std::string id, const json::val
                                  [&](const Notice& n) { return n.field == fk->name; }))
                     fk_values[fk->name] = check.doc[fk->name];
             auto missing = missing_parents(e, fk_values, id, [&](const Entity& parent, std::string_view pid) {
-                return driver_.get(parent, pid).has_value();
+                return is_storable_id(pid) && driver_.get(parent, pid).has_value();
             });
             std::vector<std::pair<std::string, Notice>> errors;
             for (Notice& n : check.errors) errors.emplace_back(id, std::move(n));
             for (auto& m : missing) errors.push_back(std::move(m));
             throw ApiError(422, std::move(errors));
         }
+        // An FK value no document can have as its id names no parent, and no backend is
+        // asked about it (docs/DECISIONS.md §4.5: a PostgreSQL index refuses ~2.7 KB keys).
+        json::object fk_values;
+        for (const Field* fk : e.foreign_keys) fk_values[fk->name] = check.doc[fk->name];
+        auto unstorable = missing_parents(e, fk_values, id, [](const Entity&, std::string_view pid) {
+            return is_storable_id(pid);
+        });
+        if (!unstorable.empty()) throw ApiError(422, std::move(unstorable));
         warnings = std::move(check.warnings);
         doc = Document();
         doc.reserve(e.fields.size());
@@ -405,7 +455,7 @@ Document DocumentService::write(const Entity& e, std::string id, const json::val
         // trip less per write on a database server); its refusal is named below.
         if (!native_fks) {
             auto fk_errors = missing_parents(e, doc, id, [&](const Entity& parent, std::string_view pid) {
-                return txn.exists(parent, pid);
+                return is_storable_id(pid) && txn.exists(parent, pid);
             });
             if (!fk_errors.empty()) throw ApiError(422, std::move(fk_errors));
         }
@@ -426,7 +476,7 @@ Document DocumentService::write(const Entity& e, std::string id, const json::val
         // does. A parent created since the refusal leaves nothing to name.
         if (native_fks) {
             auto fk_errors = missing_parents(e, doc, id, [&](const Entity& parent, std::string_view pid) {
-                return driver_.get(parent, pid).has_value();
+                return is_storable_id(pid) && driver_.get(parent, pid).has_value();
             });
             if (!fk_errors.empty()) throw ApiError(422, std::move(fk_errors));
         }
@@ -518,6 +568,7 @@ std::optional<Document> DocumentService::remove(const Entity& e, std::string_vie
                                                 Notifications&) {
     require_operation(e, 'd');
     const std::string id = url_id(raw_id);
+    if (!is_storable_id(id)) return std::nullopt;   // no document has it (docs/DECISIONS.md §4.5)
     // The service cascades when the backend cascades none of the relationships below
     // `e`, or not all of them (then it walks the whole tree, so that no child waits on a
     // relationship the database declared without an action).

@@ -21,7 +21,9 @@ struct JsonSyntaxError {
 };
 
 // The value of `text` (one JSON value, surrounding whitespace allowed), or nullopt with
-// `error` filled. An empty or whitespace-only text is an error at its end.
-std::optional<boost::json::value> parse_json(std::string_view text, JsonSyntaxError& error);
+// `error` filled. An empty or whitespace-only text is an error at its end. Arrays and
+// objects nest at most `max_depth` levels (the outermost is level 1); deeper nesting is
+// an error with the reason "nesting deeper than <max_depth> levels".
+std::optional<boost::json::value> parse_json(std::string_view text, JsonSyntaxError& error, size_t max_depth = 32);
 
 }  // namespace events

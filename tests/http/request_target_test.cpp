@@ -21,6 +21,15 @@ TEST(RequestTarget, DecodesPercentEscapesAndPlusOnlyInTheQuery) {
     EXPECT_EQ(t->query, (Query{{"f=x", "a,b c&d"}, {"plus", "+"}}));
 }
 
+// docs/DECISIONS.md §4.5: every accepted id is reachable, so `%2F` is data inside its
+// segment, never a separator; empty segments are left out.
+TEST(RequestTarget, EncodedSlashStaysInItsSegment) {
+    auto t = parse_request_target("/api//account/a%2Fb%3Fc/?x=1");
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->path, "/api//account/a/b?c/");
+    EXPECT_EQ(t->segments, (std::vector<std::string>{"api", "account", "a/b?c"}));
+}
+
 TEST(RequestTarget, KeysWithoutValueAndEmptyItems) {
     auto t = parse_request_target("/x?full_match&&a=&=v&b=1=2");
     ASSERT_TRUE(t);

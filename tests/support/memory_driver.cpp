@@ -118,7 +118,21 @@ std::shared_ptr<const MemoryDriver::Store> MemoryDriver::snapshot() const {
     return store_;
 }
 
+void MemoryDriver::set_read_failure(std::optional<std::string> what, bool unavailable) {
+    std::lock_guard lock(state_mutex_);
+    read_failure_ = std::move(what);
+    read_failure_unavailable_ = unavailable;
+}
+
+void MemoryDriver::fail_read_if_asked() const {
+    std::lock_guard lock(state_mutex_);
+    if (!read_failure_) return;
+    if (read_failure_unavailable_) throw StorageUnavailable(*read_failure_);
+    throw std::runtime_error(*read_failure_);
+}
+
 std::optional<Document> MemoryDriver::get(const Entity& e, std::string_view id) {
+    fail_read_if_asked();
     const auto store = snapshot();
     auto table = store->find(&e);
     if (table == store->end()) return std::nullopt;
@@ -138,6 +152,7 @@ std::vector<Document> MemoryDriver::get_many(const Entity& e, const std::vector<
 }
 
 ListPage MemoryDriver::list(const Entity& e, const ListQuery& q) {
+    fail_read_if_asked();
     const auto store = snapshot();
     std::vector<const Document*> docs;
     if (auto table = store->find(&e); table != store->end())

@@ -76,6 +76,10 @@ public:
     // What ping() answers from now on: false plays a database that does not answer
     // (GET /api/health is then a 503). Reads and writes still work.
     void set_reachable(bool reachable) { reachable_ = reachable; }
+    // Makes every get() and list() fail from now on as a broken backend would: with
+    // StorageUnavailable when `unavailable`, else with std::runtime_error, both carrying
+    // `what` (engine text the answer must not show); nullopt ends it.
+    void set_read_failure(std::optional<std::string> what, bool unavailable = false);
 
     // One entity's documents by id; the whole store by entity. Shared between snapshots
     // until a write copies them (copy on write). Public for the transaction's sake.
@@ -93,6 +97,9 @@ private:
     std::optional<WriteOptions> last_options_;
     int64_t committed_ = 0;
     std::atomic<bool> reachable_{true};
+    std::optional<std::string> read_failure_;   // guarded by state_mutex_
+    bool read_failure_unavailable_ = false;     // guarded by state_mutex_
+    void fail_read_if_asked() const;
 };
 
 }  // namespace events::testing_support

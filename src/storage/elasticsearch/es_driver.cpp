@@ -1,8 +1,10 @@
 #include "storage/elasticsearch/es_driver.h"
 
+#include "core/input_limits.h"
 #include "storage/document/unique_key.h"
 #include "storage/elasticsearch/es_mapping.h"
 #include "storage/elasticsearch/es_query.h"
+#include "tools/json_parse.h"
 #include "tools/json_text.h"
 #include "tools/url_encode.h"
 
@@ -40,8 +42,6 @@ void pause_before_retry(int attempt) {
 }
 // The refresh interval of the indices created in strict-consistency mode.
 constexpr const char* kRefreshInterval = "100ms";
-// _id is at most 512 bytes.
-constexpr size_t kMaxIdBytes = 512;
 
 
 std::string sha1_hex(std::string_view s) {
@@ -62,6 +62,20 @@ std::vector<std::string> field_names(const std::vector<const Field*>& c) {
     std::vector<std::string> out;
     for (const Field* f : c) out.push_back(f->name);
     return out;
+}
+
+// Whether an error answer is Elasticsearch refusing a query too large or too complex to
+// evaluate (too many clauses, a wildcard automaton too big, a term over Lucene's limit):
+// the request's fault, never an outage (docs/DECISIONS.md §4.7), whatever status it came
+// with (a shard failure arrives as a 500 or 503).
+bool refuses_as_too_large(const json::value& answer) {
+    static constexpr std::string_view kTypes[] = {"too_many_clauses", "too_many_nested_clauses",
+                                                  "too_complex_to_determinize_exception",
+                                                  "max_bytes_length_exceeded_exception"};
+    const std::string text = to_json_text(answer);
+    for (std::string_view type : kTypes)
+        if (text.find(std::string("\"") + std::string(type) + "\"") != std::string::npos) return true;
+    return false;
 }
 
 std::string error_text(const json::value& answer) {
@@ -192,11 +206,16 @@ json::value EsDriver::call(std::string_view method, const std::string& target, s
     if (status) *status = r.status;
     json::value answer;
     if (!r.body.empty()) {
-        boost::system::error_code ec;
-        answer = json::parse(r.body, ec);
-        if (ec) answer = json::string(r.body.substr(0, 300));
+        JsonSyntaxError syntax;   // exact doubles, stored documents nested to the full limit
+        std::optional<json::value> parsed = parse_json(r.body, syntax, kMaxStoredJsonDepth);
+        answer = parsed ? std::move(*parsed) : json::value(json::string(r.body.substr(0, 300)));
     }
     if (std::find(ok.begin(), ok.end(), r.status) != ok.end()) return answer;
+    if (r.status != 429 && refuses_as_too_large(answer)) {
+        // The last line of defence behind core/input_limits.h; the detail goes to the log only.
+        spdlog::warn("elasticsearch: {} {} refused as too large: {}", method, target, error_text(answer));
+        throw InvalidValue("", "The request is more than the database can evaluate");
+    }
     if (r.status == 429 || r.status >= 500)
         throw StorageUnavailable(fmt::format("elasticsearch: {} {} answered {}: {}", method, target, r.status,
                                              error_text(answer)));
@@ -464,7 +483,8 @@ void EsDriver::remove_created(const WriteOptions& w, const std::vector<std::pair
 
 void EsDriver::insert(const WriteOptions& w, const Entity& e, const Document& doc) {
     const std::string id = str(doc, "id");
-    if (id.size() > kMaxIdBytes) throw InvalidValue("id", "Id is longer than 512 bytes");
+    // The last line of defence behind the service's check (core/input_limits.h).
+    if (id.size() > kMaxIdBytes) throw InvalidValue("id", "Id should have at most 512 bytes");
     if (get_stored(e, id)) throw UniqueViolation(&e, {"id"});
     std::vector<std::pair<size_t, std::string>> taken;
     auto release_taken = [&] {

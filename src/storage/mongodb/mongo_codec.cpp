@@ -2,6 +2,7 @@
 
 #include "core/comparison_form.h"
 #include "core/value_format.h"
+#include "storage/document/json_field_encoding.h"
 #include "storage/document/unique_key.h"
 #include "storage/mongodb/mongo_layout.h"
 
@@ -94,9 +95,8 @@ json::value decode_value(const Field& f, const bson_iter_t* it) {
             if (text) return json::string(*text);
             return to_json(it);
         }
-        case FieldType::Json:
-        case FieldType::StringArray:
-            return to_json(it);
+        case FieldType::Json: return decode_json_field(to_json(it));   // docs/DECISIONS.md §4.6
+        case FieldType::StringArray: return to_json(it);
     }
     return nullptr;
 }
@@ -142,6 +142,10 @@ void append_value(bson_t* out, const std::string& key, const Field& f, const jso
                 }
             }
             append_json(out, key, v);
+            return;
+        case FieldType::Json:
+            // Keys BSON cannot hold and integers above 2^63 - 1, reversibly (docs/DECISIONS.md §4.6).
+            append_json(out, key, encode_json_field(v));
             return;
         default:
             append_json(out, key, v);

@@ -5,7 +5,9 @@
 //                                              number text (787.56 stays 787.56), or
 //                                              double on a server without decimal128
 //   Boolean -> bool      Date, Datetime -> BSON date (UTC milliseconds)
-//   JSON -> embedded document               Array[String] -> array of strings
+//   JSON -> embedded document, the keys and integers BSON cannot hold encoded
+//           (storage/document/json_field_encoding.h, docs/DECISIONS.md §4.6)
+//   Array[String] -> array of strings
 //   null -> null (stored explicitly)
 // Reading accepts what the Python framework wrote too (docs/MONGODB.md "Adopting a database of the Python framework"): any numeric
 // BSON type for numbers, dates as BSON dates or text, missing fields as null.

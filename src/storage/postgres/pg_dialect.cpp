@@ -1,7 +1,9 @@
 #include "storage/postgres/pg_dialect.h"
 
+#include "core/input_limits.h"
 #include "core/value_format.h"
 #include "storage/postgres/pg_row_counts.h"
+#include "tools/json_parse.h"
 #include "tools/json_text.h"
 
 #include <boost/json/parse.hpp>
@@ -96,9 +98,8 @@ boost::json::value PgDialect::decode(const Field& f, const SqlRow& row, int col)
         case FieldType::Datetime: return boost::json::value(pg_timestamp_to_canonical(row.get_text(col)));
         case FieldType::Json:
         case FieldType::StringArray: {
-            boost::system::error_code ec;
-            boost::json::value parsed = boost::json::parse(row.get_text(col), ec);
-            if (!ec) return parsed;
+            JsonSyntaxError syntax;   // exact doubles (tools/json_parse.h)
+            if (auto parsed = parse_json(row.get_text(col), syntax, kMaxStoredJsonDepth)) return std::move(*parsed);
             return boost::json::value(row.get_text(col));
         }
         default: return boost::json::value(row.get_text(col));   // text, ids, DATE in ISO style
@@ -163,6 +164,8 @@ SqlFailure PgDialect::classify(const SqlError& e) const {
             f.index_name = e.constraint;
     } else if (state == "23503") {
         f.kind = SqlFailure::Kind::ForeignKey;
+    } else if (state == "54000") {
+        f.kind = SqlFailure::Kind::ValueTooLarge;   // program_limit_exceeded: "index row size ... exceeds"
     } else if (state == "23502") {
         f.kind = SqlFailure::Kind::NotNull;
     } else if (state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03") {

@@ -23,7 +23,9 @@ namespace events {
 
 // What a failed statement means to the driver.
 struct SqlFailure {
-    enum class Kind { Unique, ForeignKey, NotNull, ConnectionLost, Busy, Other };
+    // ValueTooLarge: a value the engine's index cannot hold (a PostgreSQL btree entry over
+    // ~2.7 KB, a SQL Server index key over 1700 bytes), answered 422 (docs/DECISIONS.md §4.5).
+    enum class Kind { Unique, ForeignKey, NotNull, ConnectionLost, Busy, ValueTooLarge, Other };
     Kind kind = Kind::Other;
     bool primary_key = false;           // Unique: the id collided
     std::vector<std::string> columns;   // Unique: the violated columns, when the backend names them

@@ -110,6 +110,9 @@ void SqlDriver::raise(const SqlError& err, const Entity* e) const {
         case SqlFailure::Kind::ConnectionLost:
         case SqlFailure::Kind::Busy:
             throw StorageUnavailable(err.what());
+        case SqlFailure::Kind::ValueTooLarge:
+            // The last line of defence behind core/input_limits.h: the engine's text stays in the log.
+            throw InvalidValue("", "A value is too long for the database to index");
         default:
             throw err;
     }

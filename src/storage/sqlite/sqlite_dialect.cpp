@@ -1,7 +1,9 @@
 #include "storage/sqlite/sqlite_dialect.h"
 
+#include "core/input_limits.h"
 #include "storage/sqlite/sqlite_row_counts.h"
 #include "storage/sqlite/sqlite_text_index.h"
+#include "tools/json_parse.h"
 #include "tools/json_text.h"
 
 #include <boost/json/parse.hpp>
@@ -50,9 +52,8 @@ boost::json::value SqliteDialect::decode(const Field& f, const SqlRow& row, int 
         case FieldType::Currency: return row.get_double(col);
         case FieldType::Json:
         case FieldType::StringArray: {
-            boost::system::error_code ec;
-            boost::json::value parsed = boost::json::parse(row.get_text(col), ec);
-            if (!ec) return parsed;
+            JsonSyntaxError syntax;   // exact doubles (tools/json_parse.h)
+            if (auto parsed = parse_json(row.get_text(col), syntax, kMaxStoredJsonDepth)) return std::move(*parsed);
             return boost::json::value(row.get_text(col));   // not JSON: show what is stored
         }
         default: return boost::json::value(row.get_text(col));

@@ -28,6 +28,7 @@ constexpr int kNullIntoNotNull = 515;
 constexpr int kDeadlockVictim = 1205;
 constexpr int kLockTimeout = 1222;
 constexpr int kSnapshotConflict = 3960;
+constexpr int kIndexKeyTooLong = 1946;          // "the index entry ... exceeds the maximum length"
 
 bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
 
@@ -244,6 +245,7 @@ SqlFailure MssqlDialect::classify(const SqlError& e) const {
             if (contains(message, "FOREIGN KEY") || contains(message, "REFERENCE")) f.kind = SqlFailure::Kind::ForeignKey;
             return f;
         case kNullIntoNotNull: f.kind = SqlFailure::Kind::NotNull; return f;
+        case kIndexKeyTooLong: f.kind = SqlFailure::Kind::ValueTooLarge; return f;
         case kDeadlockVictim:
         case kLockTimeout:
         case kSnapshotConflict: f.kind = SqlFailure::Kind::Busy; return f;

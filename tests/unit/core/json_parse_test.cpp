@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdint>
+
 namespace events {
 namespace {
 
@@ -42,6 +45,33 @@ TEST(JsonParse, TruncatedAndTrailingText) {
     EXPECT_EQ(extra.column, 4u);
     EXPECT_EQ(extra.describe(), "extra data at line 1, column 4");
     EXPECT_EQ(error_of("  ").describe(), "incomplete JSON at line 1, column 3");
+}
+
+// docs/DECISIONS.md §4.6: a double reads back as itself (Boost.JSON 1.81's own reader
+// takes `1.0E30` for 9.999999999999999e+29), integers up to 2^64 - 1 stay integers.
+TEST(JsonParse, DoublesAreReadExactly) {
+    JsonSyntaxError e;
+    auto v = parse_json(R"([1.0E30, 1e30, 1000000000000000000000000000000.0, 0.1, 5e-324, 18446744073709551615, -9223372036854775808])", e);
+    ASSERT_TRUE(v.has_value()) << e.describe();
+    const auto& a = v->as_array();
+    EXPECT_EQ(a[0].as_double(), 1e30);
+    EXPECT_EQ(a[1].as_double(), 1e30);
+    EXPECT_EQ(a[2].as_double(), 1e30);
+    EXPECT_EQ(a[3].as_double(), 0.1);
+    EXPECT_EQ(a[4].as_double(), 5e-324);
+    EXPECT_EQ(a[5].as_uint64(), 18446744073709551615ull);
+    EXPECT_EQ(a[6].as_int64(), INT64_MIN);
+    // Beyond a double: infinity, which the body check refuses (core/field_check.h).
+    auto huge = parse_json("[1e400]", e);
+    ASSERT_TRUE(huge.has_value());
+    EXPECT_TRUE(std::isinf(huge->as_array()[0].as_double()));
+}
+
+TEST(JsonParse, NestingBeyondTheLimitIsNamed) {
+    JsonSyntaxError e;
+    EXPECT_TRUE(parse_json("[[[1]]]", e, 3).has_value());
+    EXPECT_FALSE(parse_json("[[[[1]]]]", e, 3).has_value());
+    EXPECT_EQ(e.describe(), "nesting deeper than 3 levels at line 1, column 4");
 }
 
 }  // namespace

@@ -569,9 +569,28 @@ TEST(QueryView, RepeatedGroupsForOneFkMerge) {
     EXPECT_EQ(p.views[0].fields[1]->name, "expireDate");
 }
 
-TEST(QueryView, TextOutsideGroupsIsIgnoredAndEmptyViewToo) {
-    EXPECT_EQ(parse("User", {{"view", "junk,account(name) trailing"}}).views.size(), 1u);
+TEST(QueryView, TextOutsideGroupsIsInvalidAndEmptyViewIsIgnored) {
+    const std::string format_tail = ". Use format: fk_name(field1,field2)";
+    EXPECT_EQ(message_of("User", {{"view", "junk,account(name) trailing"}}),
+              "Invalid view format=junk,account(name) trailing" + format_tail);
+    EXPECT_EQ(message_of("User", {{"view", "account(name)xyz"}}), "Invalid view format=account(name)xyz" + format_tail);
+    EXPECT_EQ(message_of("User", {{"view", "(name)"}}), "Invalid view format=(name)" + format_tail);
+    EXPECT_EQ(parse("User", {{"view", " account(name) , account(id),"}}).views.size(), 1u);
     EXPECT_TRUE(parse("User", {{"view", ""}}).views.empty());
+}
+
+TEST(QueryFilter, ConditionCountAndValueLengthAreLimited) {
+    std::string hundred;
+    for (int i = 0; i < 100; ++i) hundred += (i ? "," : "") + std::string("lastName:gte:a");
+    EXPECT_EQ(parse("User", {{"filter", hundred}}).query.filters.size(), 100u);
+    EXPECT_EQ(message_of("User", {{"filter", hundred + ",lastName:x"}}), "Too many filter conditions: at most 100");
+    EXPECT_EQ(parse("User", {{"filter", "lastName:" + std::string(256, 'a')}}).query.filters.size(), 1u);
+    EXPECT_EQ(message_of("User", {{"filter", "lastName:" + std::string(257, 'a')}}),
+              "Filter value too long: substring values have at most 256 characters");
+    EXPECT_EQ(parse("User", {{"filter", "lastName:" + std::string(8191, 'a')}, {"full_match", "true"}}).query.filters.size(),
+              1u);
+    EXPECT_EQ(message_of("User", {{"filter", "lastName:" + std::string(8192, 'a')}, {"full_match", "true"}}),
+              "Filter value too long: values have at most 8191 characters");
 }
 
 TEST(QueryView, ResolvesByTargetEntityName) {

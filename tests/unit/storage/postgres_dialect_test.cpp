@@ -98,6 +98,9 @@ TEST(PostgresDialect, ClassifiesSqlStates) {
     EXPECT_EQ(f.index_name, "ux_User_email");
     EXPECT_EQ(d.classify(SqlError("fk", 0, "23503")).kind, SqlFailure::Kind::ForeignKey);
     EXPECT_EQ(d.classify(SqlError("nn", 0, "23502")).kind, SqlFailure::Kind::NotNull);
+    // docs/DECISIONS.md §4.5: an index entry over the btree limit is the value's fault (422), not a 500.
+    EXPECT_EQ(d.classify(SqlError("index row size 2720 exceeds btree version 4 maximum 2704", 0, "54000")).kind,
+              SqlFailure::Kind::ValueTooLarge);
     EXPECT_EQ(d.classify(SqlError("gone", 0, "08006")).kind, SqlFailure::Kind::ConnectionLost);
     EXPECT_EQ(d.classify(SqlError("admin", 0, "57P01")).kind, SqlFailure::Kind::ConnectionLost);
     EXPECT_EQ(d.classify(SqlError("starting", 0, "57P03")).kind, SqlFailure::Kind::ConnectionLost);
