@@ -93,11 +93,15 @@ struct Storage {
     std::unique_ptr<StorageDriver> driver;
 };
 
-std::optional<Storage> open_for_transfer(const Config& config) {
+std::optional<Storage> open_for_transfer(const Config& config, OpenPurpose purpose, const GuardOptions& guard,
+                                        bool* empty_database) {
     try {
         Storage s;
         s.schema = std::make_unique<Schema>(load_schema(config));
-        s.driver = open_storage(config, *s.schema);
+        GuardedStorage g = open_guarded(config, *s.schema, schema_source_of(config), purpose, guard);
+        if (!g.driver) return std::nullopt;
+        s.driver = std::move(g.driver);
+        if (empty_database) *empty_database = g.empty_database;
         return s;
     } catch (const SchemaError& e) {
         print_schema_error(e);
@@ -173,6 +177,12 @@ Schema load_schema(const Config& config) {
 }
 
 std::unique_ptr<StorageDriver> open_storage(const Config& config, const Schema& schema) {
+    auto driver = make_storage(config, schema);
+    driver->open();
+    return driver;
+}
+
+std::unique_ptr<StorageDriver> make_storage(const Config& config, const Schema& schema) {
     DriverOptions options;
     options.uri = config.db_uri;
     options.db_name = config.db_name;
@@ -188,9 +198,7 @@ std::unique_ptr<StorageDriver> open_storage(const Config& config, const Schema& 
     const int io_threads = config.threads > 0 ? config.threads : default_thread_count(config.database);
     options.pool_size =
         config.pool_size > 0 ? config.pool_size : io_threads + std::min(config.write_threads, kMaxWriteConnections);
-    auto driver = make_driver(config.database, schema, options);
-    driver->open();
-    return driver;
+    return make_driver(config.database, schema, options);
 }
 
 ApiOptions api_options_of(const Config& config) {
@@ -211,7 +219,7 @@ ApiOptions api_options_of(const Config& config) {
     return o;
 }
 
-int serve(const Config& config) {
+int serve(const Config& config, const GuardOptions& guard) {
     set_log_level(config.log_level);
     set_log_format(config.log_format);
 
@@ -233,7 +241,12 @@ int serve(const Config& config) {
 
     std::unique_ptr<StorageDriver> driver;
     try {
-        driver = open_storage(effective, *schema);
+        GuardedStorage g = open_guarded(effective, *schema, schema_source_of(effective), OpenPurpose::Serve, guard);
+        if (!g.driver) return 1;   // refused; the reason is printed
+        driver = std::move(g.driver);
+    } catch (const SchemaError& e) {
+        print_schema_error(e);
+        return 1;
     } catch (const std::exception& e) {
         // ReconcileError / StorageUnavailable carry the full explanation (e.g. the
         // duplicate values blocking a new unique constraint).
@@ -296,12 +309,20 @@ namespace {
 
 // Opens the storage, runs one transfer with progress reporting, closes the storage.
 // Exit code 1 on any failure (batches an import committed before it stay).
-int run_transfer(const Config& config, const char* verb, const char* past,
+int run_transfer(const Config& config, OpenPurpose purpose, const GuardOptions& guard, const char* verb,
+                 const char* past,
                  const std::function<std::pair<int64_t, std::string>(StorageDriver&, const Schema&, TransferReport&)>& body) {
-    auto storage = open_for_transfer(config);
+    bool empty_database = false;
+    auto storage = open_for_transfer(config, purpose, guard, &empty_database);
     if (!storage) return 1;
     TransferReport report(verb, past);
     int status = 0;
+    if (purpose == OpenPurpose::Export && empty_database) {
+        // Nothing stored yet: there is nothing to read, and export creates nothing to read it from.
+        report.finish(0, "(the database holds no documents yet)");
+        storage->driver->close();
+        return 0;
+    }
     try {
         auto [documents, where] = body(*storage->driver, *storage->schema, report);
         report.finish(documents, where);
@@ -315,8 +336,8 @@ int run_transfer(const Config& config, const char* verb, const char* past,
 
 }  // namespace
 
-int export_data(const Config& config, const std::string& file) {
-    return run_transfer(config, "export", "exported", [&](StorageDriver& driver, const Schema& schema, TransferReport& report) {
+int export_data(const Config& config, const std::string& file, const GuardOptions& guard) {
+    return run_transfer(config, OpenPurpose::Export, guard, "export", "exported", [&](StorageDriver& driver, const Schema& schema, TransferReport& report) {
         if (file.empty()) {
             std::ios::sync_with_stdio(false);
             TransferStats stats = export_documents(schema, driver, std::cout, report.progress());
@@ -333,8 +354,8 @@ int export_data(const Config& config, const std::string& file) {
     });
 }
 
-int import_data(const Config& config, const std::string& file) {
-    return run_transfer(config, "import", "imported", [&](StorageDriver& driver, const Schema& schema, TransferReport& report) {
+int import_data(const Config& config, const std::string& file, const GuardOptions& guard) {
+    return run_transfer(config, OpenPurpose::Import, guard, "import", "imported", [&](StorageDriver& driver, const Schema& schema, TransferReport& report) {
         if (file.empty()) {
             std::ios::sync_with_stdio(false);
             return std::make_pair(import_documents(schema, driver, std::cin, report.progress()).documents,
@@ -344,6 +365,63 @@ int import_data(const Config& config, const std::string& file) {
         if (!in) throw std::runtime_error("cannot read " + file);
         return std::make_pair(import_documents(schema, driver, in, report.progress()).documents, "from " + file);
     });
+}
+
+int migrate(const Config& config, bool apply, bool json, const GuardOptions& guard) {
+    if (!guard.drops.empty()) {
+        // Refused rather than ignored: a named drop that did not happen would look done.
+        std::fprintf(stderr, "refusing: --drop is not carried out by this version yet; the data of removed fields and "
+                             "entities stays in the database (docs/DECISIONS.md §5.4)\n");
+        return 1;
+    }
+    try {
+        const Schema schema = load_schema(config);
+        const SchemaSource source = schema_source_of(config);
+        GuardedStorage g = open_guarded(config, schema, source, apply ? OpenPurpose::Apply : OpenPurpose::Plan, guard);
+        if (!g.driver) return 1;
+        g.driver->close();
+        if (apply) {
+            std::printf("applied: the database now records %s\n",
+                        describe_schema(source.source, schema_fingerprint(schema), "", entity_names(schema)).c_str());
+            return 0;
+        }
+        if (json) {
+            boost::json::object out = plan_json(g.plan);
+            out["database"] = g.recorded ? boost::json::value(boost::json::object{
+                                               {"source", g.recorded->source},
+                                               {"fingerprint", g.recorded->fingerprint},
+                                               {"recorded_at", g.recorded->recorded_at}})
+                                         : boost::json::value(nullptr);
+            out["schema"] = boost::json::object{{"source", source.source}, {"fingerprint", schema_fingerprint(schema)}};
+            out["verdict"] = stored_schema_verdict_name(g.verdict);
+            std::printf("%s\n", to_json_text(out).c_str());
+            return 0;
+        }
+        std::printf("database: %s\nschema:   %s\n",
+                    g.recorded ? describe_schema(g.recorded->source, g.recorded->fingerprint, g.recorded->recorded_at,
+                                                 g.recorded_entities)
+                                     .c_str()
+                               : "no schema record",
+                    describe_schema(source.source, schema_fingerprint(schema), "", entity_names(schema)).c_str());
+        switch (g.verdict) {
+            case StoredSchemaVerdict::Fresh: std::printf("\nthe database is empty: serve creates every entity\n"); break;
+            case StoredSchemaVerdict::Same: std::printf("\nno changes\n"); break;
+            case StoredSchemaVerdict::AdoptSilently:
+                std::printf("\nthe database holds this schema's data without a record: serve records it\n");
+                break;
+            case StoredSchemaVerdict::Foreign:
+                std::printf("\nthe database holds another schema's data: serve refuses unless --adopt\n");
+                break;
+            case StoredSchemaVerdict::Changed: std::printf("\n%s", plan_text(g.plan).c_str()); break;
+        }
+        return 0;
+    } catch (const SchemaError& e) {
+        print_schema_error(e);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "cannot open the %s database %s:\n%s\n", config.database.c_str(),
+                     mask_uri_password(config.db_uri).c_str(), e.what());
+    }
+    return 1;
 }
 
 int check_schema(const std::string& schema_path) {

@@ -43,6 +43,8 @@ struct Field {
     bool auto_update = false;                        // e.g. updatedAt: filled on every write when absent
     boost::json::object metadata;                    // definition as shown by /api/metadata
     const Entity* fk_target = nullptr;               // ObjectId field "<entity>Id" -> that entity
+    std::string renamed_from;                        // the field's former name ("" when none):
+                                                     // its data is carried over (docs/DECISIONS.md §5.3)
 
     bool is_id() const { return name == "id"; }
     bool is_enum() const { return !enum_values.empty(); }
@@ -71,6 +73,7 @@ struct Entity {
     std::string operations = "crud";                  // subset of "crud"
     boost::json::object ui;
     boost::json::object services;
+    std::string renamed_from;   // the entity's former name ("" when none; docs/DECISIONS.md §5.3)
 
     const Field* find_field(std::string_view name_case_insensitive) const;
     const Field& id_field() const { return fields.back(); }

@@ -231,9 +231,61 @@ void EsDriver::create_indices() {
 }
 
 void EsDriver::open() {
-    call("GET", "/", {}, {200});
+    open_read_only();
     create_indices();
     reconcile_claims();
+}
+
+void EsDriver::open_read_only() { call("GET", "/", {}, {200}); }
+
+StoredSchemaState EsDriver::stored_schema_state() {
+    StoredSchemaState state;
+    const json::value listed =
+        call("GET", "/_cat/indices/" + url_encode(es_index_prefix(options_.db_name)) + "*?format=json&h=index", {}, {200, 404});
+    std::set<std::string> names;
+    if (listed.is_array())
+        for (const json::value& row : listed.get_array()) names.insert(str(row, "index"));
+    for (const auto& e : schema_.entities())
+        if (names.count(index(*e))) state.present.push_back(e->name);
+    int status = 0;
+    const json::value answer =
+        call("GET", "/" + url_encode(es_meta_index_name(options_.db_name)) + "/_doc/schema", {}, {200, 404}, &status);
+    if (status == 200 && answer.is_object() && answer.get_object().contains("_source")) {
+        const json::object& src = obj(answer, "_source");
+        SchemaRecord r{str(src, "fingerprint"), str(src, "source"), str(src, "text"), str(src, "recorded_at")};
+        if (!r.fingerprint.empty()) state.record = std::move(r);
+    }
+    return state;
+}
+
+void EsDriver::rename_field(const Entity& e, const std::string& from, const std::string& to) {
+    // The new field's mapping first: the documents gain it in the update below.
+    ensure_index(index(e), es_entity_mapping(e));
+    const std::string script =
+        "if (!ctx._source.containsKey(params.from)) { ctx.op = 'noop'; return; }"
+        "ctx._source[params.to] = ctx._source.remove(params.from);"
+        "def cmp = ctx._source[params.cmp];"
+        "if (cmp instanceof Map && cmp.containsKey(params.from)) { cmp[params.to] = cmp.remove(params.from); }";
+    const json::object body{
+        {"query", json::object{{"match_all", json::object{}}}},
+        {"script", json::object{{"lang", "painless"},
+                                {"source", script},
+                                {"params", json::object{{"from", from}, {"to", to}, {"cmp", std::string(kEsCmpField)}}}}}};
+    const json::value answer = call("POST", "/" + index(e) + "/_update_by_query?conflicts=proceed&refresh=true",
+                                    to_json_text(body), {200});
+    spdlog::info("elasticsearch: {}.{} renamed to {} in {} document(s)", e.name, from, to,
+                 int_of(answer.is_object() ? answer.get_object().if_contains("updated") : nullptr, 0));
+}
+
+void EsDriver::record_schema(const SchemaRecord& record) {
+    const std::string meta = es_meta_index_name(options_.db_name);
+    // Stored, not indexed: the record is only ever read by id.
+    ensure_index(meta, json::object{{"dynamic", false}, {"properties", json::object{}}});
+    const json::object doc{{"fingerprint", record.fingerprint},
+                           {"source", record.source},
+                           {"text", record.text},
+                           {"recorded_at", record.recorded_at}};
+    call("PUT", "/" + url_encode(meta) + "/_doc/schema?refresh=true", to_json_text(doc), {200, 201});
 }
 
 void EsDriver::close() { client_->close(); }

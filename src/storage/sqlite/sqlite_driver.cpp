@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
 #include <unordered_set>
 
 namespace events {
@@ -16,6 +17,24 @@ namespace events {
 SqliteDriver::SqliteDriver(const Schema& schema, const DriverOptions& options)
     : SqlDriver(schema, options, std::make_unique<SqliteDialect>(),
                 std::make_unique<SqlitePool>(options.uri, options.pool_size)) {}
+
+void SqliteDriver::open_read_only() {
+    const std::string& path = options_.uri;
+    const bool in_memory = path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0;
+    std::error_code ec;
+    absent_ = !in_memory && !std::filesystem::exists(path, ec);
+    if (!absent_) SqlDriver::open_read_only();
+}
+
+void SqliteDriver::open() {
+    absent_ = false;
+    SqlDriver::open();
+}
+
+StoredSchemaState SqliteDriver::stored_schema_state() {
+    if (absent_) return {};
+    return SqlDriver::stored_schema_state();
+}
 
 void SqliteDriver::rebuild_table(SqlConnection& c, const Entity& e) {
     const SqlDialect& d = dialect();
