@@ -160,11 +160,18 @@ GuardedStorage open_guarded(const Config& config, const Schema& schema, const Sc
                                     (m.count > static_cast<int64_t>(m.sample_ids.size()) ? ", ..." : "") + ")\n";
         }
     }
+    if (!require_failures.empty() && options.adopt) {
+        // --adopt takes the documents as they are: reads warn about the missing values
+        // (docs/API.md "Reads", read validation) and writes must supply them.
+        spdlog::warn("serving with --adopt although documents lack a required value:\n{}", require_failures);
+        require_failures.clear();
+    }
     if (!require_failures.empty()) {
         std::fprintf(stderr,
                      "refusing to %s: a new required field has no value in existing documents (docs/DECISIONS.md §5.4)\n"
                      "  the database holds: %s\n  this run's schema:  %s\n%sGive the field a `default` (it is then "
-                     "filled in), or give those documents a value under the schema the database holds.\n",
+                     "filled in), give those documents a value under the schema the database holds, or add --adopt "
+                     "to serve them as they are (reads warn about the missing values).\n",
                      purpose == OpenPurpose::Apply ? "migrate" : "start", held.c_str(), wanted.c_str(),
                      require_failures.c_str());
         driver->close();

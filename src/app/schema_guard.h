@@ -38,7 +38,8 @@ enum class OpenPurpose {
 };
 
 struct GuardOptions {
-    bool adopt = false;                // --adopt: take the database over for this schema
+    bool adopt = false;                // --adopt: take the database over for this schema, and serve
+                                       // documents that lack a newly required value as they are
     std::vector<std::string> drops;    // --drop Entity.field / Entity (Apply only)
 };
 

@@ -148,6 +148,14 @@ TEST_P(SchemaEvolution, OneDatabaseThroughEveryKindOfChange) {
     for (const char* filter : {"visits:gt:10", "born:gt:1960-01-01", "name:Member", "language:en"})
         EXPECT_EQ(get(std::string("/api/member?filter=") + filter).status, 200) << filter;
 
+    // --adopt serves documents that lack a newly required value as they are.
+    start_server(setup_for("v7_required.yaml", {"--adopt"}));
+    docs = members();
+    ASSERT_EQ(docs.size(), static_cast<size_t>(kMembers));
+    for (int i = 0; i < kMembers; ++i) EXPECT_EQ(docs.at(ids[i]).at("name"), full_name(i));
+    EXPECT_EQ(patch("/api/member/" + ids[0], json::object{{"shelf", "A1"}}).status, 200);
+    EXPECT_EQ(fetch("member", ids[0]).at("shelf"), "A1");
+
     // A foreign schema is refused, naming both; --adopt takes the database over.
     out = refused_start("foreign.yaml");
     EXPECT_NE(out.find("another schema"), std::string::npos) << out;

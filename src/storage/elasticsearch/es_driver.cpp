@@ -259,22 +259,36 @@ StoredSchemaState EsDriver::stored_schema_state() {
 }
 
 void EsDriver::rename_field(const Entity& e, const std::string& from, const std::string& to) {
-    // The new field's mapping first: the documents gain it in the update below.
+    // The new field's mapping first: the documents gain it below.
     ensure_index(index(e), es_entity_mapping(e));
-    const std::string script =
-        "if (!ctx._source.containsKey(params.from)) { ctx.op = 'noop'; return; }"
-        "ctx._source[params.to] = ctx._source.remove(params.from);"
-        "def cmp = ctx._source[params.cmp];"
-        "if (cmp instanceof Map && cmp.containsKey(params.from)) { cmp[params.to] = cmp.remove(params.from); }";
-    const json::object body{
-        {"query", json::object{{"match_all", json::object{}}}},
-        {"script", json::object{{"lang", "painless"},
-                                {"source", script},
-                                {"params", json::object{{"from", from}, {"to", to}, {"cmp", std::string(kEsCmpField)}}}}}};
-    const json::value answer = call("POST", "/" + index(e) + "/_update_by_query?conflicts=proceed&refresh=true",
-                                    to_json_text(body), {200});
-    spdlog::info("elasticsearch: {}.{} renamed to {} in {} document(s)", e.name, from, to,
-                 int_of(answer.is_object() ? answer.get_object().if_contains("updated") : nullptr, 0));
+    // Rewritten with _bulk rather than _update_by_query, which needs the reindex module
+    // that not every OpenSearch installation has. Documents whose value is null keep the
+    // old key with null: they read null under the new name either way.
+    json::object body{{"query", {{"exists", {{"field", from}}}}},
+                      {"sort", json::array{json::object{{"id", "asc"}}}}};
+    const std::vector<json::object> hits = search_all(index(e), std::move(body), 0, -1, nullptr);
+    for (size_t i = 0; i < hits.size(); i += kBulkBatch) {
+        std::string bulk;
+        for (size_t j = i; j < std::min(hits.size(), i + kBulkBatch); ++j) {
+            json::object src = obj(hits[j], "_source");
+            if (json::value* v = src.if_contains(from)) {
+                src[to] = *v;
+                src.erase(from);
+            }
+            if (json::value* cmp = src.if_contains(kEsCmpField); cmp && cmp->is_object())
+                if (json::value* v = cmp->get_object().if_contains(from)) {
+                    cmp->get_object()[to] = *v;
+                    cmp->get_object().erase(from);
+                }
+            bulk += to_json_text(json::object{{"index", {{"_index", index(e)}, {"_id", str(hits[j], "_id")}}}}) + "\n" +
+                    to_json_text(src) + "\n";
+        }
+        const json::value answer = call("POST", "/_bulk?refresh=true", bulk, {200});
+        if (answer.is_object() && answer.get_object().if_contains("errors") && answer.at("errors").is_bool() &&
+            answer.at("errors").get_bool())
+            throw StorageUnavailable("elasticsearch: renaming " + e.name + "." + from + " failed: " + error_text(answer));
+    }
+    spdlog::info("elasticsearch: {}.{} renamed to {} in {} document(s)", e.name, from, to, hits.size());
 }
 
 void EsDriver::record_schema(const SchemaRecord& record) {

@@ -7,6 +7,9 @@
 
 #include <mongoc/mongoc.h>
 
+#include <memory>
+#include <vector>
+
 namespace events {
 
 namespace {
@@ -33,15 +36,23 @@ StoredSchemaState MongoDriver::stored_schema_state() {
     mongoc_database_t* db = mongoc_client_get_database(client.get(), options_.db_name.c_str());
     char** names = mongoc_database_get_collection_names_with_opts(db, nullptr, &err);
     mongoc_database_destroy(db);
-    if (!names) mongo::raise(err, "list collections");
-    for (char** n = names; *n; ++n) {
-        const std::string name = *n;
-        // Internal collections start with '_' (ours) or "system." (the server's).
-        if (name.empty() || name[0] == '_' || name.rfind("system.", 0) == 0) continue;
-        if (const Entity* e = schema_.find(name); e && e->name == name) state.present.push_back(name);
-        else state.others.push_back(name);
+    if (names) {
+        for (char** n = names; *n; ++n) {
+            const std::string name = *n;
+            // Internal collections start with '_' (ours) or "system." (the server's).
+            if (name.empty() || name[0] == '_' || name.rfind("system.", 0) == 0) continue;
+            if (const Entity* e = schema_.find(name); e && e->name == name) state.present.push_back(name);
+            else state.others.push_back(name);
+        }
+        bson_strfreev(names);
+    } else if (mongo::is_unreachable(err)) {
+        mongo::raise(err, "list collections");
+    } else {
+        // A server without listCollections (jongodb 0.1.6): an entity counts as present
+        // when its collection holds a document; other collections cannot be seen.
+        for (const auto& e : schema_.entities())
+            if (count_all(client.get(), *e) > 0) state.present.push_back(e->name);
     }
-    bson_strfreev(names);
 
     mongo::Collection meta(mongoc_client_get_collection(client.get(), options_.db_name.c_str(), kMetaCollection));
     mongo::Bson filter;
@@ -77,19 +88,37 @@ void MongoDriver::record_schema(const SchemaRecord& record) {
 }
 
 void MongoDriver::rename_field(const Entity& e, const std::string& from, const std::string& to) {
+    // Document by document with $set and $unset: jongodb has no $rename.
     mongo::PooledClient client(pool(), pool_counts_);
     auto coll = collection(client.get(), e);
-    mongo::Bson filter, update, reply;
-    bson_t cond, rename;
+    mongo::Bson filter;
+    bson_t cond;
     bson_append_document_begin(filter, from.c_str(), -1, &cond);
     bson_append_bool(&cond, "$exists", -1, true);
     bson_append_document_end(filter, &cond);
-    bson_append_document_begin(update, "$rename", -1, &rename);
-    append(&rename, from.c_str(), to);
-    bson_append_document_end(update, &rename);
     bson_error_t err;
-    if (!mongoc_collection_update_many(coll.get(), filter, update, nullptr, reply, &err))
-        mongo::raise(err, "rename " + e.name + "." + from);
+    std::vector<std::unique_ptr<mongo::Bson>> docs;
+    {
+        mongo::Cursor cursor(mongoc_collection_find_with_opts(coll.get(), filter, nullptr, nullptr));
+        const bson_t* d;
+        while (mongoc_cursor_next(cursor.get(), &d)) docs.push_back(std::make_unique<mongo::Bson>(d));
+        if (mongoc_cursor_error(cursor.get(), &err)) mongo::raise(err, "read " + e.name);
+    }
+    for (const auto& doc : docs) {
+        bson_iter_t id, value;
+        if (!bson_iter_init_find(&id, *doc, "_id") || !bson_iter_init_find(&value, *doc, from.c_str())) continue;
+        mongo::Bson by_id, update, reply;
+        bson_append_iter(by_id, "_id", -1, &id);
+        bson_t set, unset;
+        bson_append_document_begin(update, "$set", -1, &set);
+        bson_append_iter(&set, to.c_str(), -1, &value);
+        bson_append_document_end(update, &set);
+        bson_append_document_begin(update, "$unset", -1, &unset);
+        append(&unset, from.c_str(), "");
+        bson_append_document_end(update, &unset);
+        if (!mongoc_collection_update_one(coll.get(), by_id, update, nullptr, reply, &err))
+            mongo::raise(err, "rename " + e.name + "." + from);
+    }
 }
 
 }  // namespace events

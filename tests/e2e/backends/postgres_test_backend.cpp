@@ -63,7 +63,7 @@ public:
         if (!exists) return {"(error) psql failed"};
         if (exists->empty()) return {"(no database)"};
         auto lines = output_lines(psql + " -X -At '" + uri + "/" + name +
-                                  "' -c \"SELECT c.relkind || ' ' || c.relname FROM pg_class c JOIN pg_namespace n ON "
+                                  "' -c \"SELECT c.relkind::text || ' ' || c.relname FROM pg_class c JOIN pg_namespace n ON "
                                   "n.oid = c.relnamespace WHERE n.nspname = current_schema() ORDER BY 1\"");
         if (!lines) return {"(error) psql failed"};
         return *lines;
