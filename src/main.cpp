@@ -42,6 +42,7 @@ Examples:
   events export --config a.json > dump.jsonl
   events import --config b.json < dump.jsonl
   events migrate --plan --config a.json --schema new.yaml
+  events backup --config a.json copy.db      (SQLite, while the server runs)
 )";
 
 // Flag values; unset ones leave the config as the file and environment made it.
@@ -180,6 +181,13 @@ int main(int argc, char** argv) {
     importer->add_option("--file", flags.transfer_file, "Read this file instead of stdin");
     add_adopt_option(importer, flags);
 
+    CLI::App* backuper = app.add_subcommand(
+        "backup", "Copy the SQLite database to FILE while the server runs (one consistent snapshot)");
+    add_source_options(backuper, flags);
+    std::string backup_file;
+    backuper->add_option("file", backup_file, "The copy to write (replaced when it exists)")->required();
+    add_adopt_option(backuper, flags);
+
     CLI::App* migrator = app.add_subcommand(
         "migrate", "Show (--plan) or apply (--apply) the changes between the schema the database records and --schema");
     add_source_options(migrator, flags);
@@ -212,6 +220,7 @@ int main(int argc, char** argv) {
     guard.drops = flags.drops;
     if (exporter->parsed()) return events::export_data(config, flags.transfer_file, guard);
     if (importer->parsed()) return events::import_data(config, flags.transfer_file, guard);
+    if (backuper->parsed()) return events::backup(config, backup_file, guard);
     if (migrator->parsed()) return events::migrate(config, flags.apply, flags.json, guard);
     return events::serve(config, guard);
 }

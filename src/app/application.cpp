@@ -424,6 +424,25 @@ int migrate(const Config& config, bool apply, bool json, const GuardOptions& gua
     return 1;
 }
 
+int backup(const Config& config, const std::string& file, const GuardOptions& guard) {
+    bool empty_database = false;
+    auto storage = open_for_transfer(config, OpenPurpose::Export, guard, &empty_database);
+    if (!storage) return 1;
+    int status = 0;
+    try {
+        if (empty_database) throw std::runtime_error("the database holds nothing yet");
+        const auto start = std::chrono::steady_clock::now();
+        const int64_t pages = storage->driver->backup_to(file);
+        std::fprintf(stderr, "backed up %lld pages to %s in %.1f s\n", static_cast<long long>(pages), file.c_str(),
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "backup failed: %s\n", e.what());
+        status = 1;
+    }
+    storage->driver->close();
+    return status;
+}
+
 int check_schema(const std::string& schema_path) {
     try {
         Schema schema = schema_path.empty() ? Schema::load_bundled() : Schema::load_file(schema_path);

@@ -56,6 +56,10 @@ int import_data(const Config& config, const std::string& file, const GuardOption
 // plan_json()) when `json`; 0, or 1 when the database cannot be read. With `apply`
 // applies it (app/schema_guard.h OpenPurpose::Apply): 0 when applied, 1 when refused.
 int migrate(const Config& config, bool apply, bool json, const GuardOptions& guard = {});
+// `events backup FILE`: a consistent copy of the database while it is in use
+// (StorageDriver::backup_to(); SQLite only, docs/OPERATIONS.md "Backups"). Opens the
+// database as export does (read-only, its own schema only). 0, or 1 with the reason.
+int backup(const Config& config, const std::string& file, const GuardOptions& guard = {});
 // `events check`: "OK: N entities" (0) or every problem of the schema (1).
 int check_schema(const std::string& schema_path);
 

@@ -182,6 +182,11 @@ public:
     // stored value goes by `from` any more it does nothing, so a rename cut short is
     // finished by the next run. Throws StorageUnavailable.
     virtual void rename_field(const Entity& e, const std::string& from, const std::string& to) = 0;
+    // Writes a consistent copy of the whole database to the file `path` while the database
+    // stays in use (`events backup`, docs/OPERATIONS.md "Backups"); returns the pages (or
+    // units) copied. After open_read_only(). The default throws std::runtime_error: a
+    // database server has its own tools, named in that section.
+    virtual int64_t backup_to(const std::string& path);
     // Flushes and closes every connection (graceful shutdown).
     virtual void close() = 0;
 

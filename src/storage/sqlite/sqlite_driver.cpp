@@ -2,6 +2,7 @@
 
 #include "storage/sql/comparison_columns.h"
 #include "storage/sql/sql_reconcile.h"
+#include "storage/sqlite/sqlite_backup.h"
 #include "storage/sqlite/sqlite_dialect.h"
 #include "storage/sqlite/sqlite_pool.h"
 #include "storage/sqlite/sqlite_row_counts.h"
@@ -35,6 +36,8 @@ StoredSchemaState SqliteDriver::stored_schema_state() {
     if (absent_) return {};
     return SqlDriver::stored_schema_state();
 }
+
+int64_t SqliteDriver::backup_to(const std::string& path) { return sqlite_online_backup(options_.uri, path); }
 
 void SqliteDriver::rebuild_table(SqlConnection& c, const Entity& e) {
     const SqlDialect& d = dialect();

@@ -17,6 +17,8 @@ public:
     void open_read_only() override;
     void open() override;
     StoredSchemaState stored_schema_state() override;
+    // sqlite_online_backup() of the database file (sqlite_backup.h).
+    int64_t backup_to(const std::string& path) override;
 
 protected:
     // Rebuilds each table (create new, copy, drop, rename, re-index) in one
