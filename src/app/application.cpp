@@ -240,10 +240,16 @@ int serve(const Config& config, const GuardOptions& guard) {
     if (effective.swagger_ui_dir.empty()) effective.swagger_ui_dir = installed_swagger_ui_dir();
 
     std::unique_ptr<StorageDriver> driver;
+    boost::json::object schema_report;
     try {
-        GuardedStorage g = open_guarded(effective, *schema, schema_source_of(effective), OpenPurpose::Serve, guard);
+        const SchemaSource source = schema_source_of(effective);
+        GuardedStorage g = open_guarded(effective, *schema, source, OpenPurpose::Serve, guard);
         if (!g.driver) return 1;   // refused; the reason is printed
         driver = std::move(g.driver);
+        boost::json::array kept;
+        for (const std::string& k : g.kept) kept.push_back(boost::json::string(k));
+        schema_report = boost::json::object{
+            {"source", source.source}, {"fingerprint", schema_fingerprint(*schema)}, {"kept", std::move(kept)}};
     } catch (const SchemaError& e) {
         print_schema_error(e);
         return 1;
@@ -260,7 +266,9 @@ int serve(const Config& config, const GuardOptions& guard) {
     service_options.validation = validation_mode(config.validation);
     service_options.cascade_delete = config.cascade_delete;
     DocumentService service(*schema, *driver, service_options);
-    ApiRouter router(api_options_of(effective), service);
+    ApiOptions api_options = api_options_of(effective);
+    api_options.schema_report = std::move(schema_report);
+    ApiRouter router(api_options, service);
 
     ServerOptions server_options;
     server_options.host = config.host;

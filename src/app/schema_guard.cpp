@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -26,6 +27,34 @@ std::string command_hint(const Config& config, const std::string& subcommand) {
     std::string out = "events " + subcommand;
     if (!config.schema_path.empty()) out += " --schema " + config.schema_path;
     return out + " (with this run's --config / database settings)";
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        if (end > start) out.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
+// What stays kept: the record's list plus this plan's removals, less what `schema` has again.
+std::vector<std::string> kept_after(const std::string& recorded, const MigrationPlan& plan, const Schema& schema) {
+    std::vector<std::string> all = lines_of(recorded);
+    for (const MigrationStep& s : plan.steps)
+        if (s.safety == MigrationSafety::KeepsData && std::find(all.begin(), all.end(), s.target()) == all.end())
+            all.push_back(s.target());
+    std::vector<std::string> out;
+    for (const std::string& k : all) {
+        const size_t dot = k.find('.');
+        const Entity* e = schema.find(k.substr(0, dot));
+        const bool back = e && (dot == std::string::npos || e->find_field(k.substr(dot + 1)));
+        if (!back) out.push_back(k);
+    }
+    return out;
 }
 
 // Steps that `serve` and `import` do not apply themselves.
@@ -177,13 +206,17 @@ GuardedStorage open_guarded(const Config& config, const Schema& schema, const Sc
         driver->close();
         return g;
     }
-    for (const MigrationStep& s : g.plan.steps)
-        if (s.safety == MigrationSafety::KeepsData)
-            spdlog::warn("schema change: {}", describe_step(s));
+    g.kept = kept_after(state.record ? state.record->kept : "", g.plan, schema);
+    for (const std::string& k : g.kept)
+        spdlog::warn("{} is no longer in the schema: its data is kept in the database (drop with --drop {})", k, k);
     for (const MigrationStep& s : g.plan.steps)
         if (s.safety == MigrationSafety::Safe && s.kind != MigrationStepKind::BackfillDefault)
             spdlog::info("schema change applied: {}", describe_step(s));
-    if (g.verdict != StoredSchemaVerdict::Same) driver->record_schema(make_schema_record(schema, source.text, source.source));
+    if (g.verdict != StoredSchemaVerdict::Same) {
+        SchemaRecord record = make_schema_record(schema, source.text, source.source);
+        for (const std::string& k : g.kept) record.kept += k + "\n";
+        driver->record_schema(record);
+    }
     g.driver = std::move(driver);
     return g;
 }

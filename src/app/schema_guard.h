@@ -50,6 +50,7 @@ struct GuardedStorage {
     std::optional<SchemaRecord> recorded;
     std::vector<std::string> recorded_entities;   // of the recorded schema, when its text parses
     MigrationPlan plan;                      // recorded -> wanted (empty unless Changed)
+    std::vector<std::string> kept;           // removed fields/entities whose data is still stored
     bool empty_database = false;             // Fresh: nothing stored (export reads nothing)
 };
 

@@ -20,6 +20,10 @@ struct SchemaRecord {
     std::string source;        // where the schema came from: its path, or "the bundled sample schema"
     std::string text;          // the YAML text as it was loaded
     std::string recorded_at;   // RFC 3339 UTC, when it was recorded
+    // Removed fields and entities whose data is still stored ("Entity.field" / "Entity",
+    // one a line; docs/DECISIONS.md §5.4), carried from record to record until dropped or
+    // brought back.
+    std::string kept;
 };
 
 // What a database holds, as read before anything is created or changed in it.

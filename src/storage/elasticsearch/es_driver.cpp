@@ -252,7 +252,8 @@ StoredSchemaState EsDriver::stored_schema_state() {
         call("GET", "/" + url_encode(es_meta_index_name(options_.db_name)) + "/_doc/schema", {}, {200, 404}, &status);
     if (status == 200 && answer.is_object() && answer.get_object().contains("_source")) {
         const json::object& src = obj(answer, "_source");
-        SchemaRecord r{str(src, "fingerprint"), str(src, "source"), str(src, "text"), str(src, "recorded_at")};
+        SchemaRecord r{str(src, "fingerprint"), str(src, "source"), str(src, "text"), str(src, "recorded_at"),
+                       str(src, "kept")};
         if (!r.fingerprint.empty()) state.record = std::move(r);
     }
     return state;
@@ -298,7 +299,8 @@ void EsDriver::record_schema(const SchemaRecord& record) {
     const json::object doc{{"fingerprint", record.fingerprint},
                            {"source", record.source},
                            {"text", record.text},
-                           {"recorded_at", record.recorded_at}};
+                           {"recorded_at", record.recorded_at},
+                           {"kept", record.kept}};
     call("PUT", "/" + url_encode(meta) + "/_doc/schema?refresh=true", to_json_text(doc), {200, 201});
 }
 

@@ -65,6 +65,7 @@ StoredSchemaState MongoDriver::stored_schema_state() {
         r.source = utf8_of(d, "source");
         r.text = utf8_of(d, "text");
         r.recorded_at = utf8_of(d, "recorded_at");
+        r.kept = utf8_of(d, "kept");
         if (!r.fingerprint.empty()) state.record = std::move(r);
     }
     if (mongoc_cursor_error(cursor.get(), &err)) mongo::raise(err, "read " + std::string(kMetaCollection));
@@ -81,6 +82,7 @@ void MongoDriver::record_schema(const SchemaRecord& record) {
     append(doc, "source", record.source);
     append(doc, "text", record.text);
     append(doc, "recorded_at", record.recorded_at);
+    append(doc, "kept", record.kept);
     bson_append_bool(opts, "upsert", -1, true);
     bson_error_t err;
     if (!mongoc_collection_replace_one(meta.get(), filter, doc, opts, reply, &err))

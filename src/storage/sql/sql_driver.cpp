@@ -581,6 +581,7 @@ StoredSchemaState SqlDriver::stored_schema_state() {
             r.source = value("schema_source");
             r.text = value("schema_text");
             r.recorded_at = value("schema_recorded_at");
+            r.kept = value("schema_kept");
             state.record = std::move(r);
         }
     } catch (const SqlError& err) {
@@ -596,6 +597,7 @@ void SqlDriver::record_schema(const SchemaRecord& record) {
         write_meta(c, *dialect_, "schema_source", record.source);
         write_meta(c, *dialect_, "schema_text", record.text);
         write_meta(c, *dialect_, "schema_recorded_at", record.recorded_at);
+        write_meta(c, *dialect_, "schema_kept", record.kept);
     });
 }
 
