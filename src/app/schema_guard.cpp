@@ -208,7 +208,7 @@ GuardedStorage open_guarded(const Config& config, const Schema& schema, const Sc
     }
     g.kept = kept_after(state.record ? state.record->kept : "", g.plan, schema);
     for (const std::string& k : g.kept)
-        spdlog::warn("{} is no longer in the schema: its data is kept in the database (drop with --drop {})", k, k);
+        spdlog::warn("{} is no longer in the schema: its data is kept in the database", k);
     for (const MigrationStep& s : g.plan.steps)
         if (s.safety == MigrationSafety::Safe && s.kind != MigrationStepKind::BackfillDefault)
             spdlog::info("schema change applied: {}", describe_step(s));

@@ -209,9 +209,9 @@ std::string describe_step(const MigrationStep& s) {
         case MigrationStepKind::RequireField:
             return "require " + t + " (refused while existing documents hold no value)";
         case MigrationStepKind::DropField:
-            return "field " + t + " is no longer in the schema: its values are kept (drop with --drop " + t + ")";
+            return "field " + t + " is no longer in the schema: its values are kept";
         case MigrationStepKind::DropEntity:
-            return "entity " + t + " is no longer in the schema: its documents are kept (drop with --drop " + t + ")";
+            return "entity " + t + " is no longer in the schema: its documents are kept";
     }
     return t;
 }
@@ -221,8 +221,8 @@ std::string plan_text(const MigrationPlan& plan) {
     std::string out;
     const std::pair<MigrationSafety, const char*> sections[] = {
         {MigrationSafety::Safe, "Applied by `events serve` at start-up:"},
-        {MigrationSafety::NeedsApply, "Need `events migrate --apply` (serve refuses to start):"},
-        {MigrationSafety::KeepsData, "Kept and reported until `events migrate --apply --drop Entity.field`:"},
+        {MigrationSafety::NeedsApply, "Refused by `events serve` (a required field only while documents lack a value; type changes and entity renames are not carried out yet):"},
+        {MigrationSafety::KeepsData, "Kept in the database and reported by start-up and /api/db/report (dropping them is not carried out yet):"},
     };
     for (const auto& [safety, heading] : sections) {
         std::string lines;
