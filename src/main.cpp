@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -40,6 +41,8 @@ Examples:
   events check --schema schema.yaml
   events export --config a.json > dump.jsonl
   events import --config b.json < dump.jsonl
+  events migrate --plan --config a.json --schema new.yaml
+  events backup --config a.json copy.db      (SQLite, while the server runs)
 )";
 
 // Flag values; unset ones leave the config as the file and environment made it.
@@ -48,7 +51,16 @@ struct Flags {
     std::optional<std::string> schema, host, database, db_uri, db_name, log_level, log_format;
     std::optional<int> port, threads;
     std::string transfer_file;
+    bool adopt = false;
+    bool plan = false, apply = false, json = false;
+    std::vector<std::string> drops;
 };
+
+void add_adopt_option(CLI::App* app, Flags& f) {
+    app->add_flag("--adopt", f.adopt,
+                  "Take over a database that holds another schema's data, recording this schema in it "
+                  "(docs/SCHEMA.md \"Changing a schema\")");
+}
 
 template <class T>
 void add_optional(CLI::App* app, const std::string& name, std::optional<T>& target, const std::string& help) {
@@ -150,8 +162,10 @@ int main(int argc, char** argv) {
     Flags flags;
     add_serve_options(&app, flags);
 
+    add_adopt_option(&app, flags);
     CLI::App* serve = app.add_subcommand("serve", "Run the REST API server (what `events` alone does)");
     add_serve_options(serve, flags);
+    add_adopt_option(serve, flags);
 
     CLI::App* check = app.add_subcommand("check", "Validate a schema: prints \"OK: N entities\" (exit 0) or every problem (exit 1)");
     std::string check_schema;
@@ -160,10 +174,29 @@ int main(int argc, char** argv) {
     CLI::App* exporter = app.add_subcommand("export", "Write every document as JSON Lines to stdout (or --file); parents first");
     add_source_options(exporter, flags);
     exporter->add_option("--file", flags.transfer_file, "Write to this file instead of stdout");
+    add_adopt_option(exporter, flags);
 
     CLI::App* importer = app.add_subcommand("import", "Read JSON Lines written by `events export` from stdin (or --file)");
     add_source_options(importer, flags);
     importer->add_option("--file", flags.transfer_file, "Read this file instead of stdin");
+    add_adopt_option(importer, flags);
+
+    CLI::App* backuper = app.add_subcommand(
+        "backup", "Copy the SQLite database to FILE while the server runs (one consistent snapshot)");
+    add_source_options(backuper, flags);
+    std::string backup_file;
+    backuper->add_option("file", backup_file, "The copy to write (replaced when it exists)")->required();
+    add_adopt_option(backuper, flags);
+
+    CLI::App* migrator = app.add_subcommand(
+        "migrate", "Show (--plan) or apply (--apply) the changes between the schema the database records and --schema");
+    add_source_options(migrator, flags);
+    auto* plan_flag = migrator->add_flag("--plan", flags.plan, "Print the plan and change nothing (the default)");
+    auto* apply_flag = migrator->add_flag("--apply", flags.apply, "Apply every step of the plan");
+    plan_flag->excludes(apply_flag);
+    migrator->add_flag("--json", flags.json, "Print the plan as JSON");
+    migrator->add_option("--drop", flags.drops, "With --apply: drop this removed field or entity (Entity.field or Entity; repeatable)");
+    add_adopt_option(migrator, flags);
 
     CLI::App* user = app.add_subcommand("user", "Manage logins without the API (bootstrap the first one, docs/AUTH.md)");
     user->require_subcommand(1);
@@ -191,8 +224,13 @@ int main(int argc, char** argv) {
     }
     events::set_log_level(config.log_level);
 
-    if (exporter->parsed()) return events::export_data(config, flags.transfer_file);
-    if (importer->parsed()) return events::import_data(config, flags.transfer_file);
+    events::GuardOptions guard;
+    guard.adopt = flags.adopt;
+    guard.drops = flags.drops;
+    if (exporter->parsed()) return events::export_data(config, flags.transfer_file, guard);
+    if (importer->parsed()) return events::import_data(config, flags.transfer_file, guard);
+    if (backuper->parsed()) return events::backup(config, backup_file, guard);
+    if (migrator->parsed()) return events::migrate(config, flags.apply, flags.json, guard);
     if (user_add->parsed()) return events::add_user(config, user_entity, user_login, user_role);
-    return events::serve(config);
+    return events::serve(config, guard);
 }

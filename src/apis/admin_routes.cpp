@@ -82,6 +82,7 @@ void add_admin_routes(RouteTable& table, const ApiOptions& options, DocumentServ
                          json::object report;
                          report["status"] = "healthy";
                          report["config"] = options.config_report;
+                         report["schema"] = options.schema_report;
                          report["entities"] = service.driver().entity_counts();
                          report["details"] = service.driver().report_details();
                          json::object o;

@@ -27,6 +27,11 @@ struct ApiOptions {
     bool cookie_secure = true;
     // The configuration as GET /api/db/report shows it, secrets masked.
     boost::json::object config_report;
+    // The schema the database records and what a schema change left in it, as GET
+    // /api/db/report shows it under `schema` (docs/DECISIONS.md §5.1, §5.4): {"source",
+    // "fingerprint", "kept": ["Entity.field", ...]} (removed fields and entities whose
+    // data is still stored).
+    boost::json::object schema_report;
 };
 
 }  // namespace events

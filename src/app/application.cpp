@@ -100,11 +100,15 @@ struct Storage {
     std::unique_ptr<StorageDriver> driver;
 };
 
-std::optional<Storage> open_for_transfer(const Config& config) {
+std::optional<Storage> open_for_transfer(const Config& config, OpenPurpose purpose, const GuardOptions& guard,
+                                        bool* empty_database) {
     try {
         Storage s;
         s.schema = std::make_unique<Schema>(load_schema(config));
-        s.driver = open_storage(config, *s.schema);
+        GuardedStorage g = open_guarded(config, *s.schema, schema_source_of(config), purpose, guard);
+        if (!g.driver) return std::nullopt;
+        s.driver = std::move(g.driver);
+        if (empty_database) *empty_database = g.empty_database;
         return s;
     } catch (const SchemaError& e) {
         print_schema_error(e);
@@ -236,10 +240,13 @@ AuthOptions auth_options_of(const Config& config) {
 }  // namespace
 
 std::unique_ptr<StorageDriver> open_storage(const Config& config, const Schema& schema) {
-    const DriverOptions options = driver_options_of(config);
-    auto driver = make_driver(config.database, schema, options);
+    auto driver = make_storage(config, schema);
     driver->open();
     return driver;
+}
+
+std::unique_ptr<StorageDriver> make_storage(const Config& config, const Schema& schema) {
+    return make_driver(config.database, schema, driver_options_of(config));
 }
 
 ApiOptions api_options_of(const Config& config) {
@@ -261,7 +268,7 @@ ApiOptions api_options_of(const Config& config) {
     return o;
 }
 
-int serve(const Config& config) {
+int serve(const Config& config, const GuardOptions& guard) {
     set_log_level(config.log_level);
     set_log_format(config.log_format);
 
@@ -309,8 +316,19 @@ int serve(const Config& config) {
     }
 
     std::unique_ptr<StorageDriver> driver;
+    boost::json::object schema_report;
     try {
-        driver = open_storage(effective, *schema);
+        const SchemaSource source = schema_source_of(effective);
+        GuardedStorage g = open_guarded(effective, *schema, source, OpenPurpose::Serve, guard);
+        if (!g.driver) return 1;   // refused; the reason is printed
+        driver = std::move(g.driver);
+        boost::json::array kept;
+        for (const std::string& k : g.kept) kept.push_back(boost::json::string(k));
+        schema_report = boost::json::object{
+            {"source", source.source}, {"fingerprint", schema_fingerprint(*schema)}, {"kept", std::move(kept)}};
+    } catch (const SchemaError& e) {
+        print_schema_error(e);
+        return 1;
     } catch (const std::exception& e) {
         // ReconcileError / StorageUnavailable carry the full explanation (e.g. the
         // duplicate values blocking a new unique constraint).
@@ -332,7 +350,9 @@ int serve(const Config& config) {
         spdlog::warn("listening on {} with no authn service in the schema: anyone who reaches the port can read, "
                      "write and delete every document (docs/AUTH.md)", config.host);
     }
-    ApiRouter router(api_options_of(effective), service, auth.get());
+    ApiOptions api_options = api_options_of(effective);
+    api_options.schema_report = std::move(schema_report);
+    ApiRouter router(api_options, service, auth.get());
 
     ServerOptions server_options;
     server_options.host = config.host;
@@ -383,12 +403,20 @@ namespace {
 
 // Opens the storage, runs one transfer with progress reporting, closes the storage.
 // Exit code 1 on any failure (batches an import committed before it stay).
-int run_transfer(const Config& config, const char* verb, const char* past,
+int run_transfer(const Config& config, OpenPurpose purpose, const GuardOptions& guard, const char* verb,
+                 const char* past,
                  const std::function<std::pair<int64_t, std::string>(StorageDriver&, const Schema&, TransferReport&)>& body) {
-    auto storage = open_for_transfer(config);
+    bool empty_database = false;
+    auto storage = open_for_transfer(config, purpose, guard, &empty_database);
     if (!storage) return 1;
     TransferReport report(verb, past);
     int status = 0;
+    if (purpose == OpenPurpose::Export && empty_database) {
+        // Nothing stored yet: there is nothing to read, and export creates nothing to read it from.
+        report.finish(0, "(the database holds no documents yet)");
+        storage->driver->close();
+        return 0;
+    }
     try {
         auto [documents, where] = body(*storage->driver, *storage->schema, report);
         report.finish(documents, where);
@@ -402,8 +430,8 @@ int run_transfer(const Config& config, const char* verb, const char* past,
 
 }  // namespace
 
-int export_data(const Config& config, const std::string& file) {
-    return run_transfer(config, "export", "exported", [&](StorageDriver& driver, const Schema& schema, TransferReport& report) {
+int export_data(const Config& config, const std::string& file, const GuardOptions& guard) {
+    return run_transfer(config, OpenPurpose::Export, guard, "export", "exported", [&](StorageDriver& driver, const Schema& schema, TransferReport& report) {
         if (file.empty()) {
             std::ios::sync_with_stdio(false);
             TransferStats stats = export_documents(schema, driver, std::cout, report.progress());
@@ -420,8 +448,8 @@ int export_data(const Config& config, const std::string& file) {
     });
 }
 
-int import_data(const Config& config, const std::string& file) {
-    return run_transfer(config, "import", "imported", [&](StorageDriver& driver, const Schema& schema, TransferReport& report) {
+int import_data(const Config& config, const std::string& file, const GuardOptions& guard) {
+    return run_transfer(config, OpenPurpose::Import, guard, "import", "imported", [&](StorageDriver& driver, const Schema& schema, TransferReport& report) {
         if (file.empty()) {
             std::ios::sync_with_stdio(false);
             return std::make_pair(import_documents(schema, driver, std::cin, report.progress()).documents,
@@ -435,7 +463,8 @@ int import_data(const Config& config, const std::string& file) {
 
 int add_user(const Config& config, const std::string& entity_name, const std::string& login,
              const std::string& role) {
-    auto storage = open_for_transfer(config);
+    bool empty_database = false;   // a first login may be the database's first document
+    auto storage = open_for_transfer(config, OpenPurpose::Import, GuardOptions{}, &empty_database);
     if (!storage) return 1;
     const Schema& schema = *storage->schema;
     int status = 0;
@@ -475,6 +504,82 @@ int add_user(const Config& config, const std::string& entity_name, const std::st
         status = 1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "events user add: %s\n", e.what());
+        status = 1;
+    }
+    storage->driver->close();
+    return status;
+}
+
+int migrate(const Config& config, bool apply, bool json, const GuardOptions& guard) {
+    if (!guard.drops.empty()) {
+        // Refused rather than ignored: a named drop that did not happen would look done.
+        std::fprintf(stderr, "refusing: --drop is not carried out by this version yet; the data of removed fields and "
+                             "entities stays in the database (docs/DECISIONS.md §5.4)\n");
+        return 1;
+    }
+    try {
+        const Schema schema = load_schema(config);
+        const SchemaSource source = schema_source_of(config);
+        GuardedStorage g = open_guarded(config, schema, source, apply ? OpenPurpose::Apply : OpenPurpose::Plan, guard);
+        if (!g.driver) return 1;
+        g.driver->close();
+        if (apply) {
+            std::printf("applied: the database now records %s\n",
+                        describe_schema(source.source, schema_fingerprint(schema), "", entity_names(schema)).c_str());
+            return 0;
+        }
+        if (json) {
+            boost::json::object out = plan_json(g.plan);
+            out["database"] = g.recorded ? boost::json::value(boost::json::object{
+                                               {"source", g.recorded->source},
+                                               {"fingerprint", g.recorded->fingerprint},
+                                               {"recorded_at", g.recorded->recorded_at}})
+                                         : boost::json::value(nullptr);
+            out["schema"] = boost::json::object{{"source", source.source}, {"fingerprint", schema_fingerprint(schema)}};
+            out["verdict"] = stored_schema_verdict_name(g.verdict);
+            std::printf("%s\n", to_json_text(out).c_str());
+            return 0;
+        }
+        std::printf("database: %s\nschema:   %s\n",
+                    g.recorded ? describe_schema(g.recorded->source, g.recorded->fingerprint, g.recorded->recorded_at,
+                                                 g.recorded_entities)
+                                     .c_str()
+                               : "no schema record",
+                    describe_schema(source.source, schema_fingerprint(schema), "", entity_names(schema)).c_str());
+        switch (g.verdict) {
+            case StoredSchemaVerdict::Fresh: std::printf("\nthe database is empty: serve creates every entity\n"); break;
+            case StoredSchemaVerdict::Same: std::printf("\nno changes\n"); break;
+            case StoredSchemaVerdict::AdoptSilently:
+                std::printf("\nthe database holds this schema's data without a record: serve records it\n");
+                break;
+            case StoredSchemaVerdict::Foreign:
+                std::printf("\nthe database holds another schema's data: serve refuses unless --adopt\n");
+                break;
+            case StoredSchemaVerdict::Changed: std::printf("\n%s", plan_text(g.plan).c_str()); break;
+        }
+        return 0;
+    } catch (const SchemaError& e) {
+        print_schema_error(e);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "cannot open the %s database %s:\n%s\n", config.database.c_str(),
+                     mask_uri_password(config.db_uri).c_str(), e.what());
+    }
+    return 1;
+}
+
+int backup(const Config& config, const std::string& file, const GuardOptions& guard) {
+    bool empty_database = false;
+    auto storage = open_for_transfer(config, OpenPurpose::Export, guard, &empty_database);
+    if (!storage) return 1;
+    int status = 0;
+    try {
+        if (empty_database) throw std::runtime_error("the database holds nothing yet");
+        const auto start = std::chrono::steady_clock::now();
+        const int64_t pages = storage->driver->backup_to(file);
+        std::fprintf(stderr, "backed up %lld pages to %s in %.1f s\n", static_cast<long long>(pages), file.c_str(),
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "backup failed: %s\n", e.what());
         status = 1;
     }
     storage->driver->close();

@@ -7,6 +7,7 @@
 
 #include "apis/api_options.h"
 #include "app/config.h"
+#include "app/schema_guard.h"
 #include "core/schema.h"
 #include "storage/driver.h"
 
@@ -34,23 +35,37 @@ int default_thread_count(const std::string& backend);
 Schema load_schema(const Config& config);
 // What the API layer reads of `config` (apis/api_options.h).
 ApiOptions api_options_of(const Config& config);
-// make_driver + open() with the config's options. Throws what they throw.
+// make_driver with the config's options, not opened yet. Throws what make_driver throws.
+std::unique_ptr<StorageDriver> make_storage(const Config& config, const Schema& schema);
+// make_storage + open(). Throws what they throw.
 std::unique_ptr<StorageDriver> open_storage(const Config& config, const Schema& schema);
 
 // `events serve`: runs until SIGINT/SIGTERM. 0 after a clean shutdown; 1 when the
 // schema, the database or the listening socket cannot be set up.
-int serve(const Config& config);
+// The database is opened through open_guarded() (app/schema_guard.h): `guard.adopt`
+// takes over a database of another schema (docs/DECISIONS.md §5.1).
+int serve(const Config& config, const GuardOptions& guard = {});
 // `events export` / `events import`: JSON Lines (app/transfer.h) to/from `file`, or
 // stdout/stdin when `file` is empty. A summary line on stderr; progress only when
 // stderr is a terminal.
-int export_data(const Config& config, const std::string& file);
-int import_data(const Config& config, const std::string& file);
 // `events user add`: creates a document of the login entity `entity` with the login
 // `login`, the password read from stdin (one line; docs/DECISIONS.md §6.4: stored as its
 // hash) and the role `role` (an id, or the value of the role entity's unique text field),
 // through the document service's rules, with no server running. 0, or 1 with the reason
 // on stderr.
 int add_user(const Config& config, const std::string& entity, const std::string& login, const std::string& role);
+// Export opens the database read-only and writes nothing to it (docs/DECISIONS.md §5.1).
+int export_data(const Config& config, const std::string& file, const GuardOptions& guard = {});
+int import_data(const Config& config, const std::string& file, const GuardOptions& guard = {});
+// `events migrate`: with `apply` false prints the plan from the recorded schema to
+// config's schema (docs/DECISIONS.md §5.2) as text, or as JSON (core/migration_plan.h
+// plan_json()) when `json`; 0, or 1 when the database cannot be read. With `apply`
+// applies it (app/schema_guard.h OpenPurpose::Apply): 0 when applied, 1 when refused.
+int migrate(const Config& config, bool apply, bool json, const GuardOptions& guard = {});
+// `events backup FILE`: a consistent copy of the database while it is in use
+// (StorageDriver::backup_to(); SQLite only, docs/OPERATIONS.md "Backups"). Opens the
+// database as export does (read-only, its own schema only). 0, or 1 with the reason.
+int backup(const Config& config, const std::string& file, const GuardOptions& guard = {});
 // `events check`: "OK: N entities" (0) or every problem of the schema (1).
 int check_schema(const std::string& schema_path);
 

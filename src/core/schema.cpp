@@ -382,6 +382,11 @@ private:
                 else if (!ui.is_null()) problem(name, "ui must be a mapping");
             } else if (key == "service" || key == "services") {
                 read_services(*e, v);
+            } else if (key == "renamed_from") {
+                if (!v.IsScalar() || !is_identifier(v.Scalar()) || to_lower(v.Scalar()) == e->lower)
+                    problem(name, "renamed_from must name the entity's former name (letters, digits and '_')");
+                else
+                    e->renamed_from = v.Scalar();
             } else if (key == "relationships" || key == "abstract") {
                 // relationships: informational child list; `_relationships` is authoritative.
             } else {
@@ -465,6 +470,16 @@ private:
             }
             if (auto f = read_field(where, name, kv.second)) e.fields.push_back(std::move(*f));
         }
+        // A former name still in use would make the rename ambiguous (docs/DECISIONS.md §5.3).
+        for (const Field& f : e.fields) {
+            if (f.renamed_from.empty()) continue;
+            if (const Field* other = find_in(e.fields, f.renamed_from))
+                problem(e.name + "." + f.name,
+                        fmt::format("renamed_from '{}' names a field the entity still has ('{}')", f.renamed_from, other->name));
+            for (const Field& g : e.fields)
+                if (&g != &f && to_lower(g.renamed_from) == to_lower(f.renamed_from))
+                    problem(e.name + "." + f.name, fmt::format("renamed_from '{}' is claimed by '{}' too", f.renamed_from, g.name));
+        }
     }
 
     std::optional<bool> read_bool(const std::string& where, const std::string& key, const YAML::Node& v) {
@@ -540,6 +555,13 @@ private:
                 const auto b = read_bool(where, key, v);
                 if (!b) ok = false;
                 else f.secret = *b;
+            } else if (key == "renamed_from") {
+                if (!v.IsScalar() || !is_identifier(v.Scalar()) || to_lower(v.Scalar()) == f.lower) {
+                    problem(where, "renamed_from must name the field's former name (letters, digits and '_')");
+                    ok = false;
+                } else {
+                    f.renamed_from = v.Scalar();
+                }
             } else if (key == "encrypt") {
                 // Present in the reference's schemas, never implemented there either.
             } else {

@@ -46,6 +46,8 @@ struct Field {
     // Stored as an Argon2id hash, never returned, filtered or sorted: `secret: true`, or the
     // password input of an authn service (docs/DECISIONS.md §6.4).
     bool secret = false;
+    std::string renamed_from;                        // the field's former name ("" when none):
+                                                     // its data is carried over (docs/DECISIONS.md §5.3)
 
     bool is_id() const { return name == "id"; }
     bool is_enum() const { return !enum_values.empty(); }
@@ -74,6 +76,7 @@ struct Entity {
     std::string operations = "crud";                  // subset of "crud"
     boost::json::object ui;
     boost::json::object services;
+    std::string renamed_from;   // the entity's former name ("" when none; docs/DECISIONS.md §5.3)
 
     const Field* find_field(std::string_view name_case_insensitive) const;
     const Field& id_field() const { return fields.back(); }

@@ -23,4 +23,10 @@ ListPageJson StorageDriver::list_json(const Entity& e, const ListQuery& q) {
     return out;
 }
 
+int64_t StorageDriver::backup_to(const std::string& path) {
+    (void)path;
+    throw std::runtime_error("events backup copies SQLite files only; back up " + std::string(backend_name()) +
+                             " with its own tools (docs/OPERATIONS.md \"Backups\")");
+}
+
 }  // namespace events

@@ -15,6 +15,7 @@
 
 #include "core/list_query.h"
 #include "core/schema.h"
+#include "core/schema_record.h"
 #include "storage/pool_stats.h"
 
 #include <boost/json/object.hpp>
@@ -167,6 +168,31 @@ public:
     // Start-up: connect, create what is missing, reconcile unique/declared indexes
     // with the schema (docs/DECISIONS.md §2.14). Throws ReconcileError / StorageUnavailable.
     virtual void open() = 0;
+    // Connects and creates, reconciles and records nothing (docs/DECISIONS.md §5.1: start-up
+    // reads what the database holds before deciding to change it; `events export` writes
+    // nothing). Reads work afterwards on what exists; open() may follow to finish a
+    // start-up. A database that does not exist yet is not created (an embedded file) or
+    // is left empty. Throws StorageUnavailable.
+    virtual void open_read_only() = 0;
+    // What the database holds (core/schema_record.h): the schema record in the driver's
+    // meta store, which of this schema's entities have storage, and other user data.
+    // Reads only. After open_read_only() or open(). Throws StorageUnavailable.
+    virtual StoredSchemaState stored_schema_state() = 0;
+    // Replaces the schema record with `record` (docs/DECISIONS.md §5.1), creating the meta
+    // store when missing. After open(). Throws StorageUnavailable.
+    virtual void record_schema(const SchemaRecord& record) = 0;
+    // Carries the stored values of field `from` of `e` over to `e`'s field `to` (a
+    // `renamed_from` in the schema, docs/DECISIONS.md §5.3), in every document. Runs after
+    // open_read_only() and before open(), whose reconciliation then builds what the
+    // backend derives from the field (comparison forms, indexes). Idempotent: when no
+    // stored value goes by `from` any more it does nothing, so a rename cut short is
+    // finished by the next run. Throws StorageUnavailable.
+    virtual void rename_field(const Entity& e, const std::string& from, const std::string& to) = 0;
+    // Writes a consistent copy of the whole database to the file `path` while the database
+    // stays in use (`events backup`, docs/OPERATIONS.md "Backups"); returns the pages (or
+    // units) copied. After open_read_only(). The default throws std::runtime_error: a
+    // database server has its own tools, named in that section.
+    virtual int64_t backup_to(const std::string& path);
     // Flushes and closes every connection (graceful shutdown).
     virtual void close() = 0;
 

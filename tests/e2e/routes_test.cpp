@@ -150,6 +150,8 @@ TEST_P(Routes, DbReportShape) {
     for (const char* e : {"Account", "User", "Profile", "TagAffinity", "Event", "UserEvent", "Url", "Crawl"})
         EXPECT_TRUE(report.at("entities").as_object().contains(e)) << e;
     EXPECT_TRUE(report.at("details").is_object());
+    EXPECT_EQ(report.at("schema").at("source"), "the bundled sample schema");   // docs/DECISIONS.md §5.1
+    EXPECT_EQ(report.at("schema").at("kept"), json::array{});
 }
 
 TEST_P(Routes, DbInitPageIsHtml) {

@@ -48,6 +48,10 @@ public:
     Capabilities capabilities() const override { return Capabilities{}; }   // all false
 
     void open() override {}
+    void open_read_only() override {}
+    StoredSchemaState stored_schema_state() override { return {}; }
+    void record_schema(const SchemaRecord&) override {}
+    void rename_field(const Entity&, const std::string&, const std::string&) override {}
     void close() override {}
 
     std::optional<Document> get(const Entity& e, std::string_view id) override;

@@ -39,6 +39,16 @@ public:
     Capabilities capabilities() const override { return {true, false, false}; }
 
     void open() override;
+    // Checks the node answers; creates nothing.
+    void open_read_only() override;
+    // The record is the document "schema" of the index "<db_name>__meta" (es_mapping.h).
+    // `others` stays empty: index names of another db_name may share this one's prefix,
+    // so indices of another schema cannot be told apart from them.
+    StoredSchemaState stored_schema_state() override;
+    void record_schema(const SchemaRecord& record) override;
+    // _update_by_query over the documents that have `from`: the value (and its comparison
+    // form) moves to `to`. The index mapping keeps the old field, unused.
+    void rename_field(const Entity& e, const std::string& from, const std::string& to) override;
     void close() override;
     std::optional<Document> get(const Entity& e, std::string_view id) override;
     std::vector<Document> get_many(const Entity& e, const std::vector<std::string>& ids) override;

@@ -43,6 +43,10 @@ std::string es_index_name(std::string_view db_name, const Entity& e) {
 
 std::string es_claims_index_name(std::string_view db_name) { return lower(std::string(db_name) + "__uniques"); }
 
+std::string es_index_prefix(std::string_view db_name) { return lower(std::string(db_name) + "_"); }
+
+std::string es_meta_index_name(std::string_view db_name) { return lower(std::string(db_name) + "__meta"); }
+
 json::object es_entity_mapping(const Entity& e) {
     json::object props;
     json::object cmp;

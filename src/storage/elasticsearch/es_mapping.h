@@ -25,6 +25,10 @@ std::string es_index_name(std::string_view db_name, const Entity& e);
 // The companion index of unique claims: `<db_name>__uniques`, lower case (no entity
 // can be named so: entity names start with a letter).
 std::string es_claims_index_name(std::string_view db_name);
+// "<db_name>_" in lower case: what every index of this db_name starts with.
+std::string es_index_prefix(std::string_view db_name);
+// "<db_name>__meta": the schema record (docs/DECISIONS.md §5.1), document id "schema".
+std::string es_meta_index_name(std::string_view db_name);
 
 // The mappings body of the entity's index: "dynamic": "strict", with
 //   String/ObjectId/enum -> keyword; text fields also `@cmp.<name>` keyword;

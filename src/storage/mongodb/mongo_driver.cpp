@@ -106,6 +106,12 @@ mongo::Collection MongoDriver::collection(mongoc_client_t* client, const Entity&
 }
 
 void MongoDriver::open() {
+    open_read_only();
+    mongo::PooledClient client(pool_, pool_counts_);
+    reconcile(client.get());
+}
+
+void MongoDriver::open_read_only() {
     if (!pool_) {
         pool_ = mongoc_client_pool_new(uri_);
         mongoc_client_pool_set_error_api(pool_, MONGOC_ERROR_API_VERSION_2);
@@ -116,7 +122,6 @@ void MongoDriver::open() {
     }
     mongo::PooledClient client(pool_, pool_counts_);
     probe_server(client.get());
-    reconcile(client.get());
 }
 
 void MongoDriver::close() {

@@ -32,6 +32,17 @@ public:
     Capabilities capabilities() const override;
 
     void open() override;
+    // The pool and the server probe, nothing created (MongoDB creates nothing on reads).
+    void open_read_only() override;
+    // The record is one document {_id: "schema", fingerprint, source, text, recorded_at}
+    // of the collection "_events_meta" (mongo_schema_record.cpp). On a server without
+    // listCollections (jongodb) `present` holds the entities with documents and `others`
+    // stays empty.
+    StoredSchemaState stored_schema_state() override;
+    void record_schema(const SchemaRecord& record) override;
+    // $set of `to` and $unset of `from` document by document (jongodb has no $rename);
+    // the shadow fields follow at open() (the layout signature changed).
+    void rename_field(const Entity& e, const std::string& from, const std::string& to) override;
     void close() override;
 
     std::optional<Document> get(const Entity& e, std::string_view id) override;

@@ -125,6 +125,14 @@ void PgDialect::append_json(const Field& f, const SqlRow& row, int col, std::str
 
 // ---- introspection: only this schema (current_schema(), normally `public`) ---------
 
+std::string PgDialect::list_tables_sql() const {
+    return "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema()";
+}
+
+std::string PgDialect::widen_to_long_text_sql(const std::string& table, const std::string& column) const {
+    return "ALTER TABLE " + quote(table) + " ALTER COLUMN " + quote(column) + " TYPE TEXT";
+}
+
 std::string PgDialect::table_exists_sql() const {
     return "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = $1";
 }

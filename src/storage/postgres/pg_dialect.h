@@ -55,6 +55,8 @@ public:
     void append_json(const Field& f, const SqlRow& row, int col, std::string& out) const override;
 
     std::string table_exists_sql() const override;
+    std::string list_tables_sql() const override;
+    std::string widen_to_long_text_sql(const std::string& table, const std::string& column) const override;
     std::string list_columns_sql() const override;
     std::string list_indexes_sql() const override;
     std::string list_foreign_keys_sql() const override;

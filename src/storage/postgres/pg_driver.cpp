@@ -1,5 +1,6 @@
 #include "storage/postgres/pg_driver.h"
 
+#include "storage/postgres/pg_connection.h"
 #include "storage/postgres/pg_connection_factory.h"
 #include "storage/postgres/pg_dialect.h"
 #include "storage/postgres/pg_row_counts.h"
@@ -16,6 +17,38 @@ PgDriver::PgDriver(const Schema& schema, const DriverOptions& options)
     : SqlDriver(schema, options, std::make_unique<PgDialect>(),
                 std::make_unique<ConnectionPool>(
                     std::make_unique<PgConnectionFactory>(PgTarget(options.uri, options.db_name)), options.pool_size)) {}
+
+void PgDriver::open_read_only() {
+    const PgTarget target(options_.uri, options_.db_name);
+    absent_ = false;
+    try {
+        PgConnection probe(target.params_for(target.database()));
+    } catch (const SqlError& first) {
+        bool exists = true;
+        try {
+            PgConnection admin(target.params_for("postgres"));   // the maintenance database
+            exists = false;
+            admin.query("SELECT 1 FROM pg_database WHERE datname = $1", {SqlParam(target.database())},
+                        [&](const SqlRow&) { exists = true; });
+        } catch (const SqlError&) {
+            throw StorageUnavailable(first.what());
+        }
+        if (exists) throw StorageUnavailable(first.what());
+        absent_ = true;
+        return;
+    }
+    SqlDriver::open_read_only();
+}
+
+void PgDriver::open() {
+    absent_ = false;
+    SqlDriver::open();
+}
+
+StoredSchemaState PgDriver::stored_schema_state() {
+    if (absent_) return {};
+    return SqlDriver::stored_schema_state();
+}
 
 bool PgDriver::trigram_available(SqlConnection& c) {
     if (trigram_state_ >= 0) return trigram_state_ == 1;

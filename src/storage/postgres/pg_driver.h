@@ -16,6 +16,12 @@ public:
     // pg_connection_factory.h lowers it to what the server accepts).
     PgDriver(const Schema& schema, const DriverOptions& options);
 
+    // A database that does not exist is not created (docs/DECISIONS.md §5.1): it then
+    // holds nothing, and reads find nothing. open() creates it.
+    void open_read_only() override;
+    void open() override;
+    StoredSchemaState stored_schema_state() override;
+
     // Bulk loads (driver.h): the trigram indexes are dropped before the load and built
     // once after it (a GIN index kept up row by row made the 100k-user import 3.4x
     // slower), then every table is vacuumed (visibility map: index-only counts) and
@@ -27,6 +33,7 @@ protected:
     void reconcile_extras(SqlConnection& c, const Entity& e) override;
 
 private:
+    bool absent_ = false;   // open_read_only() found no database
     // Creates pg_trgm when missing (once per open); false, with a warning, when it
     // cannot be created (no CREATE right on the database, contrib not installed).
     bool trigram_available(SqlConnection& c);

@@ -2,6 +2,7 @@
 
 #include "core/comparison_form.h"
 #include "storage/sql/comparison_columns.h"
+#include "storage/sql/meta_table.h"
 
 #include <spdlog/spdlog.h>
 
@@ -14,38 +15,20 @@ namespace events {
 
 namespace {
 
-constexpr const char* kMetaTable = "_events$meta";
 constexpr const char* kFormKey = "comparison_form";
 constexpr int64_t kRowsPerBatch = 1000;       // rows read per SELECT while refilling (then
                                               // written back 100 per UPDATE: form_rows_per_update)
 constexpr int64_t kProgressEvery = 50000;     // rows between two progress lines
 
 std::optional<std::string> recorded_form(SqlConnection& c, const SqlDialect& d) {
-    bool exists = false;
-    c.query(d.table_exists_sql(), {SqlParam(std::string(kMetaTable))}, [&](const SqlRow&) { exists = true; });
-    if (!exists) {
-        // VARCHAR with a length: a type every SQL backend accepts in a primary key.
-        c.exec("CREATE TABLE " + d.quote(kMetaTable) + " (" + d.quote("name") + " VARCHAR(64) PRIMARY KEY, " +
-               d.quote("value") + " VARCHAR(200))");
+    if (!meta_table_exists(c, d)) {
+        ensure_meta_table(c, d);
         return std::nullopt;
     }
-    std::optional<std::string> value;
-    c.query("SELECT " + d.quote("value") + " FROM " + d.quote(kMetaTable) + " WHERE " + d.quote("name") + " = " +
-                d.placeholder(1),
-            {SqlParam(std::string(kFormKey))}, [&](const SqlRow& row) {
-                if (!row.is_null(0)) value = std::string(row.get_text(0));
-            });
-    return value;
+    return read_meta(c, d, kFormKey);
 }
 
-void record_form(SqlConnection& c, const SqlDialect& d, const std::string& form) {
-    const std::string table = d.quote(kMetaTable);
-    c.execute("DELETE FROM " + table + " WHERE " + d.quote("name") + " = " + d.placeholder(1),
-              {SqlParam(std::string(kFormKey))});
-    c.execute("INSERT INTO " + table + " (" + d.quote("name") + ", " + d.quote("value") + ") VALUES (" +
-                  d.placeholder(1) + ", " + d.placeholder(2) + ")",
-              {SqlParam(std::string(kFormKey)), SqlParam(form)});
-}
+void record_form(SqlConnection& c, const SqlDialect& d, const std::string& form) { write_meta(c, d, kFormKey, form); }
 
 bool has_stale_rows(SqlConnection& c, const SqlBuilder& b, const Entity& e) {
     const SqlStatement st = b.count_stale_forms(e);

@@ -196,6 +196,19 @@ public:
     virtual std::string list_indexes_sql() const = 0;
     // Rows (column, ON DELETE action in upper case) of the table's foreign keys.
     virtual std::string list_foreign_keys_sql() const = 0;
+    // Every table of the connection's schema, names in column 0, no parameter.
+    virtual std::string list_tables_sql() const = 0;
+
+    // ---- the meta table (meta_table.h) ------------------------------------------
+    // A text type without a length limit, for the schema text it records.
+    virtual std::string long_text_type() const { return "TEXT"; }
+    // Turns `column` of `table` into long_text_type() (a meta table created with
+    // VARCHAR(200) by an older server); "" where column types do not limit text (SQLite).
+    virtual std::string widen_to_long_text_sql(const std::string& table, const std::string& column) const = 0;
+    // Renames a column, keeping its values (SQL:2003 ALTER TABLE ... RENAME COLUMN).
+    virtual std::string rename_column_sql(const std::string& table, const std::string& from, const std::string& to) const {
+        return "ALTER TABLE " + quote(table) + " RENAME COLUMN " + quote(from) + " TO " + quote(to);
+    }
 
     // ---- errors ---------------------------------------------------------------
     virtual SqlFailure classify(const SqlError& e) const = 0;

@@ -4,6 +4,7 @@
 
 #include "storage/sql/comparison_columns.h"
 #include "storage/sql/sql_reconcile.h"
+#include "storage/sql/meta_table.h"
 #include "storage/sql/sql_write_txn.h"
 #include "tools/json_text.h"
 
@@ -574,6 +575,70 @@ void SqlDriver::open() {
     ConnectionLease lease = pool_->lease_write();
     reconcile(*lease);
     open_ = true;
+}
+
+void SqlDriver::open_read_only() { pool_->open(); }
+
+namespace {
+constexpr const char* kSchemaKeyPrefix = "schema_";
+}  // namespace
+
+StoredSchemaState SqlDriver::stored_schema_state() {
+    StoredSchemaState state;
+    ConnectionLease lease = pool_->lease_read();
+    SqlConnection& c = *lease;
+    try {
+        std::vector<std::string> tables;
+        c.query(dialect_->list_tables_sql(), {}, [&](const SqlRow& row) { tables.emplace_back(row.get_text(0)); });
+        for (const std::string& t : tables) {
+            // Internal tables start with '_' (entity names start with a letter); SQLite's own with "sqlite_".
+            if (t.empty() || t[0] == '_' || t.rfind("sqlite_", 0) == 0) continue;
+            if (const Entity* e = schema_.find(t); e && e->name == t) state.present.push_back(t);
+            else state.others.push_back(t);
+        }
+        const std::map<std::string, std::string> rows = read_meta_prefixed(c, *dialect_, kSchemaKeyPrefix);
+        if (auto fp = rows.find("schema_fingerprint"); fp != rows.end()) {
+            SchemaRecord r;
+            r.fingerprint = fp->second;
+            auto value = [&](const char* key) {
+                auto it = rows.find(key);
+                return it == rows.end() ? std::string() : it->second;
+            };
+            r.source = value("schema_source");
+            r.text = value("schema_text");
+            r.recorded_at = value("schema_recorded_at");
+            r.kept = value("schema_kept");
+            state.record = std::move(r);
+        }
+    } catch (const SqlError& err) {
+        raise(err, nullptr);
+    }
+    return state;
+}
+
+void SqlDriver::record_schema(const SchemaRecord& record) {
+    with_write_transaction([&](SqlConnection& c) {
+        ensure_meta_table(c, *dialect_);
+        write_meta(c, *dialect_, "schema_fingerprint", record.fingerprint);
+        write_meta(c, *dialect_, "schema_source", record.source);
+        write_meta(c, *dialect_, "schema_text", record.text);
+        write_meta(c, *dialect_, "schema_recorded_at", record.recorded_at);
+        write_meta(c, *dialect_, "schema_kept", record.kept);
+    });
+}
+
+void SqlDriver::rename_field(const Entity& e, const std::string& from, const std::string& to) {
+    with_write_transaction([&](SqlConnection& c) {
+        bool has_from = false, has_to = false;
+        c.query(dialect_->list_columns_sql(), {SqlParam(e.name)}, [&](const SqlRow& row) {
+            const std::string_view name = row.get_text(0);
+            has_from = has_from || name == from;
+            has_to = has_to || name == to;
+        });
+        if (!has_from || has_to) return;
+        c.exec(dialect_->rename_column_sql(e.name, from, to));
+        spdlog::info("{}: {}.{} renamed to {} (values kept)", dialect_->name(), e.name, from, to);
+    });
 }
 
 void SqlDriver::close() {

@@ -31,6 +31,12 @@ public:
     bool cascades_natively(const Field& fk) const override { return dialect_->cascades_natively(fk); }
 
     void open() override;
+    void open_read_only() override;
+    StoredSchemaState stored_schema_state() override;
+    void record_schema(const SchemaRecord& record) override;
+    // ALTER TABLE ... RENAME COLUMN (the dialect's spelling) when the table still has
+    // `from` and not yet `to`.
+    void rename_field(const Entity& e, const std::string& from, const std::string& to) override;
     void close() override;
 
     std::optional<Document> get(const Entity& e, std::string_view id) override;

@@ -74,6 +74,16 @@ void SqliteDialect::append_json(const Field& f, const SqlRow& row, int col, std:
     }
 }
 
+std::string SqliteDialect::list_tables_sql() const {
+    return "SELECT name FROM sqlite_master WHERE type = 'table'";
+}
+
+std::string SqliteDialect::widen_to_long_text_sql(const std::string& table, const std::string& column) const {
+    (void)table;
+    (void)column;
+    return "";
+}
+
 std::string SqliteDialect::table_exists_sql() const {
     return "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?";
 }

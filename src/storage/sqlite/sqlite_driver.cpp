@@ -2,6 +2,7 @@
 
 #include "storage/sql/comparison_columns.h"
 #include "storage/sql/sql_reconcile.h"
+#include "storage/sqlite/sqlite_backup.h"
 #include "storage/sqlite/sqlite_dialect.h"
 #include "storage/sqlite/sqlite_pool.h"
 #include "storage/sqlite/sqlite_row_counts.h"
@@ -9,6 +10,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
 #include <unordered_set>
 
 namespace events {
@@ -16,6 +18,26 @@ namespace events {
 SqliteDriver::SqliteDriver(const Schema& schema, const DriverOptions& options)
     : SqlDriver(schema, options, std::make_unique<SqliteDialect>(),
                 std::make_unique<SqlitePool>(options.uri, options.pool_size)) {}
+
+void SqliteDriver::open_read_only() {
+    const std::string& path = options_.uri;
+    const bool in_memory = path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0;
+    std::error_code ec;
+    absent_ = !in_memory && !std::filesystem::exists(path, ec);
+    if (!absent_) SqlDriver::open_read_only();
+}
+
+void SqliteDriver::open() {
+    absent_ = false;
+    SqlDriver::open();
+}
+
+StoredSchemaState SqliteDriver::stored_schema_state() {
+    if (absent_) return {};
+    return SqlDriver::stored_schema_state();
+}
+
+int64_t SqliteDriver::backup_to(const std::string& path) { return sqlite_online_backup(options_.uri, path); }
 
 void SqliteDriver::rebuild_table(SqlConnection& c, const Entity& e) {
     const SqlDialect& d = dialect();

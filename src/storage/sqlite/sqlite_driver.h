@@ -12,6 +12,14 @@ public:
     // `options.uri` is the database file path.
     SqliteDriver(const Schema& schema, const DriverOptions& options);
 
+    // A file that does not exist is not created (docs/DECISIONS.md §5.1): the database
+    // then holds nothing, and reads find nothing.
+    void open_read_only() override;
+    void open() override;
+    StoredSchemaState stored_schema_state() override;
+    // sqlite_online_backup() of the database file (sqlite_backup.h).
+    int64_t backup_to(const std::string& path) override;
+
 protected:
     // Rebuilds each table (create new, copy, drop, rename, re-index) in one
     // transaction with foreign_keys off, as https://sqlite.org/lang_altertable.html
@@ -25,6 +33,7 @@ protected:
     void drop_extras(SqlConnection& c, const Entity& e) override;
 
 private:
+    bool absent_ = false;   // open_read_only() found no file
     void rebuild_table(SqlConnection& c, const Entity& e);
 };
 

@@ -202,6 +202,14 @@ std::string MssqlDialect::drop_index_sql(const std::string& index_name, const st
 
 // ---- introspection: only the tables of the connection's default schema (dbo) ----------
 
+std::string MssqlDialect::list_tables_sql() const {
+    return "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = SCHEMA_NAME() AND TABLE_TYPE = 'BASE TABLE'";
+}
+
+std::string MssqlDialect::widen_to_long_text_sql(const std::string& table, const std::string& column) const {
+    return "ALTER TABLE " + quote(table) + " ALTER COLUMN " + quote(column) + " NVARCHAR(MAX)";
+}
+
 std::string MssqlDialect::table_exists_sql() const {
     return "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = SCHEMA_NAME() "
            "AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME = ?";

@@ -67,6 +67,14 @@ public:
     std::string drop_index_sql(const std::string& index_name, const std::string& table) const override;
 
     std::string table_exists_sql() const override;
+    std::string list_tables_sql() const override;
+    std::string widen_to_long_text_sql(const std::string& table, const std::string& column) const override;
+    std::string long_text_type() const override { return "NVARCHAR(MAX)"; }
+    // sp_rename 'table.column', 'new', 'COLUMN' (SQL Server has no RENAME COLUMN). Names
+    // come from the schema (identifiers: letters, digits, '_'), never from a client.
+    std::string rename_column_sql(const std::string& table, const std::string& from, const std::string& to) const override {
+        return "EXEC sp_rename '" + table + "." + from + "', '" + to + "', 'COLUMN'";
+    }
     std::string list_columns_sql() const override;
     std::string list_indexes_sql() const override;
     std::string list_foreign_keys_sql() const override;

@@ -87,6 +87,18 @@ public:
         return ::testing::AssertionSuccess();
     }
 
+    std::vector<std::string> list_storage(const json::object& config) const override {
+        const std::string prefix = index(config, "");
+        HttpResponse r = client().get("/_cat/indices/" + url_encode(prefix) + "*?format=json&h=index");
+        if (r.status != 200 || !r.json.is_array()) return {"(error) GET _cat/indices answered " + std::to_string(r.status)};
+        std::vector<std::string> out;
+        for (const json::value& row : r.json.as_array())
+            if (const json::value* name = row.as_object().if_contains("index"); name && name->is_string())
+                out.push_back("index " + std::string(name->as_string()));
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+
     ::testing::AssertionResult foreign_data_intact(const json::object& config) const override {
         const std::string count = "/" + index(config, "other_app_data") + "/_count";
         HttpResponse r = client().get(count);

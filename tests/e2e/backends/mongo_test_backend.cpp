@@ -7,6 +7,7 @@
 
 #include <mongoc/mongoc.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -164,6 +165,44 @@ public:
         if (!mongoc_collection_insert_one(coll.get(), doc, nullptr, reply, &err))
             return ::testing::AssertionFailure() << "insert failed: " << err.message;
         return ::testing::AssertionSuccess();
+    }
+
+    std::vector<std::string> list_storage(const boost::json::object& config) const override {
+        Client client = connect(config);
+        if (!client) return {"(error) cannot connect"};
+        mongoc_database_t* db = mongoc_client_get_database(client.get(), name_of(config).c_str());
+        bson_error_t err;
+        char** names = mongoc_database_get_collection_names_with_opts(db, nullptr, &err);
+        mongoc_database_destroy(db);
+        std::vector<std::string> out;
+        if (!names) {
+            // jongodb 0.1.6 has no listCollections: the documents of the collections the
+            // suite's schemas name (and the server's meta collection) stand in for the list.
+            for (const char* name : {"_events_meta", "Member", "Book", "Account", "User", "Profile", "TagAffinity",
+                                     "Event", "UserEvent", "Url", "Crawl"}) {
+                Collection coll = collection(client.get(), config, name);
+                Bson filter, reply;
+                const int64_t n = mongoc_collection_count_documents(coll.get(), filter, nullptr, nullptr, reply, &err);
+                if (n < 0) return {std::string("(error) ") + err.message};
+                if (n > 0) out.push_back(std::string("collection ") + name + " (" + std::to_string(n) + " documents)");
+            }
+            return out;
+        }
+        for (char** n = names; *n; ++n) {
+            out.push_back(std::string("collection ") + *n);
+            Collection coll = collection(client.get(), config, *n);
+            mongoc_cursor_t* cursor = mongoc_collection_find_indexes_with_opts(coll.get(), nullptr);
+            const bson_t* ix;
+            while (mongoc_cursor_next(cursor, &ix)) {
+                bson_iter_t it;
+                if (bson_iter_init_find(&it, ix, "name") && BSON_ITER_HOLDS_UTF8(&it))
+                    out.push_back(std::string("index ") + *n + "." + bson_iter_utf8(&it, nullptr));
+            }
+            mongoc_cursor_destroy(cursor);
+        }
+        bson_strfreev(names);
+        std::sort(out.begin(), out.end());
+        return out;
     }
 
     ::testing::AssertionResult foreign_data_intact(const boost::json::object& config) const override {

@@ -53,6 +53,22 @@ public:
         return result;
     }
 
+    std::vector<std::string> list_storage(const boost::json::object& config) const override {
+        std::string psql = "/usr/lib/postgresql/15/bin/psql";
+        if (!file_exists(psql)) psql = "psql";
+        const std::string uri(config.at("db_uri").as_string());
+        const std::string name(config.at("db_name").as_string());
+        auto exists = output_lines(psql + " -X -At '" + uri + "/postgres' -c \"SELECT 1 FROM pg_database WHERE datname = '" +
+                                   name + "'\"");
+        if (!exists) return {"(error) psql failed"};
+        if (exists->empty()) return {"(no database)"};
+        auto lines = output_lines(psql + " -X -At '" + uri + "/" + name +
+                                  "' -c \"SELECT c.relkind::text || ' ' || c.relname FROM pg_class c JOIN pg_namespace n ON "
+                                  "n.oid = c.relnamespace WHERE n.nspname = current_schema() ORDER BY 1\"");
+        if (!lines) return {"(error) psql failed"};
+        return *lines;
+    }
+
     ::testing::AssertionResult foreign_data_intact(const boost::json::object& config) const override {
         return run_sql(config,
                        "DO $$ BEGIN IF (SELECT count(*) FROM other_app_data) <> 1 THEN RAISE EXCEPTION 'gone'; END IF; "

@@ -1,5 +1,8 @@
 #include "backends/sql_test_backend.h"
 
+#include <algorithm>
+#include <cstdio>
+
 #include "test_server.h"
 
 #include <cstdlib>
@@ -48,6 +51,26 @@ std::string sql_literal(const std::string& s) {
     if (rc != 0)
         return ::testing::AssertionFailure() << "external SQL failed (" << command << "): " << read_file(out_path);
     return ::testing::AssertionSuccess();
+}
+
+std::optional<std::vector<std::string>> SqlTestBackend::output_lines(const std::string& command) {
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (!pipe) return std::nullopt;
+    std::string text;
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) text.append(buf, n);
+    if (::pclose(pipe) != 0) return std::nullopt;
+    std::vector<std::string> lines;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        if (end > start) lines.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    std::sort(lines.begin(), lines.end());
+    return lines;
 }
 
 }  // namespace events::e2e

@@ -4,6 +4,10 @@
 
 #include "backends/test_backend.h"
 
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace events::e2e {
 
 class SqlTestBackend : public TestBackend {
@@ -26,6 +30,9 @@ public:
     ::testing::AssertionResult create_foreign_data(const boost::json::object& config) const override;
 
 protected:
+    // Runs the shell line `command` and returns its standard output split into lines,
+    // sorted; nullopt when it fails.
+    static std::optional<std::vector<std::string>> output_lines(const std::string& command);
     // Runs `command` (a shell line writing its output to `out_path`); fails with that output.
     static ::testing::AssertionResult run_command(const std::string& command, const std::string& out_path);
 };

@@ -30,6 +30,16 @@ public:
     std::string assert_sql(const std::string& condition) const override {
         return "SELECT CASE WHEN " + condition + " THEN 1 ELSE json('differs{') END;";
     }
+    std::vector<std::string> list_storage(const boost::json::object& config) const override {
+        const std::string path(config.at("db_uri").as_string());
+        if (!file_exists(path)) return {"(no database)"};
+        // -readonly: the listing itself must not write.
+        auto lines = output_lines("sqlite3 -readonly '" + path +
+                                  "' \"SELECT type || ' ' || name FROM sqlite_master ORDER BY 1\" 2>&1");
+        if (!lines) return {"(error) sqlite3 failed"};
+        return *lines;
+    }
+
     ::testing::AssertionResult foreign_data_intact(const boost::json::object& config) const override {
         return run_sql(config,
                        "SELECT CASE WHEN (SELECT count(*) FROM other_app_data) = 1 THEN 1 ELSE json('gone{') END;");

@@ -54,6 +54,11 @@ public:
         return ::testing::AssertionSuccess();
     }
 
+    std::vector<std::string> list_storage(const boost::json::object&) const override {
+        // odbc_exec() returns no rows; SQL Server has no server here to write a reader against.
+        return {"(error) listing is not implemented for SQL Server"};
+    }
+
     ::testing::AssertionResult foreign_data_intact(const boost::json::object& config) const override {
         return run_sql(config, "IF (SELECT count(*) FROM other_app_data) <> 1 THROW 50000, 'gone', 1;");
     }

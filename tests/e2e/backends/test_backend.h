@@ -67,6 +67,11 @@ public:
     virtual ::testing::AssertionResult create_foreign_data(const boost::json::object& config) const = 0;
     // ... and checks that it is still there, unchanged.
     virtual ::testing::AssertionResult foreign_data_intact(const boost::json::object& config) const = 0;
+    // The names of every table, index, collection or search index the database `config`
+    // points at holds, sorted, each prefixed by its kind ("table User", "index ..."), read
+    // with the backend's own client: what a command created or left alone shows here.
+    // {"(no database)"} when the database does not exist; {"(error) ..."} when it cannot be read.
+    virtual std::vector<std::string> list_storage(const boost::json::object& config) const = 0;
     // Removes the test's database (called after each test; best effort).
     virtual void drop_database(const boost::json::object& config) const { (void)config; }
 };

@@ -76,6 +76,10 @@ public:
     Capabilities capabilities() const override { return inner_.capabilities(); }
     bool cascades_natively(const Field& fk) const override { return !by_service_.count(&fk); }
     void open() override {}
+    void open_read_only() override {}
+    StoredSchemaState stored_schema_state() override { return {}; }
+    void record_schema(const SchemaRecord&) override {}
+    void rename_field(const Entity&, const std::string&, const std::string&) override {}
     void close() override {}
     std::optional<Document> get(const Entity& e, std::string_view id) override { return inner_.get(e, id); }
     std::vector<Document> get_many(const Entity& e, const std::vector<std::string>& ids) override {

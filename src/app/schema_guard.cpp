@@ -1,0 +1,224 @@
+#include "app/schema_guard.h"
+
+#include "app/application.h"
+#include "service/field_backfill.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace events {
+
+namespace {
+
+constexpr const char* kBundledSource = "the bundled sample schema";
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string out;
+    for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+    return out.empty() ? "none" : out;
+}
+
+// The command line that repeats this run with another subcommand, for messages.
+std::string command_hint(const Config& config, const std::string& subcommand) {
+    std::string out = "events " + subcommand;
+    if (!config.schema_path.empty()) out += " --schema " + config.schema_path;
+    return out + " (with this run's --config / database settings)";
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        if (end > start) out.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
+// What stays kept: the record's list plus this plan's removals, less what `schema` has again.
+std::vector<std::string> kept_after(const std::string& recorded, const MigrationPlan& plan, const Schema& schema) {
+    std::vector<std::string> all = lines_of(recorded);
+    for (const MigrationStep& s : plan.steps)
+        if (s.safety == MigrationSafety::KeepsData && std::find(all.begin(), all.end(), s.target()) == all.end())
+            all.push_back(s.target());
+    std::vector<std::string> out;
+    for (const std::string& k : all) {
+        const size_t dot = k.find('.');
+        const Entity* e = schema.find(k.substr(0, dot));
+        const bool back = e && (dot == std::string::npos || e->find_field(k.substr(dot + 1)));
+        if (!back) out.push_back(k);
+    }
+    return out;
+}
+
+// Steps that `serve` and `import` do not apply themselves.
+bool blocks_start(const MigrationStep& s) {
+    switch (s.kind) {
+        case MigrationStepKind::RequireField:
+            return false;  // decided after the count of documents without a value
+        default:
+            return s.safety == MigrationSafety::NeedsApply;
+    }
+}
+
+void print_refusal(const std::string& headline, const std::string& in_database, const std::string& wanted,
+                   const std::string& advice) {
+    std::fprintf(stderr, "%s\n  the database holds: %s\n  this run's schema:  %s\n%s\n", headline.c_str(),
+                 in_database.c_str(), wanted.c_str(), advice.c_str());
+}
+
+}  // namespace
+
+SchemaSource schema_source_of(const Config& config) {
+    if (config.schema_path.empty()) return {kBundledSource, std::string(Schema::bundled_text())};
+    std::ifstream in(config.schema_path, std::ios::binary);
+    if (!in) throw SchemaError({config.schema_path + ": cannot read the schema file"});
+    std::ostringstream text;
+    text << in.rdbuf();
+    return {config.schema_path, text.str()};
+}
+
+GuardedStorage open_guarded(const Config& config, const Schema& schema, const SchemaSource& source,
+                            OpenPurpose purpose, const GuardOptions& options) {
+    GuardedStorage g;
+    std::unique_ptr<StorageDriver> driver = make_storage(config, schema);
+    driver->open_read_only();
+    const StoredSchemaState state = driver->stored_schema_state();
+    g.recorded = state.record;
+
+    std::optional<Schema> recorded_schema;
+    if (state.record && !state.record->text.empty()) {
+        try {
+            recorded_schema.emplace(Schema::load_text(state.record->text, state.record->source));
+        } catch (const SchemaError&) {
+            // A record this version cannot read counts as another schema.
+        }
+    }
+    if (recorded_schema) g.recorded_entities = entity_names(*recorded_schema);
+    const std::string fingerprint = schema_fingerprint(schema);
+    g.verdict = judge_stored_schema(state, schema, fingerprint, recorded_schema ? &*recorded_schema : nullptr);
+
+    const std::string wanted = describe_schema(source.source, fingerprint, "", entity_names(schema));
+    const std::string held =
+        state.record ? describe_schema(state.record->source, state.record->fingerprint, state.record->recorded_at,
+                                       recorded_schema ? entity_names(*recorded_schema) : std::vector<std::string>{})
+                     : "no schema record; tables/collections " + joined(state.others);
+    const bool read_only = purpose == OpenPurpose::Export || purpose == OpenPurpose::Plan;
+
+    switch (g.verdict) {
+        case StoredSchemaVerdict::Foreign:
+            if (!options.adopt && purpose != OpenPurpose::Plan) {
+                print_refusal("refusing: the database holds another schema's data (docs/DECISIONS.md §5.1)", held,
+                              wanted,
+                              "Run with the database's own schema (--schema <its file>), point db_uri/db_name at "
+                              "another database, or add --adopt to serve this schema here (the other data is left "
+                              "as it is).");
+                driver->close();
+                return g;
+            }
+            if (!read_only) spdlog::warn("adopting a database of another schema (--adopt): {}", held);
+            break;
+        case StoredSchemaVerdict::Changed:
+            g.plan = plan_migration(*recorded_schema, schema);
+            if (purpose == OpenPurpose::Export && !options.adopt) {
+                print_refusal("refusing to export: the database holds another version of this schema "
+                              "(docs/DECISIONS.md §5.1)",
+                              held, wanted,
+                              "Export with the schema the database holds, or apply the change first (see " +
+                                  command_hint(config, "migrate --plan") + "); --adopt exports with this schema anyway.");
+                driver->close();
+                return g;
+            }
+            break;
+        case StoredSchemaVerdict::AdoptSilently:
+            if (!read_only) spdlog::info("database of a previous release without a schema record: recording {}", wanted);
+            break;
+        case StoredSchemaVerdict::Fresh:
+            g.empty_database = true;
+            break;
+        case StoredSchemaVerdict::Same:
+            break;
+    }
+    if (read_only) {
+        g.driver = std::move(driver);
+        return g;
+    }
+
+    // Serve, import, apply: the steps the start cannot carry out stop it before anything changes.
+    std::vector<const MigrationStep*> blocking;
+    for (const MigrationStep& s : g.plan.steps)
+        if (blocks_start(s)) blocking.push_back(&s);
+    if (!blocking.empty()) {
+        std::string lines;
+        for (const MigrationStep* s : blocking) lines += "  " + describe_step(*s) + "\n";
+        std::fprintf(stderr,
+                     "refusing to %s: the schema changed in ways this version does not carry out (type changes, "
+                     "entity renames; docs/DECISIONS.md §5.4)\n  the database holds: %s\n  this run's schema:  %s\n%s"
+                     "The data is unchanged. Serve the schema the database holds, or export with it and import "
+                     "under the new schema into a new database. The whole plan: `%s`.\n",
+                     purpose == OpenPurpose::Apply ? "migrate" : "start", held.c_str(), wanted.c_str(), lines.c_str(),
+                     command_hint(config, "migrate --plan").c_str());
+        driver->close();
+        return g;
+    }
+
+    for (const MigrationStep& s : g.plan.steps)
+        if (s.kind == MigrationStepKind::RenameField)
+            if (const Entity* e = schema.find(s.entity)) driver->rename_field(*e, s.from, s.field);
+    driver->open();   // the safe steps: new entities, fields, uniques, indexes (docs/DECISIONS.md §5.3)
+
+    std::string require_failures;
+    for (const MigrationStep& s : g.plan.steps) {
+        const Entity* e = schema.find(s.entity);
+        const Field* f = e ? e->find_field(s.field) : nullptr;
+        if (!f) continue;
+        if (s.kind == MigrationStepKind::BackfillDefault && f->default_value) {
+            const int64_t n = backfill_field(*driver, *e, *f, *f->default_value);
+            spdlog::info("schema change: {} set to its default {} on {} existing document(s)", s.target(), s.to, n);
+        } else if (s.kind == MigrationStepKind::RequireField) {
+            const MissingValues m = find_missing_values(*driver, *e, *f);
+            if (m.count > 0)
+                require_failures += "  " + s.target() + " is now required: " + std::to_string(m.count) +
+                                    " existing document(s) have no value (ids: " + joined(m.sample_ids) +
+                                    (m.count > static_cast<int64_t>(m.sample_ids.size()) ? ", ..." : "") + ")\n";
+        }
+    }
+    if (!require_failures.empty() && options.adopt) {
+        // --adopt takes the documents as they are: reads warn about the missing values
+        // (docs/API.md "Reads", read validation) and writes must supply them.
+        spdlog::warn("serving with --adopt although documents lack a required value:\n{}", require_failures);
+        require_failures.clear();
+    }
+    if (!require_failures.empty()) {
+        std::fprintf(stderr,
+                     "refusing to %s: a new required field has no value in existing documents (docs/DECISIONS.md §5.4)\n"
+                     "  the database holds: %s\n  this run's schema:  %s\n%sGive the field a `default` (it is then "
+                     "filled in), give those documents a value under the schema the database holds, or add --adopt "
+                     "to serve them as they are (reads warn about the missing values).\n",
+                     purpose == OpenPurpose::Apply ? "migrate" : "start", held.c_str(), wanted.c_str(),
+                     require_failures.c_str());
+        driver->close();
+        return g;
+    }
+    g.kept = kept_after(state.record ? state.record->kept : "", g.plan, schema);
+    for (const std::string& k : g.kept)
+        spdlog::warn("{} is no longer in the schema: its data is kept in the database", k);
+    for (const MigrationStep& s : g.plan.steps)
+        if (s.safety == MigrationSafety::Safe && s.kind != MigrationStepKind::BackfillDefault)
+            spdlog::info("schema change applied: {}", describe_step(s));
+    if (g.verdict != StoredSchemaVerdict::Same) {
+        SchemaRecord record = make_schema_record(schema, source.text, source.source);
+        for (const std::string& k : g.kept) record.kept += k + "\n";
+        driver->record_schema(record);
+    }
+    g.driver = std::move(driver);
+    return g;
+}
+
+}  // namespace events

@@ -1,0 +1,259 @@
+// Schema evolution without losing data (docs/DECISIONS.md §5): one database walked
+// through a series of schema versions (tests/e2e/data/schema_evolution/), with the real
+// binary, checking every document after each step; `events migrate --plan`; `export`
+// proven read-only by listing the database behind the server's back.
+#include "e2e_fixture.h"
+
+#include <cstdio>
+#include <map>
+#include <utility>
+
+namespace events::e2e {
+namespace {
+
+class SchemaEvolution : public E2ETest {
+protected:
+    static std::string data(const std::string& name) {
+        return std::string(EVENTS_SOURCE_DIR) + "/tests/e2e/data/schema_evolution/" + name;
+    }
+
+    ServerSetup setup_for(const std::string& schema_file, std::vector<std::string> extra = {}) const {
+        ServerSetup s = default_setup();
+        s.schema_path = data(schema_file);
+        s.extra_args = std::move(extra);
+        return s;
+    }
+
+    // A server with this schema that must refuse to start; its output.
+    std::string refused_start(const std::string& schema_file) {
+        stop_server();
+        TestServer refused(setup_for(schema_file), dir());
+        std::string error;
+        EXPECT_TRUE(refused.launch(error)) << error;
+        const std::optional<int> code = refused.wait_exit(90);
+        EXPECT_TRUE(code.has_value()) << "the server kept running; output:\n" << refused.output();
+        if (code) EXPECT_NE(*code, 0) << refused.output();
+        return refused.output();
+    }
+
+    // Runs `events <args>` with this test's database settings; output (stdout then
+    // stderr when `merge`) and exit code.
+    std::pair<std::string, int> cli(const std::string& args, bool merge = true) {
+        const std::string config = dir() + "/cli.json";
+        write_file(config, json::serialize(base_config()));
+        const std::string command =
+            std::string("'") + EVENTS_BINARY + "' " + args + " --config '" + config + "'" + (merge ? " 2>&1" : " 2>/dev/null");
+        FILE* pipe = ::popen(command.c_str(), "r");
+        if (!pipe) return {"popen failed", -1};
+        std::string out;
+        char buf[4096];
+        size_t n;
+        while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+        const int status = ::pclose(pipe);
+        return {out, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+    }
+
+    // Every Member, by id.
+    std::map<std::string, json::object> members() {
+        std::map<std::string, json::object> out;
+        const HttpResponse r = get("/api/member?pageSize=1000");
+        EXPECT_EQ(r.status, 200) << describe(r);
+        if (r.status != 200) return out;
+        for (const json::value& d : r.json.at("data").as_array()) out[str(d.at("id"))] = d.as_object();
+        return out;
+    }
+
+    static constexpr int kMembers = 30;
+    static std::string full_name(int i) { return "Member " + std::to_string(i); }
+    static std::string born(int i) { return "19" + std::to_string(50 + i) + "-05-23"; }
+
+    // Creates the v1 documents; their ids by index.
+    std::vector<std::string> create_v1_members() {
+        start_server(setup_for("v1.yaml"));
+        std::vector<std::string> ids;
+        for (int i = 0; i < kMembers; ++i)
+            ids.push_back(create("member", json::object{{"fullName", full_name(i)}, {"born", born(i)}, {"visits", i}}));
+        return ids;
+    }
+};
+E2E_INSTANTIATE(SchemaEvolution);
+
+TEST_P(SchemaEvolution, OneDatabaseThroughEveryKindOfChange) {
+    const std::vector<std::string> ids = create_v1_members();
+
+    // v2: a new field with a default is backfilled on every existing document.
+    start_server(setup_for("v2_default.yaml"));
+    auto docs = members();
+    ASSERT_EQ(docs.size(), static_cast<size_t>(kMembers));
+    for (int i = 0; i < kMembers; ++i) {
+        const json::object& d = docs.at(ids[i]);
+        EXPECT_EQ(d.at("fullName"), full_name(i));
+        EXPECT_EQ(d.at("born"), born(i));
+        EXPECT_EQ(d.at("visits"), i);
+        EXPECT_EQ(d.at("language"), "en") << json::serialize(d);
+    }
+    EXPECT_EQ(get("/api/member?filter=language:en").json.at("pagination").at("total"), kMembers);
+
+    // v3: renamed_from carries every value over; the old name is gone from the documents.
+    start_server(setup_for("v3_rename.yaml"));
+    docs = members();
+    ASSERT_EQ(docs.size(), static_cast<size_t>(kMembers));
+    for (int i = 0; i < kMembers; ++i) {
+        const json::object& d = docs.at(ids[i]);
+        EXPECT_EQ(d.at("name"), full_name(i)) << json::serialize(d);
+        EXPECT_FALSE(d.contains("fullName"));
+        EXPECT_EQ(d.at("born"), born(i));
+        EXPECT_EQ(d.at("visits"), i);
+        EXPECT_EQ(d.at("language"), "en");
+    }
+    EXPECT_EQ(list_ids(get("/api/member?filter=name:" + std::string("Member%207"))), std::vector<std::string>{ids[7]});
+    const HttpResponse patched = patch("/api/member/" + ids[3], json::object{{"visits", 99}});
+    EXPECT_EQ(patched.status, 200) << describe(patched);
+    EXPECT_EQ(fetch("member", ids[3]).at("name"), full_name(3));
+    EXPECT_EQ(stop_server(), 0);
+
+    // Type changes wait for a migration, lossless or not; nothing changes meanwhile.
+    std::string out = refused_start("v4_widen.yaml");
+    EXPECT_NE(out.find("convert Member.visits from Integer to Number (lossless)"), std::string::npos) << out;
+    EXPECT_NE(out.find("v3_rename.yaml"), std::string::npos) << out;   // both schemas are named
+    EXPECT_NE(out.find("v4_widen.yaml"), std::string::npos) << out;
+    out = refused_start("v5_lossy.yaml");
+    EXPECT_NE(out.find("convert Member.born from Date to Integer"), std::string::npos) << out;
+
+    // A new required field without a default is refused with the count of documents.
+    out = refused_start("v7_required.yaml");
+    EXPECT_NE(out.find("Member.shelf is now required: 30 existing document(s) have no value"), std::string::npos) << out;
+
+    // v6: a removed field's values stay in the database; the start-up says so.
+    start_server(setup_for("v6_removal.yaml"));
+    EXPECT_NE(server().output().find("Member.visits is no longer in the schema: its data is kept"), std::string::npos)
+        << server().output();
+    const HttpResponse report = get("/api/db/report");
+    ASSERT_EQ(report.status, 200) << describe(report);
+    EXPECT_EQ(report.json.at("report").at("schema").at("kept"), (json::array{"Member.visits"})) << describe(report);
+    EXPECT_EQ(report.json.at("report").at("schema").at("source"), data("v6_removal.yaml"));
+    // Still reported after a restart with the same schema.
+    restart_server();
+    EXPECT_EQ(get("/api/db/report").json.at("report").at("schema").at("kept"), (json::array{"Member.visits"}));
+    EXPECT_NE(server().output().find("Member.visits is no longer in the schema"), std::string::npos);
+    docs = members();
+    ASSERT_EQ(docs.size(), static_cast<size_t>(kMembers));
+    for (int i = 0; i < kMembers; ++i) {
+        EXPECT_FALSE(docs.at(ids[i]).contains("visits"));
+        EXPECT_EQ(docs.at(ids[i]).at("name"), full_name(i));
+    }
+    // ... and come back with the field.
+    start_server(setup_for("v3_rename.yaml"));
+    docs = members();
+    ASSERT_EQ(docs.size(), static_cast<size_t>(kMembers));
+    for (int i = 0; i < kMembers; ++i) {
+        const json::object& d = docs.at(ids[i]);
+        EXPECT_EQ(d.at("visits"), i == 3 ? 99 : i) << json::serialize(d);
+        EXPECT_EQ(d.at("name"), full_name(i));
+        EXPECT_EQ(d.at("born"), born(i));
+    }
+    // A filter on every field that changed answers 200.
+    for (const char* filter : {"visits:gt:10", "born:gt:1960-01-01", "name:Member", "language:en"})
+        EXPECT_EQ(get(std::string("/api/member?filter=") + filter).status, 200) << filter;
+
+    // --adopt serves documents that lack a newly required value as they are.
+    start_server(setup_for("v7_required.yaml", {"--adopt"}));
+    docs = members();
+    ASSERT_EQ(docs.size(), static_cast<size_t>(kMembers));
+    for (int i = 0; i < kMembers; ++i) EXPECT_EQ(docs.at(ids[i]).at("name"), full_name(i));
+    EXPECT_EQ(patch("/api/member/" + ids[0], json::object{{"shelf", "A1"}}).status, 200);
+    EXPECT_EQ(fetch("member", ids[0]).at("shelf"), "A1");
+
+    // A foreign schema is refused, naming both; --adopt takes the database over.
+    out = refused_start("foreign.yaml");
+    EXPECT_NE(out.find("another schema"), std::string::npos) << out;
+    EXPECT_NE(out.find("entities: Member"), std::string::npos) << out;
+    EXPECT_NE(out.find("entities: Book"), std::string::npos) << out;
+    EXPECT_NE(out.find("--adopt"), std::string::npos) << out;
+    start_server(setup_for("foreign.yaml", {"--adopt"}));
+    EXPECT_EQ(get("/api/book").status, 200);
+    const std::string book = create("book", json::object{{"title", "Dune"}});
+    EXPECT_EQ(fetch("book", book).at("title"), "Dune");
+}
+
+TEST_P(SchemaEvolution, MigratePlanPrintsTextAndJson) {
+    create_v1_members();
+    EXPECT_EQ(stop_server(), 0);
+    const std::vector<std::string> before = test_backend().list_storage(base_config());
+
+    auto [text, code] = cli("migrate --plan --schema '" + data("v3_rename.yaml") + "'", false);
+    EXPECT_EQ(code, 0) << text;
+    const std::string expected =
+        "Applied by `events serve` at start-up:\n"
+        "  rename field Member.fullName -> Member.name (values carried over)\n"
+        "  add field Member.language (existing documents read null)\n"
+        "  backfill Member.language = \"en\" on existing documents where it is null\n";
+    EXPECT_NE(text.find(expected), std::string::npos) << text;
+    EXPECT_NE(text.find("database: " + data("v1.yaml")), std::string::npos) << text;
+    EXPECT_NE(text.find("schema:   " + data("v3_rename.yaml")), std::string::npos) << text;
+
+    auto [json_text, json_code] = cli("migrate --plan --json --schema '" + data("v5_lossy.yaml") + "'", false);
+    EXPECT_EQ(json_code, 0) << json_text;
+    const json::value plan = json::parse(json_text);
+    EXPECT_EQ(plan.at("verdict"), "changed");
+    EXPECT_EQ(plan.at("database").at("source"), data("v1.yaml"));
+    bool saw_conversion = false;
+    for (const json::value& step : plan.at("steps").as_array())
+        if (step.at("kind") == "convert-type") {
+            saw_conversion = true;
+            EXPECT_EQ(step.at("field"), "born");
+            EXPECT_EQ(step.at("from"), "Date");
+            EXPECT_EQ(step.at("to"), "Integer");
+            EXPECT_EQ(step.at("lossless"), false);
+            EXPECT_EQ(step.at("safety"), "needs-apply");
+        }
+    EXPECT_TRUE(saw_conversion) << json_text;
+
+    // Planning changes nothing.
+    EXPECT_EQ(test_backend().list_storage(base_config()), before);
+    start_server(setup_for("v1.yaml"));
+    EXPECT_EQ(members().size(), static_cast<size_t>(kMembers));
+}
+
+TEST_P(SchemaEvolution, ExportWritesNothing) {
+    // On a database that does not exist yet.
+    const std::vector<std::string> nothing = test_backend().list_storage(base_config());
+    auto [empty, empty_code] = cli("export --schema '" + data("v1.yaml") + "' --file '" + dir() + "/empty.jsonl'");
+    EXPECT_EQ(empty_code, 0) << empty;
+    EXPECT_NE(empty.find("exported 0 documents"), std::string::npos) << empty;
+    EXPECT_EQ(test_backend().list_storage(base_config()), nothing);
+
+    // On a database of the Member schema: the same schema exports, without a trace.
+    create_v1_members();
+    EXPECT_EQ(stop_server(), 0);
+    const std::vector<std::string> before = test_backend().list_storage(base_config());
+    ASSERT_FALSE(before.empty());
+    ASSERT_EQ(before[0].rfind("(", 0), std::string::npos) << before[0];
+    auto [out, code] = cli("export --schema '" + data("v1.yaml") + "' --file '" + dir() + "/members.jsonl'");
+    EXPECT_EQ(code, 0) << out;
+    EXPECT_NE(out.find("exported 30 documents"), std::string::npos) << out;
+    EXPECT_EQ(test_backend().list_storage(base_config()), before);
+
+    // Without --schema (the bundled sample): refused, naming both, and still nothing written.
+    auto [refused, refused_code] = cli("export --file '" + dir() + "/wrong.jsonl'");
+    EXPECT_NE(refused_code, 0) << refused;
+    EXPECT_NE(refused.find("another schema"), std::string::npos) << refused;
+    EXPECT_NE(refused.find(data("v1.yaml")), std::string::npos) << refused;
+    EXPECT_NE(refused.find("the bundled sample schema"), std::string::npos) << refused;
+    EXPECT_EQ(test_backend().list_storage(base_config()), before);
+
+    // A changed schema is refused too: export reads only what the database holds.
+    auto [changed, changed_code] = cli("export --schema '" + data("v2_default.yaml") + "' --file '" + dir() + "/v2.jsonl'");
+    EXPECT_NE(changed_code, 0) << changed;
+    EXPECT_NE(changed.find("another version of this schema"), std::string::npos) << changed;
+    EXPECT_EQ(test_backend().list_storage(base_config()), before);
+
+    // Import into it of the wrong schema is refused as well.
+    auto [import_out, import_code] = cli("import --file '" + dir() + "/members.jsonl'");
+    EXPECT_NE(import_code, 0) << import_out;
+    EXPECT_NE(import_out.find("another schema"), std::string::npos) << import_out;
+    EXPECT_EQ(test_backend().list_storage(base_config()), before);
+}
+
+}  // namespace
+}  // namespace events::e2e
