@@ -2,6 +2,7 @@
 
 #include "app/application.h"
 #include "service/field_backfill.h"
+#include "storage/database_session_store.h"
 
 #include <spdlog/spdlog.h>
 
@@ -89,7 +90,9 @@ GuardedStorage open_guarded(const Config& config, const Schema& schema, const Sc
     GuardedStorage g;
     std::unique_ptr<StorageDriver> driver = make_storage(config, schema);
     driver->open_read_only();
-    const StoredSchemaState state = driver->stored_schema_state();
+    StoredSchemaState state = driver->stored_schema_state();
+    // The login sessions' own storage is not another schema's data (docs/DECISIONS.md §6.5).
+    std::erase_if(state.others, [](const std::string& name) { return DatabaseSessionStore::holds_sessions(name); });
     g.recorded = state.record;
 
     std::optional<Schema> recorded_schema;

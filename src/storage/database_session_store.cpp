@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 namespace events {
@@ -58,6 +60,12 @@ DatabaseSessionStore::DatabaseSessionStore(std::string_view backend, const Drive
     // case_sensitive stays the server's: a backend records it for the whole database.
     driver_ = make_driver(backend, *schema_, own);
     driver_->open();
+}
+
+bool DatabaseSessionStore::holds_sessions(std::string_view storage_name) {
+    std::string lower(storage_name);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    return lower.find("eventsloginsession") != std::string::npos;
 }
 
 DatabaseSessionStore::~DatabaseSessionStore() {

@@ -34,6 +34,11 @@ public:
 
     // The name of the system entity; a schema cannot serve an entity of that name.
     static constexpr std::string_view kEntityName = "EventsLoginSession";
+    // Whether a table / collection / index named `storage_name` (as a driver lists it in
+    // StoredSchemaState::others) holds this store's sessions rather than another
+    // schema's data: its name contains kEntityName, in any case (each backend spells
+    // entity storage its own way: "EventsLoginSession", "<db>_eventsloginsession").
+    static bool holds_sessions(std::string_view storage_name);
 
 private:
     std::unique_ptr<Schema> schema_;
