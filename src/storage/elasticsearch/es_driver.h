@@ -66,7 +66,7 @@ public:
     // than any write takes between its claim and its document. Tests shorten it.
     void set_orphan_claim_grace(std::chrono::milliseconds grace) { orphan_claim_grace_ = grace; }
 
-    // ---- used by the write transaction (es_driver.cpp) ----
+    // ---- used by the write transaction (es_write_txn.cpp) ----
     struct Stored {
         Document doc;           // response form
         int64_t seq_no = -1;
