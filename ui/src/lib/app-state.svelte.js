@@ -7,7 +7,8 @@ export const app = $state({
   needLogin: false,
 });
 
-// Entity letters of the session (REFERENCE §13.2), null when authentication is off.
+// Entity letters of the session (docs/AUTH.md "Roles and letters"), null when
+// authentication is off.
 export function permissions() {
   if (!app.authOn) return null;
   return app.session?.permissions?.entity || {};

@@ -143,14 +143,18 @@ export function operationsOf(entity) {
   return String(ops);
 }
 
-// Whether the schema's `operations` and the session's permissions (REFERENCE §13.2:
-// letters c r u d, s = all; null when authentication is off) allow `letter`.
+// Whether the schema's `operations` and the session's permissions allow `letter`, one of
+// c (create), r (read one), u (update), d (delete), s (search: lists). The letters are the
+// server's (docs/DECISIONS.md §6.3, docs/AUTH.md "Roles and letters"): each opens only its
+// own routes, `s` too (in the reference it meant everything; here it does not). `operations`
+// has no `s`: lists are reads. `permissions` is the login answer's `permissions.entity`
+// (every entity with letters, by name), null when authentication is off.
 export function allows(entity, letter, permissions) {
-  if (!entity || !operationsOf(entity).includes(letter)) return false;
+  if (!entity || !operationsOf(entity).includes(letter === 's' ? 'r' : letter)) return false;
   if (!permissions) return true;
   const key = Object.keys(permissions).find((k) => k.toLowerCase() === entity.name.toLowerCase());
   const letters = key !== undefined ? permissions[key] : permissions['*'] || '';
-  return letters.includes(letter) || letters.includes('s');
+  return letters.includes(letter);
 }
 
 export function authServices(meta) {
