@@ -57,7 +57,9 @@ json::object field_schema(const Field& f, bool request, bool nullable) {
         case FieldType::Date: type = "string"; s["format"] = "date"; break;
         case FieldType::Datetime: type = "string"; s["format"] = "date-time"; break;
         case FieldType::ObjectId: type = "string"; break;
-        case FieldType::Json: type = nullptr; break;
+        // A JSON field takes an object only ("Input should be a valid dictionary", docs/API.md
+        // "Writes"); documents returned say no type, as for the other constraints below.
+        case FieldType::Json: type = request ? "object" : nullptr; break;
         case FieldType::StringArray: type = "array"; s["items"] = type_only("string"); break;
     }
     if (type) {

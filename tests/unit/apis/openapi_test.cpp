@@ -77,6 +77,26 @@ _entities:
     EXPECT_FALSE(doc_schema.at("properties").at("text").as_object().contains("minLength"));
 }
 
+// Found by schemathesis with a session (openapi_schemathesis_auth): Role.permissions was
+// described as any value, and the server refused most of them ("Input should be a valid
+// dictionary"). The input says object; the returned document still says no type.
+TEST(OpenApi, JsonFieldsTakeAnObject) {
+    Schema schema = Schema::load_text(R"(
+_entities:
+  Setting:
+    fields:
+      rules: {type: JSON, required: true}
+      extra: {type: JSON}
+)");
+    RouteTable table{route("POST", "/api/{entity}", 'c')};
+    json::object doc = openapi::build_openapi(ApiOptions{}, schema, table);
+    const json::value& input = doc.at("components").at("schemas").at("SettingInput").at("properties");
+    EXPECT_EQ(input.at("rules").at("type"), "object");
+    EXPECT_EQ(input.at("extra").at("type"), (json::array{"object", "null"}));
+    const json::value& stored = doc.at("components").at("schemas").at("Setting").at("properties");
+    EXPECT_FALSE(stored.at("rules").as_object().contains("type"));
+}
+
 TEST(OpenApi, ErrorResponsesReferToTheSharedComponents) {
     json::object responses;
     openapi::add_errors(responses, {404, 422});
