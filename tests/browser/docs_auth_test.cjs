@@ -4,7 +4,8 @@
 // Account" executed through Try it out answers 401 before authorizing, and 200 with the
 // account after the session id (of a login through POST /api/login) is entered into the
 // Authorize dialog's `sessionBearer` scheme; the request carried it as a Bearer header and
-// the browser holds no session cookie, so the header alone opened the route. Any request to
+// the browser holds no session cookie, so the header alone opened the route. Then the login
+// operation itself, through Try it out, answers 200 with a new session id. Any request to
 // another origin and any page error fails the test.
 // Environment: EVENTS_URL, EVENTS_SESSION, PLAYWRIGHT_CORE, CHROMIUM, USER_DATA_DIR.
 'use strict';
@@ -69,9 +70,22 @@ async function main() {
           `Authorization headers sent: ${JSON.stringify(authorizations.map((a) => a.replace(session, '<session>')))}`);
     const cookies = await context.cookies(base);
     check(!cookies.some((c) => c.name === 'sessionId'), 'the browser holds a session cookie: the Bearer header proves nothing');
+    // The login operation works from Swagger UI too (no security of its own): its answer
+    // holds a fresh session id, the one a user would paste into Authorize.
+    const login = page.locator('#operations-auth-loginAuth');
+    await login.locator('.opblock-summary').first().click();
+    await login.locator('button.try-out__btn').click();
+    await login.locator('textarea.body-param__text').fill(JSON.stringify({ login: 'bob', password: 'bob-secret1' }));
+    await login.locator('button.execute').click();
+    const loginStatus = login.locator('.live-responses-table .response .response-col_status').first();
+    await loginStatus.waitFor();
+    const loginBody = await login.locator('.live-responses-table .response-col_description pre').first().textContent();
+    const fresh = JSON.parse(loginBody).data.sessionId;
+    check((await loginStatus.textContent()).trim() === '200' && fresh && fresh !== session,
+          `login through Try it out: ${await loginStatus.textContent()}`);
     check(!outside.length, `requests outside the server: ${outside.join(', ')}`);
     check(!pageErrors.length, `page errors: ${pageErrors.join('; ')}`);
-    console.log(`docs_auth_browser: "List Account" through Try it out: ${before.code} before Authorize, ${after.code} after (sessionBearer)`);
+    console.log(`docs_auth_browser: "List Account" through Try it out: ${before.code} before Authorize, ${after.code} after (sessionBearer); "Log in" through Try it out: 200 with a new session id`);
   } finally {
     await context.close();
   }
