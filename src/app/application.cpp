@@ -368,6 +368,13 @@ int serve(const Config& config, const GuardOptions& guard) {
     HttpServer server(server_options, [&router](const HttpRequest& req) { return router.handle(req); });
     try {
         server.start();
+    } catch (const AddressInUseError& e) {
+        std::fprintf(stderr,
+                     "%s: another process holds this port; stop it, or choose another port with --port "
+                     "(server_port in the config file, EVENTS_SERVER_PORT)\n",
+                     e.what());
+        driver->close();
+        return 1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "%s\n", e.what());
         driver->close();

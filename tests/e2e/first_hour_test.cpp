@@ -176,6 +176,19 @@ TEST_P(FirstHour, HelpNamesEveryBackendOfTheTable) {
         << refused;
 }
 
+// A second server on a port that is taken says how to get past it.
+TEST_P(FirstHour, PortInUseNamesTheFix) {
+    if (backend() != "sqlite") GTEST_SKIP() << "binding the port does not depend on the backend";
+    const std::string port = std::to_string(server().port());
+    const auto [out, status] = run(std::string("'") + EVENTS_BINARY + "' serve --db-uri '" + dir() + "/second.db' --port " + port);
+    EXPECT_NE(status, 0);
+    EXPECT_NE(out.find("cannot listen on 127.0.0.1:" + port +
+                       ": Address already in use: another process holds this port; stop it, or choose another port "
+                       "with --port (server_port in the config file, EVENTS_SERVER_PORT)"),
+              std::string::npos)
+        << out;
+}
+
 TEST_P(FirstHour, ConfigJsonErrorNamesLineAndColumn) {
     if (backend() != "sqlite") GTEST_SKIP() << "the config file is read before any backend";
     const std::string path = dir() + "/broken.json";
