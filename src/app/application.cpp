@@ -285,8 +285,10 @@ int serve(const Config& config, const GuardOptions& guard) {
     const int threads = config.threads > 0 ? config.threads : default_thread_count(config.database);
     Config effective = config;
     effective.threads = threads;
-    // An installed server serves the Swagger UI installed beside it (docs/INSTALL.md).
+    // An installed server serves the Swagger UI and the admin UI installed beside it
+    // (docs/INSTALL.md).
     if (effective.swagger_ui_dir.empty()) effective.swagger_ui_dir = installed_swagger_ui_dir();
+    if (effective.admin_ui_dir.empty()) effective.admin_ui_dir = installed_admin_ui_dir();
 
     // Logins (docs/DECISIONS.md §6): sessions in the configured database. Their store opens
     // first, so that its table is created before the server's own connections open (an
