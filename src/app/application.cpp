@@ -388,6 +388,9 @@ int serve(const Config& config, const GuardOptions& guard) {
     facts.port = server.bound_port();
     for (const Route& r : router.routes())
         if (r.method == "GET" && r.path.find('{') == std::string::npos) facts.get_paths.push_back(r.path);
+    // The admin UI's page is /admin/ (its route is /admin, which sends browsers there); the
+    // banner names it only when the built app is served.
+    if (router.serves_admin_ui()) facts.get_paths.push_back("/admin/");
     for (const auto& e : schema->entities())   // served entities only (abstract ones are not)
         if (e->allows('r')) {
             facts.example_entity = e->lower;

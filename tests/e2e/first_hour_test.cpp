@@ -159,6 +159,10 @@ TEST_P(FirstHour, BannerSaysWhereTheServerIs) {
           "  API docs        " + base + "/docs", "  metrics         " + base + "/metrics",
           "  database        " + backend() + " ", std::string("  authentication  off")})
         EXPECT_NE(out.find(line), std::string::npos) << line << "\n" << out;
+    // The admin UI's line is there exactly when /admin/ serves the built app.
+    const HttpResponse admin = get("/admin/");
+    ASSERT_TRUE(admin.status == 200 || admin.status == 404) << describe(admin);
+    EXPECT_EQ(out.find("  admin UI        " + base + "/admin/") != std::string::npos, admin.status == 200) << out;
 }
 
 TEST_P(FirstHour, HelpNamesEveryBackendOfTheTable) {
