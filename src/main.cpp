@@ -100,7 +100,7 @@ std::string db_name_help() {
             help += (first ? "" : ", ") + std::string(b.title);
             first = false;
         }
-    return help + "; default events)";
+    return help + "; default: the database the URI names, else events)";
 }
 
 void add_source_options(CLI::App* app, Flags& f) {

@@ -31,6 +31,9 @@ public:
     HttpResponse handle(const HttpRequest& req);
 
     const RouteTable& routes() const { return routes_; }
+    // Whether GET /admin/ serves the built admin UI (docs/ADMIN_UI.md): false when it is
+    // turned off or its files were not found (the page then says how to build them).
+    bool serves_admin_ui() const { return !admin_ui_.empty(); }
     const std::string& openapi_json() const { return openapi_json_; }
     ServerMetrics& metrics() { return metrics_; }
 

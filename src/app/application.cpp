@@ -285,8 +285,10 @@ int serve(const Config& config, const GuardOptions& guard) {
     const int threads = config.threads > 0 ? config.threads : default_thread_count(config.database);
     Config effective = config;
     effective.threads = threads;
-    // An installed server serves the Swagger UI installed beside it (docs/INSTALL.md).
+    // An installed server serves the Swagger UI and the admin UI installed beside it
+    // (docs/INSTALL.md).
     if (effective.swagger_ui_dir.empty()) effective.swagger_ui_dir = installed_swagger_ui_dir();
+    if (effective.admin_ui_dir.empty()) effective.admin_ui_dir = installed_admin_ui_dir();
 
     // Logins (docs/DECISIONS.md §6): sessions in the configured database. Their store opens
     // first, so that its table is created before the server's own connections open (an
@@ -368,6 +370,13 @@ int serve(const Config& config, const GuardOptions& guard) {
     HttpServer server(server_options, [&router](const HttpRequest& req) { return router.handle(req); });
     try {
         server.start();
+    } catch (const AddressInUseError& e) {
+        std::fprintf(stderr,
+                     "%s: another process holds this port; stop it, or choose another port with --port "
+                     "(server_port in the config file, EVENTS_SERVER_PORT)\n",
+                     e.what());
+        driver->close();
+        return 1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "%s\n", e.what());
         driver->close();
@@ -379,6 +388,9 @@ int serve(const Config& config, const GuardOptions& guard) {
     facts.port = server.bound_port();
     for (const Route& r : router.routes())
         if (r.method == "GET" && r.path.find('{') == std::string::npos) facts.get_paths.push_back(r.path);
+    // The admin UI's page is /admin/ (its route is /admin, which sends browsers there); the
+    // banner names it only when the built app is served.
+    if (router.serves_admin_ui()) facts.get_paths.push_back("/admin/");
     for (const auto& e : schema->entities())   // served entities only (abstract ones are not)
         if (e->allows('r')) {
             facts.example_entity = e->lower;

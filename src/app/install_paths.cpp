@@ -22,4 +22,12 @@ std::string installed_swagger_ui_dir() {
     return fs::is_regular_file(dir / "swagger-ui-bundle.js", ec) ? dir.string() : "";
 }
 
+std::string installed_admin_ui_dir() {
+    const std::string data = installed_data_dir();
+    if (data.empty()) return "";
+    const fs::path dir = fs::path(data) / "admin-ui";
+    std::error_code ec;
+    return fs::is_regular_file(dir / "index.html", ec) ? dir.string() : "";
+}
+
 }  // namespace events

@@ -16,4 +16,9 @@ std::string installed_data_dir();
 // the build tree's copy.
 std::string installed_swagger_ui_dir();
 
+// <prefix>/share/events/admin-ui when it holds index.html (the package ships the admin UI
+// when the build had it, scripts/build-ui.sh), else "": the default of `admin_ui_dir` for
+// GET /admin/ ahead of the build tree's copy (docs/INSTALL.md).
+std::string installed_admin_ui_dir();
+
 }  // namespace events

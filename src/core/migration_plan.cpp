@@ -207,7 +207,8 @@ std::string describe_step(const MigrationStep& s) {
             return "convert " + t + " from " + s.from + " to " + s.to +
                    (s.lossless ? " (lossless)" : " (some values may not convert: every stored value is checked)");
         case MigrationStepKind::RequireField:
-            return "require " + t + " (refused while existing documents hold no value)";
+            return "require " + t + " (refused while existing documents hold no value: give it a default, fill the values "
+                                     "under the old schema, or start with --adopt; docs/SCHEMA.md \"Changing a schema\")";
         case MigrationStepKind::DropField:
             return "field " + t + " is no longer in the schema: its values are kept";
         case MigrationStepKind::DropEntity:

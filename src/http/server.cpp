@@ -509,8 +509,9 @@ void HttpServer::start() {
     } catch (const boost::system::system_error& e) {
         beast::error_code ignored;
         impl_->acceptor.close(ignored);
-        throw std::runtime_error("cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " +
-                                 e.code().message());
+        const std::string what = "cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + e.code().message();
+        if (e.code() == net::error::address_in_use) throw AddressInUseError(what);
+        throw std::runtime_error(what);
     }
     impl_->started = true;
 }

@@ -7,6 +7,7 @@
 #include "http/message.h"
 
 #include <cstdint>
+#include <stdexcept>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,12 +29,19 @@ struct ServerOptions {
     bool cors_any_origin = false;
 };
 
+// Thrown by HttpServer::start() when another socket holds the address: the caller, which
+// knows how the port was chosen, names the fix (README "Configuration").
+struct AddressInUseError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 class HttpServer {
 public:
     HttpServer(ServerOptions options, RequestHandler handler);
     ~HttpServer();
 
-    // Binds and listens; throws std::runtime_error when the address is taken.
+    // Binds and listens; throws AddressInUseError when another socket holds host:port, and
+    // std::runtime_error ("cannot listen on <host>:<port>: <reason>") for any other failure.
     void start();
     int bound_port() const;
     // Serves until SIGINT/SIGTERM or stop(); returns after in-flight requests finished.

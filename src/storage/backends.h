@@ -28,7 +28,7 @@ struct BackendInfo {
 inline constexpr std::array<BackendInfo, 5> kBackends{{
     {BackendKind::Sqlite, "sqlite", {}, "SQLite", true, "a file path (default events.db)"},
     {BackendKind::PostgreSQL, "postgresql", {"postgres", ""}, "PostgreSQL", false,
-     "postgresql://user:pass@host:port (db_name picks the database)"},
+     "postgresql://user:pass@host:port[/database] (the database here or in db_name, not two different ones)"},
     {BackendKind::MongoDB, "mongodb", {}, "MongoDB", false, "mongodb://user:pass@host:port/"},
     {BackendKind::Elasticsearch, "elasticsearch", {"opensearch", ""}, "Elasticsearch/OpenSearch", false,
      "http(s)://user:pass@host:9200"},

@@ -6,6 +6,9 @@
 #include "storage/backends.h"
 
 #include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <sys/wait.h>
 
 namespace events::e2e {
@@ -23,6 +26,44 @@ std::pair<std::string, int> run(const std::string& command) {
     while (size_t n = std::fread(chunk, 1, sizeof chunk, pipe)) out.append(chunk, n);
     const int status = ::pclose(pipe);
     return {out, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+}
+
+// One `curl` line of the README: method, target on the server, body.
+struct CurlLine {
+    std::string method = "GET";
+    std::string target;
+    std::string body;
+};
+
+// The `curl` lines of README.md's "Using it" block, as a newcomer pastes them.
+std::vector<std::string> readme_curl_lines() {
+    std::ifstream in(std::string(EVENTS_SOURCE_DIR) + "/README.md");
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string readme = text.str();
+    const size_t begin = readme.find("## Using it");
+    const size_t end = readme.find("\n`build/events --help`", begin);
+    std::istringstream block(readme.substr(begin, end == std::string::npos ? end : end - begin));
+    std::vector<std::string> out;
+    for (std::string line; std::getline(block, line);)
+        if (line.rfind("    curl ", 0) == 0) out.push_back(line);
+    return out;
+}
+
+// A curl line read as curl does: `-X METHOD`, the URL after `localhost:5500` up to the
+// closing quote or a space, the body in `-d '...'`.
+CurlLine parse_curl(const std::string& line) {
+    CurlLine c;
+    if (const size_t m = line.find("-X "); m != std::string::npos) c.method = line.substr(m + 3, line.find(' ', m + 3) - m - 3);
+    const size_t host = line.find("localhost:5500") + std::string("localhost:5500").size();
+    c.target = line.substr(host, line.find_first_of("' ", host) - host);
+    if (c.target.empty()) c.target = "/";
+    if (const size_t d = line.find("-d '"); d != std::string::npos) c.body = line.substr(d + 4, line.rfind('\'') - d - 4);
+    return c;
+}
+
+void replace_all(std::string& text, const std::string& from, const std::string& to) {
+    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) text.replace(at, from.size(), to);
 }
 
 TEST_P(FirstHour, SignedSortKeySuggestsTheDirection) {
@@ -87,6 +128,28 @@ TEST_P(FirstHour, MissingParentIsReportedWithTheOtherFieldErrors) {
     EXPECT_EQ(r.json.at("notifications").at("usr_fk_1").at("errors").as_array().size(), 2u) << describe(r);
 }
 
+// README "Using it", line by line as a newcomer pastes it, `<account id>` and `<user id>`
+// replaced by the ids the POSTs before them answered: every line succeeds, the filter finds
+// the user and the view carries the account.
+TEST_P(FirstHour, ReadmeUsingItLinesSucceedInTurn) {
+    const std::vector<std::string> lines = readme_curl_lines();
+    ASSERT_GE(lines.size(), 8u) << "README.md \"Using it\" lost its curl lines";
+    std::map<std::string, std::string> ids;   // "<account id>" -> the id answered
+    for (std::string line : lines) {
+        for (const auto& [placeholder, id] : ids) replace_all(line, placeholder, id);
+        ASSERT_EQ(line.find("id>"), std::string::npos) << "a placeholder no POST before answered: " << line;
+        const CurlLine c = parse_curl(line);
+        HttpResponse r = request(c.method, c.target, c.body);
+        ASSERT_GE(r.status, 200) << c.method << " " << c.target << "\n" << describe(r);
+        ASSERT_LT(r.status, 300) << c.method << " " << c.target << "\n" << describe(r);
+        if (c.method == "POST") ids["<" + c.target.substr(std::string("/api/").size()) + " id>"] = str(data(r).at("id"));
+        if (c.target.rfind("/api/user?filter=", 0) == 0) EXPECT_EQ(list_field(r, "lastName"), std::vector<std::string>{"Smith"});
+        if (c.target.find("?view=account(") != std::string::npos)
+            EXPECT_EQ(data(r).at("account").at("name"), "Acme Corporation") << describe(r);
+    }
+    EXPECT_EQ(ids.size(), 2u);
+}
+
 TEST_P(FirstHour, BannerSaysWhereTheServerIs) {
     server();   // started
     const std::string base = "http://127.0.0.1:" + std::to_string(server().port());
@@ -96,6 +159,10 @@ TEST_P(FirstHour, BannerSaysWhereTheServerIs) {
           "  API docs        " + base + "/docs", "  metrics         " + base + "/metrics",
           "  database        " + backend() + " ", std::string("  authentication  off")})
         EXPECT_NE(out.find(line), std::string::npos) << line << "\n" << out;
+    // The admin UI's line is there exactly when /admin/ serves the built app.
+    const HttpResponse admin = get("/admin/");
+    ASSERT_TRUE(admin.status == 200 || admin.status == 404) << describe(admin);
+    EXPECT_EQ(out.find("  admin UI        " + base + "/admin/") != std::string::npos, admin.status == 200) << out;
 }
 
 TEST_P(FirstHour, HelpNamesEveryBackendOfTheTable) {
@@ -111,6 +178,19 @@ TEST_P(FirstHour, HelpNamesEveryBackendOfTheTable) {
     EXPECT_NE(refused.find("unknown database 'oracle' (supported: sqlite, postgresql, mongodb, elasticsearch, sqlserver)"),
               std::string::npos)
         << refused;
+}
+
+// A second server on a port that is taken says how to get past it.
+TEST_P(FirstHour, PortInUseNamesTheFix) {
+    if (backend() != "sqlite") GTEST_SKIP() << "binding the port does not depend on the backend";
+    const std::string port = std::to_string(server().port());
+    const auto [out, status] = run(std::string("'") + EVENTS_BINARY + "' serve --db-uri '" + dir() + "/second.db' --port " + port);
+    EXPECT_NE(status, 0);
+    EXPECT_NE(out.find("cannot listen on 127.0.0.1:" + port +
+                       ": Address already in use: another process holds this port; stop it, or choose another port "
+                       "with --port (server_port in the config file, EVENTS_SERVER_PORT)"),
+              std::string::npos)
+        << out;
 }
 
 TEST_P(FirstHour, ConfigJsonErrorNamesLineAndColumn) {

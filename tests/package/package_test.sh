@@ -81,4 +81,14 @@ if [[ -f $build/cache/node/node_modules/swagger-ui-dist/swagger-ui-bundle.js ]];
 else
   echo "package_test: no Swagger UI in $build/cache: the package has none, /docs not checked"
 fi
+# The admin UI ships when the build had it (the target admin_ui, where npm is): then the
+# installed binary serves /admin/ from its own copy.
+if [[ -f $build/admin-ui/index.html ]]; then
+  [[ -f $root/usr/share/events/admin-ui/index.html ]] || fail "the package lacks the admin UI"
+  admin=$(curl -fsS "http://127.0.0.1:$port/admin/") || fail "GET /admin/ did not answer 200"
+  [[ $admin == "$(cat "$root/usr/share/events/admin-ui/index.html")" ]] || fail "GET /admin/ is not the installed index.html"
+  grep -q "admin UI not found" "$scratch/serve.log" && fail "the installed binary did not find its admin UI"
+else
+  echo "package_test: no admin UI in $build/admin-ui: the package has none, /admin/ not checked"
+fi
 echo "package_test: installed binary answered on port $port"

@@ -21,5 +21,10 @@ TEST(InstallPaths, NoSwaggerUiBesideABuildTree) {
     EXPECT_EQ(installed_swagger_ui_dir(), "");
 }
 
+// Nor an admin UI: <build>/../share/events/admin-ui does not exist.
+TEST(InstallPaths, NoAdminUiBesideABuildTree) {
+    EXPECT_EQ(installed_admin_ui_dir(), "");
+}
+
 }  // namespace
 }  // namespace events

@@ -69,6 +69,10 @@ TEST(MigrationPlan, OptionalBecomingRequiredNeedsApply) {
     ASSERT_EQ(p.steps.size(), 1u);
     EXPECT_EQ(p.steps[0].kind, MigrationStepKind::RequireField);
     EXPECT_EQ(p.steps[0].target(), "Member.born");
+    // The refusal names the three ways out (docs/SCHEMA.md "Changing a schema").
+    EXPECT_EQ(describe_step(p.steps[0]),
+              "require Member.born (refused while existing documents hold no value: give it a default, fill the values "
+              "under the old schema, or start with --adopt; docs/SCHEMA.md \"Changing a schema\")");
 }
 
 TEST(MigrationPlan, RenamedFromCarriesTheFieldOver) {
