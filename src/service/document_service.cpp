@@ -491,6 +491,7 @@ Document DocumentService::write(const Entity& e, std::string id, const json::val
                                                        e.name, id)});
         throw ApiError::conflict(c.what(), "", id);
     }
+    if (options_.after_write) options_.after_write(e, id);
     if (!native_fks) recheck_parents(e, id, doc, previous, write_options);
     for (Notice& n : warnings) notes.warning(id, warning_for(e, id, n.type, n.message, n.field, n.value));
     return response_form(e, std::move(doc));
@@ -606,6 +607,7 @@ std::optional<Document> DocumentService::remove(const Entity& e, std::string_vie
         throw ApiError::conflict(c.what(), "", id);
     }
     if (!deleted) return std::nullopt;
+    if (options_.after_write) options_.after_write(e, id);
     return response_form(e, std::move(*deleted));
 }
 

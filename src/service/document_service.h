@@ -13,6 +13,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,12 @@ enum class ReadValidation { Off, Single, Multiple };   // config `validation` (d
 struct ServiceOptions {
     ReadValidation validation = ReadValidation::Off;
     bool cascade_delete = true;
+    // Called with the entity and the (normalised) id after a create, replace, patch or
+    // delete of a document has committed, on the request's thread; documents a delete
+    // cascaded to are not reported one by one (the callee can follow
+    // Entity::referenced_by). Must not throw. Used to forget cached roles at once
+    // (AuthService::document_written, docs/DECISIONS.md §6.5).
+    std::function<void(const Entity&, std::string_view id)> after_write;
 };
 
 struct ListResult {
