@@ -4,8 +4,8 @@
 //
 // A gated request reads the session and, when the role is delegated, the role document
 // from storage at most once per `session_cache_ms` in this process: both are kept that long
-// in memory (ExpiringCache), the session under the SHA-256 of its id, the permissions under
-// the role's id. A logout, an expiry or a role written through this process takes effect
+// in memory (ExpiringCache), the session under a BLAKE2b digest of its id (never the id),
+// the permissions under the role's id. A logout, an expiry or a role written through this process takes effect
 // at once; one made through another server process within `session_cache_ms`
 // (docs/DECISIONS.md §6.5, docs/AUTH.md "Sessions"; 0 keeps nothing and reads both on
 // every request). A session is written again only when a tenth of its idle lifetime has
@@ -130,7 +130,7 @@ private:
     std::optional<std::array<unsigned char, 32>> admin_digest_;
     Permissions everything_;                      // of a login entity without authz
     std::vector<const Entity*> role_sources_;     // role entities, and entities whose deletes reach one
-    // Sessions by the SHA-256 of their id (never the id itself), without `id`.
+    // Sessions by the BLAKE2b digest of their id (never the id itself), without `id`.
     ExpiringCache<Session> session_cache_;
     // A role's permissions by "<role entity>\0<role id>".
     ExpiringCache<std::shared_ptr<const Permissions>> role_cache_;
