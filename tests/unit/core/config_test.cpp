@@ -296,6 +296,17 @@ TEST_F(ConfigTest, SessionStoreIsTheDatabaseOrARedisUri) {
     EXPECT_NE(error_of([&] { c.validate(); }).find("session_store"), std::string::npos);
 }
 
+TEST_F(ConfigTest, SessionCacheIsAtMostAMinute) {
+    EXPECT_EQ(Config{}.session_cache_ms, 1000);
+    Config c = Config::from_file(write(R"({"session_cache_ms": 0})"));
+    EXPECT_EQ(c.session_cache_ms, 0);
+    c.validate();
+    c.session_cache_ms = 60001;
+    EXPECT_NE(error_of([&] { c.validate(); }).find("session_cache_ms"), std::string::npos);
+    c.session_cache_ms = -1;
+    EXPECT_NE(error_of([&] { c.validate(); }).find("session_cache_ms"), std::string::npos);
+}
+
 TEST_F(ConfigTest, RedactedJsonShowsEveryKeyWithSecretsMasked) {
     Config c;
     c.database = "postgresql";
