@@ -103,7 +103,8 @@ public:
     // Deletes expired sessions (called periodically by the application); the count.
     int64_t purge_expired();
 
-    // Called after a write of document `id` of `e` through this process commits (the
+    // Called after a write of document `id` of `e` (empty: every document of `e`, a wipe)
+    // through this process commits (the
     // document service's ServiceOptions::after_write): a role written or deleted here takes
     // effect at once, not after `session_cache_ms` (docs/DECISIONS.md §6.5): a write of a
     // role entity, or of an entity whose deletes can cascade down to one, forgets every

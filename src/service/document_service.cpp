@@ -565,6 +565,12 @@ void DocumentService::cascade_below(WriteTxn& txn, const Entity& parent, const s
     }
 }
 
+void DocumentService::wipe() {
+    driver_.wipe();
+    if (options_.after_write)
+        for (const auto& e : schema_.entities()) options_.after_write(*e, "");
+}
+
 std::optional<Document> DocumentService::remove(const Entity& e, std::string_view raw_id, const RequestParams& p,
                                                 Notifications&) {
     require_operation(e, 'd');

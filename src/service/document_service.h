@@ -69,6 +69,11 @@ public:
     std::optional<Document> remove(const Entity& e, std::string_view id, const RequestParams& p,
                                    Notifications& notes);
 
+    // Deletes every document of every entity (POST /api/db/init, docs/API.md "Routes"),
+    // then reports each entity to ServiceOptions::after_write with an empty id. Throws
+    // StorageUnavailable like the driver.
+    void wipe();
+
     const Schema& schema() const { return schema_; }
     StorageDriver& driver() { return driver_; }
 

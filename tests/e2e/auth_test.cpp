@@ -415,7 +415,7 @@ TEST_P(Auth, ARoleChangeHoldsAtOnceHereAndWithinTheCacheLifetimeElsewhere) {
 TEST_P(Auth, RedisSessionStoreIsSharedKeptAcrossRestartsAndNotInTheDatabase) {
     const char* redis = std::getenv("EVENTS_TEST_REDIS_URI");
     if (!redis || !*redis) GTEST_SKIP() << "EVENTS_TEST_REDIS_URI is not set (scripts/test-server.sh start redis)";
-    start_auth(json::object{{"session_store", redis}});
+    start_auth(json::object{{"session_store", redis}, {"session_cache_ms", kCacheLifetime.count()}});
     const std::string role = add_role("all", json::object{{"*", "cruds"}});
     add_login("ray", "ray-secret1", role);
     const std::string token = session_of("ray", "ray-secret1");
@@ -426,6 +426,14 @@ TEST_P(Auth, RedisSessionStoreIsSharedKeptAcrossRestartsAndNotInTheDatabase) {
     ASSERT_TRUE(second.start(error)) << error;
     EXPECT_EQ(second.http().request("GET", "/api/account", "", bearer(token)).status, 200)
         << "a session of the first process works on the second through Redis";
+    // A logout through the second process: there at once, here within session_cache_ms.
+    const std::string ended = session_of("ray", "ray-secret1");
+    EXPECT_EQ(as(ended, "GET", "/api/account").status, 200);
+    EXPECT_EQ(second.http().request("POST", "/api/logout", "", bearer(ended)).status, 200);
+    EXPECT_EQ(second.http().request("GET", "/api/account", "", bearer(ended)).status, 401);
+    const auto took = time_until(401, [&] { return as(ended, "GET", "/api/account").status; });
+    ASSERT_TRUE(took.has_value()) << "a logout through the second process ends the Redis session here";
+    EXPECT_LE(*took, kCacheLifetime + kRequestSlack);
     second.stop();
 
     ServerSetup database_store = setup_;

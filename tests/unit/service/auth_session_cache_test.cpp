@@ -179,6 +179,13 @@ TEST_F(SessionCache, ARoleWrittenThroughThisProcessHoldsAtOnce) {
     EXPECT_EQ(caller(), std::nullopt) << "no role: no session (docs/AUTH.md \"Sessions\")";
 }
 
+TEST_F(SessionCache, AWipeThroughThisProcessForgetsTheRolesAtOnce) {
+    start(60000);
+    ASSERT_TRUE(caller().has_value());
+    service_->wipe();   // POST /api/db/init
+    EXPECT_EQ(caller(), std::nullopt) << "the role is gone with every other document";
+}
+
 TEST_F(SessionCache, ARoleWrittenElsewhereHoldsWithinTheCacheLifetime) {
     start(300);
     EXPECT_FALSE(may_create_accounts());
