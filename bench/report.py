@@ -30,6 +30,12 @@ def target_for(scenario, row, size_rows, size_info):
         return lat["p50"] <= 2 * page1["latency_ms"]["p50"], "p50 <= 2x page1 p50"
     if scenario == "post_create":
         return row["rps"] >= 10000, ">= 10k req/s"
+    if scenario == "get_by_id_gated":
+        # Within 15% of the ungated GET: its time per request at most 1.15x.
+        ungated = size_rows.get("get_by_id")
+        if not ungated or not ungated["rps"]:
+            return None
+        return row["rps"] * 1.15 >= ungated["rps"], f"req/s >= get_by_id / 1.15 (now {ungated['rps'] / row['rps']:.2f}x)" if row["rps"] else "req/s >= get_by_id / 1.15"
     return None
 
 

@@ -11,7 +11,9 @@
 # scenario with wrk, and write bench/results/<timestamp>.{md,json}. `--backend all` (or a
 # comma-separated list such as sqlite,postgresql) runs
 # every backend present one after the other (same options) and prints them side by side
-# (bench/compare.py). PostgreSQL runs with fsync and synchronous_commit on.
+# (bench/compare.py). PostgreSQL runs with fsync and synchronous_commit on. The scenario
+# get_by_id_gated runs last, on a second server: the same data under
+# schemas/events-auth.yaml, with one login whose session every request carries.
 set -euo pipefail
 all_args=("$@")
 
@@ -27,7 +29,7 @@ backend=sqlite
 build_dir=$ROOT/build
 events_bin=
 schema=
-all_scenarios=get_by_id,list_filter_sort,list_substring,list_view,page1,deep_page,put_update,post_create,mixed,delete
+all_scenarios=get_by_id,list_filter_sort,list_substring,list_view,page1,deep_page,put_update,post_create,mixed,delete,get_by_id_gated
 scenarios=$all_scenarios
 
 usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
@@ -339,6 +341,68 @@ EOF
   rm -f "$body"
 }
 
+# get_by_id_gated: GET by id with a login session (docs/AUTH.md), to set beside get_by_id.
+# A second database gets the same dump under schemas/events-auth.yaml (the sample plus the
+# login entity Auth and its Role), one role that may read everything and one login of it;
+# its server has an admin token configured, as a deployment would (each request is checked
+# against it). One login, then wrk sends its session id as a Bearer token.
+run_gated() {
+  local gated_port gated_config gated_uri=$db_uri gated_name=${db_name}_gated gated_db= sid sample_id
+  sample_id=$(head -1 "$samples/users.tsv" | cut -f1)
+  gated_port=$(free_port)
+  gated_config=$WORK/config-$size-$backend-gated.json
+  if [[ $backend == sqlite ]]; then
+    gated_db=$WORK/db/$size-gated.db
+    rm -f "$gated_db" "$gated_db-wal" "$gated_db-shm"
+    gated_uri=$gated_db; gated_name=events
+  elif [[ $backend == elasticsearch ]]; then
+    for ix in $(curl -fsS "$es_url/_cat/indices/${gated_name}_*?h=index" || true); do
+      curl -fsS -X DELETE "$es_url/$ix" >/dev/null || die "cannot delete index $ix"
+    done
+  elif [[ $backend == postgresql ]]; then
+    pg_sql "DROP DATABASE IF EXISTS $gated_name" && pg_sql "CREATE DATABASE $gated_name" || die "cannot create $gated_name"
+  fi
+  cat >"$gated_config" <<EOF
+{"project_name": "bench", "database": "$backend", "db_uri": "$gated_uri", "db_name": "$gated_name",
+ "host": "127.0.0.1", "server_port": $gated_port, "log_level": "warning", "cookie_secure": false,
+ "schema_path": "$ROOT/schemas/events-auth.yaml", "admin_token": "bench-admin-token-$nonce"}
+EOF
+  log "[$size] get_by_id_gated: importing the dump and one login under schemas/events-auth.yaml"
+  { cat "$dump"
+    echo '{"entity":"Role","doc":{"id":"01benchrole000000000000000","role":"reader","permissions":{"*":"rs"}}}'
+    echo '{"entity":"Auth","doc":{"id":"01benchauth000000000000000","name":"bench","password":"bench-password","roleId":"01benchrole000000000000000"}}'
+  } | "$events_bin" import --config "$gated_config" >"$logdir/$size.import-gated.log" 2>&1 ||
+    { log "[$size] get_by_id_gated: import FAILED, see $logdir/$size.import-gated.log"; return 0; }
+  "$events_bin" serve --config "$gated_config" >"$logdir/$size.serve-gated.log" 2>&1 &
+  server_pid=$!
+  local ready=false
+  for _ in $(seq 1 300); do
+    alive "$server_pid" || break
+    [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$gated_port/api/health" || true) == 200 ]] && { ready=true; break; }
+    sleep 0.2
+  done
+  sid=
+  $ready && sid=$(curl -s -X POST -H 'Content-Type: application/json' -d '{"login": "bench", "password": "bench-password"}' \
+                    "http://127.0.0.1:$gated_port/api/login" |
+                  python3 -c 'import json, sys; print(json.load(sys.stdin)["data"]["sessionId"])' 2>/dev/null || true)
+  if [[ -z $sid ]]; then
+    log "[$size] get_by_id_gated: the server did not start or the login failed, see $logdir/$size.serve-gated.log"
+  else
+    wait_idle "http://127.0.0.1:$gated_port/api/user/$sample_id" >/dev/null
+    log "[$size] get_by_id_gated"
+    local load result is_alive=true
+    load=$(loadavg)
+    result=$(BENCH_AUTHORIZATION="Bearer $sid" run_wrk "$size-get_by_id_gated" "http://127.0.0.1:$gated_port" get_by_id_gated)
+    alive "$server_pid" || is_alive=false
+    emit "{\"type\":\"scenario\",\"size\":\"$size\",\"scenario\":\"get_by_id_gated\",\"loadavg\":$load,\"wrk\":$result,\"vm_hwm_kib\":$(vm_kib "$server_pid" VmHWM),\"vm_rss_kib\":$(vm_kib "$server_pid" VmRSS),\"server_alive\":$is_alive,\"drain_s\":0}"
+  fi
+  stop_pid "$server_pid"; server_pid=
+  # The copy is not needed again: its space goes back.
+  if [[ -n $gated_db ]]; then rm -f "$gated_db" "$gated_db-wal" "$gated_db-shm"
+  elif [[ $backend == postgresql ]]; then pg_sql "DROP DATABASE IF EXISTS $gated_name" || true
+  fi
+}
+
 datagen_hash=$(sha1sum "$BENCH/datagen.cpp" | cut -c1-10)
 for size in ${sizes//,/ }; do
   users=$(size_to_users "$size")
@@ -436,6 +500,7 @@ EOF
     emit "{\"type\":\"probes\",\"size\":\"$size\",\"probes\":[$probes]}"
 
     for scenario in ${scenarios//,/ }; do
+      [[ $scenario == get_by_id_gated ]] && continue   # its own server, below
       if ! alive "$server_pid"; then
         log "[$size] server died before $scenario"
         server_state=crashed
@@ -454,6 +519,7 @@ EOF
   alive "$server_pid" || { [[ $server_state == ok ]] && server_state=crashed; }
   stop_pid "$server_pid"; server_pid=
   exit_note=$(tail -c 2000 "$logdir/$size.serve.log" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))')
+  [[ ,$scenarios, == *,get_by_id_gated,* ]] && run_gated
   emit "{\"type\":\"size\",\"size\":\"$size\",\"users\":$users,\"documents\":${documents:-0},\"dump_bytes\":$(file_bytes "$dump"),\"import_ok\":$import_ok,\"import_s\":$import_s,\"db_bytes_after_import\":${db_import_bytes:-0},\"db_bytes_end\":$(db_bytes || echo 0),\"vm_hwm_kib\":${hwm:-0},\"server\":\"$server_state\",\"serve_log_tail\":$exit_note}"
 done
 

@@ -180,6 +180,16 @@ function M.get_by_id(ctx)
   return function() return wrk.format("GET", "/api/user/" .. ctx.user().id) end
 end
 
+-- The same request with the header "Authorization: <BENCH_AUTHORIZATION>" (a session).
+function M.get_by_id_gated(ctx)
+  local authorization = os.getenv("BENCH_AUTHORIZATION")
+  if not authorization or authorization == "" then
+    error("BENCH_AUTHORIZATION is not set (bench/run.sh sets it to 'Bearer <sessionId>' of its login)")
+  end
+  local headers = {["Authorization"] = authorization}
+  return function() return wrk.format("GET", "/api/user/" .. ctx.user().id, headers) end
+end
+
 function M.list_filter_sort(ctx)
   local names = ctx.lines("lastnames.txt")
   return function()

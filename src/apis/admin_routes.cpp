@@ -111,7 +111,7 @@ void add_admin_routes(RouteTable& table, const ApiOptions& options, DocumentServ
                          if (!confirmed || !confirmed->is_bool() || !confirmed->get_bool())
                              return plain_status(400, "error", "Database init requires confirmed: true in request body");
                          ServerMetrics::StorageTimer timer(metrics, "wipe");
-                         service.driver().wipe();
+                         service.wipe();
                          spdlog::warn("database wiped through POST /api/db/init");
                          return plain_status(200, "success", "Database wiped and reinitialized successfully");
                      },

@@ -234,6 +234,7 @@ AuthOptions auth_options_of(const Config& config) {
     o.max_failures = config.login_max_failures;
     o.lockout_ms = config.login_lockout_s * 1000;
     o.admin_token = config.admin_token;
+    o.session_cache_ms = config.session_cache_ms;
     return o;
 }
 
@@ -340,11 +341,6 @@ int serve(const Config& config, const GuardOptions& guard) {
     }
     spdlog::info("database: {} {}", driver->backend_name(), mask_uri_password(config.db_uri));
 
-    ServiceOptions service_options;
-    service_options.validation = validation_mode(config.validation);
-    service_options.cascade_delete = config.cascade_delete;
-    DocumentService service(*schema, *driver, service_options);
-
     if (!schema->authn_services().empty()) {
         auth = std::make_unique<AuthService>(*schema, *driver, *sessions, auth_options_of(config));
         purger = std::make_unique<SessionPurger>(*auth, std::chrono::seconds(config.session_purge_interval_s));
@@ -352,6 +348,13 @@ int serve(const Config& config, const GuardOptions& guard) {
         spdlog::warn("listening on {} with no authn service in the schema: anyone who reaches the port can read, "
                      "write and delete every document (docs/AUTH.md)", config.host);
     }
+
+    ServiceOptions service_options;
+    service_options.validation = validation_mode(config.validation);
+    service_options.cascade_delete = config.cascade_delete;
+    // A role written through this process holds at once (docs/DECISIONS.md §6.5).
+    if (auth) service_options.after_write = [&auth](const Entity& e, std::string_view id) { auth->document_written(e, id); };
+    DocumentService service(*schema, *driver, service_options);
     ApiOptions api_options = api_options_of(effective);
     api_options.schema_report = std::move(schema_report);
     ApiRouter router(api_options, service, auth.get());

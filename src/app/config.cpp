@@ -107,6 +107,7 @@ const Key kKeys[] = {
     {"session_idle_ttl_s", &Config::session_idle_ttl_s},
     {"session_absolute_ttl_s", &Config::session_absolute_ttl_s},
     {"session_purge_interval_s", &Config::session_purge_interval_s},
+    {"session_cache_ms", &Config::session_cache_ms},
     {"login_max_failures", &Config::login_max_failures},
     {"login_lockout_s", &Config::login_lockout_s},
     {"session_store", &Config::session_store},
@@ -254,6 +255,10 @@ void Config::validate() const {
                 "session_absolute_ttl_s must be > 0, got " + std::to_string(session_absolute_ttl_s));
     check_range(session_purge_interval_s > 0,
                 "session_purge_interval_s must be > 0, got " + std::to_string(session_purge_interval_s));
+    // Longer would let a logout made through another process go unnoticed for longer
+    // than a user would wait for it (docs/AUTH.md "Sessions").
+    check_range(session_cache_ms >= 0 && session_cache_ms <= 60000,
+                "session_cache_ms must be between 0 and 60000, got " + std::to_string(session_cache_ms));
     check_range(login_max_failures > 0, "login_max_failures must be > 0, got " + std::to_string(login_max_failures));
     check_range(login_lockout_s > 0, "login_lockout_s must be > 0, got " + std::to_string(login_lockout_s));
     check_range(session_store.empty() || session_store.rfind("redis://", 0) == 0 || session_store.rfind("rediss://", 0) == 0,

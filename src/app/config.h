@@ -55,6 +55,8 @@ struct Config {
     int64_t session_idle_ttl_s = 3600;        // a session ends this long after its last use
     int64_t session_absolute_ttl_s = 8 * 3600;// and at the latest this long after its login
     int64_t session_purge_interval_s = 300;   // expired sessions are deleted this often
+    int64_t session_cache_ms = 1000;          // a process trusts a session or role it read this long
+                                              // (docs/DECISIONS.md §6.5); 0: reads both per request
     int login_max_failures = 5;               // failed logins per login before 429 (4x per client address)
     int64_t login_lockout_s = 60;             // how long a failure counts, and the wait after too many
     // Where sessions live: empty = the configured database; `redis://[[user]:password@]host[:port][/db]`

@@ -491,6 +491,7 @@ Document DocumentService::write(const Entity& e, std::string id, const json::val
                                                        e.name, id)});
         throw ApiError::conflict(c.what(), "", id);
     }
+    if (options_.after_write) options_.after_write(e, id);
     if (!native_fks) recheck_parents(e, id, doc, previous, write_options);
     for (Notice& n : warnings) notes.warning(id, warning_for(e, id, n.type, n.message, n.field, n.value));
     return response_form(e, std::move(doc));
@@ -564,6 +565,12 @@ void DocumentService::cascade_below(WriteTxn& txn, const Entity& parent, const s
     }
 }
 
+void DocumentService::wipe() {
+    driver_.wipe();
+    if (options_.after_write)
+        for (const auto& e : schema_.entities()) options_.after_write(*e, "");
+}
+
 std::optional<Document> DocumentService::remove(const Entity& e, std::string_view raw_id, const RequestParams& p,
                                                 Notifications&) {
     require_operation(e, 'd');
@@ -606,6 +613,7 @@ std::optional<Document> DocumentService::remove(const Entity& e, std::string_vie
         throw ApiError::conflict(c.what(), "", id);
     }
     if (!deleted) return std::nullopt;
+    if (options_.after_write) options_.after_write(e, id);
     return response_form(e, std::move(*deleted));
 }
 

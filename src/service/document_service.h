@@ -13,6 +13,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,12 @@ enum class ReadValidation { Off, Single, Multiple };   // config `validation` (d
 struct ServiceOptions {
     ReadValidation validation = ReadValidation::Off;
     bool cascade_delete = true;
+    // Called with the entity and the (normalised) id after a create, replace, patch or
+    // delete of a document has committed, on the request's thread; documents a delete
+    // cascaded to are not reported one by one (the callee can follow
+    // Entity::referenced_by). Must not throw. Used to forget cached roles at once
+    // (AuthService::document_written, docs/DECISIONS.md §6.5).
+    std::function<void(const Entity&, std::string_view id)> after_write;
 };
 
 struct ListResult {
@@ -61,6 +68,11 @@ public:
     // The deleted document, or nullopt when it did not exist (DELETE is idempotent).
     std::optional<Document> remove(const Entity& e, std::string_view id, const RequestParams& p,
                                    Notifications& notes);
+
+    // Deletes every document of every entity (POST /api/db/init, docs/API.md "Routes"),
+    // then reports each entity to ServiceOptions::after_write with an empty id. Throws
+    // StorageUnavailable like the driver.
+    void wipe();
 
     const Schema& schema() const { return schema_; }
     StorageDriver& driver() { return driver_; }

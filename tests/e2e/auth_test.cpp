@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <functional>
+#include <optional>
 #include <thread>
 
 namespace events::e2e {
@@ -317,11 +319,30 @@ TEST_P(Auth, RepeatedFailuresAreThrottled) {
     EXPECT_EQ(login("lee", "lee-secret1").status, 200);
 }
 
+// How long each process trusts a session or role it read in these tests (config
+// `session_cache_ms`), and the most a request may add to it on a loaded machine.
+constexpr auto kCacheLifetime = std::chrono::milliseconds(500);
+constexpr auto kRequestSlack = std::chrono::milliseconds(1000);
+
+// Repeats `request` until it answers `status`, for at most kCacheLifetime + kRequestSlack;
+// the time it took, or nullopt when it never did.
+std::optional<std::chrono::milliseconds> time_until(int status, const std::function<int()>& request) {
+    const auto start = std::chrono::steady_clock::now();
+    for (;;) {
+        const int got = request();
+        const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+        if (got == status) return took;
+        if (took > kCacheLifetime + kRequestSlack) return std::nullopt;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
 TEST_P(Auth, TwoServerProcessesShareSessionsAndARestartKeepsThem) {
-    start_auth();
+    start_auth(json::object{{"session_cache_ms", kCacheLifetime.count()}});
     const std::string role = add_role("all", json::object{{"*", "cruds"}});
     add_login("mia", "mia-secret1", role);
     const std::string token = session_of("mia", "mia-secret1");
+    EXPECT_EQ(as(token, "GET", "/api/account").status, 200) << "the first process now holds the session in its cache";
 
     TestServer second(setup_, dir());
     std::string error;
@@ -329,7 +350,13 @@ TEST_P(Auth, TwoServerProcessesShareSessionsAndARestartKeepsThem) {
     EXPECT_EQ(second.http().request("GET", "/api/account", "", bearer(token)).status, 200)
         << "a session of the first process works on the second";
     EXPECT_EQ(second.http().request("POST", "/api/logout", "", bearer(token)).status, 200);
-    EXPECT_EQ(as(token, "GET", "/api/account").status, 401) << "a logout on the second ends it on the first";
+    EXPECT_EQ(second.http().request("GET", "/api/account", "", bearer(token)).status, 401)
+        << "the process that took the logout refuses the session at once";
+    // docs/DECISIONS.md §6.5: a logout made through another process holds here within
+    // session_cache_ms.
+    const auto took = time_until(401, [&] { return as(token, "GET", "/api/account").status; });
+    ASSERT_TRUE(took.has_value()) << "a logout on the second ends the session on the first";
+    EXPECT_LE(*took, kCacheLifetime + kRequestSlack);
     second.stop();
 
     const std::string kept = session_of("mia", "mia-secret1");
@@ -337,13 +364,58 @@ TEST_P(Auth, TwoServerProcessesShareSessionsAndARestartKeepsThem) {
     EXPECT_EQ(as(kept, "GET", "/api/account").status, 200) << "a restart keeps sessions";
 }
 
-// session_store: redis://... (docs/OPERATIONS.md "Session stores"): two processes share the
-// sessions through Redis, a restart keeps them, and they are not in the database: a server
-// on the same database with the database store does not know them.
+TEST_P(Auth, WithoutTheSessionCacheALogoutElsewhereHoldsAtOnce) {
+    start_auth(json::object{{"session_cache_ms", 0}});
+    const std::string role = add_role("all", json::object{{"*", "cruds"}});
+    add_login("nia", "nia-secret1", role);
+    const std::string token = session_of("nia", "nia-secret1");
+    EXPECT_EQ(as(token, "GET", "/api/account").status, 200);
+
+    TestServer second(setup_, dir());
+    std::string error;
+    ASSERT_TRUE(second.start(error)) << error;
+    EXPECT_EQ(second.http().request("POST", "/api/logout", "", bearer(token)).status, 200);
+    EXPECT_EQ(as(token, "GET", "/api/account").status, 401) << "session_cache_ms 0: every request reads the session";
+    second.stop();
+}
+
+TEST_P(Auth, ARoleChangeHoldsAtOnceHereAndWithinTheCacheLifetimeElsewhere) {
+    start_auth(json::object{{"session_cache_ms", kCacheLifetime.count()}});
+    const std::string role = add_role("readers", json::object{{"*", "rs"}});
+    add_login("olga", "olga-secret", role);
+    const std::string token = session_of("olga", "olga-secret");
+    // DELETE of a document that does not exist: 200 with the letter d, 403 without it,
+    // decided before any lookup; it changes nothing, so it can be repeated.
+    const auto delete_status = [&] { return as(token, "DELETE", "/api/account/no-such-account").status; };
+    EXPECT_EQ(delete_status(), 403);
+
+    // Written through this process: at once.
+    ASSERT_EQ(as_admin("PATCH", "/api/role/" + role, json::object{{"permissions", json::object{{"*", "rsd"}}}}).status, 200);
+    EXPECT_EQ(delete_status(), 200) << "a role written through this process holds at once";
+
+    // Written through another process: within session_cache_ms.
+    TestServer second(setup_, dir());
+    std::string error;
+    ASSERT_TRUE(second.start(error)) << error;
+    HttpResponse patched = second.http().request("PATCH", "/api/role/" + role, R"({"permissions": {"*": "rs"}})",
+                                                 {{"Authorization", "Bearer " + kAdminToken},
+                                                  {"Content-Type", "application/json"}});
+    ASSERT_EQ(patched.status, 200) << describe(patched);
+    second.stop();
+    const auto took = time_until(403, delete_status);
+    ASSERT_TRUE(took.has_value()) << "a role written through another process holds within session_cache_ms";
+    EXPECT_LE(*took, kCacheLifetime + kRequestSlack);
+
+    // Deleted through this process: no role, no session, at once.
+    EXPECT_EQ(as(token, "GET", "/api/account").status, 200);
+    ASSERT_EQ(as_admin("DELETE", "/api/role/" + role).status, 200);
+    EXPECT_TRUE(HasError(as(token, "GET", "/api/account"), 401, "general", "unauthorized", "Authentication required"));
+}
+
 TEST_P(Auth, RedisSessionStoreIsSharedKeptAcrossRestartsAndNotInTheDatabase) {
     const char* redis = std::getenv("EVENTS_TEST_REDIS_URI");
     if (!redis || !*redis) GTEST_SKIP() << "EVENTS_TEST_REDIS_URI is not set (scripts/test-server.sh start redis)";
-    start_auth(json::object{{"session_store", redis}});
+    start_auth(json::object{{"session_store", redis}, {"session_cache_ms", kCacheLifetime.count()}});
     const std::string role = add_role("all", json::object{{"*", "cruds"}});
     add_login("ray", "ray-secret1", role);
     const std::string token = session_of("ray", "ray-secret1");
@@ -354,6 +426,14 @@ TEST_P(Auth, RedisSessionStoreIsSharedKeptAcrossRestartsAndNotInTheDatabase) {
     ASSERT_TRUE(second.start(error)) << error;
     EXPECT_EQ(second.http().request("GET", "/api/account", "", bearer(token)).status, 200)
         << "a session of the first process works on the second through Redis";
+    // A logout through the second process: there at once, here within session_cache_ms.
+    const std::string ended = session_of("ray", "ray-secret1");
+    EXPECT_EQ(as(ended, "GET", "/api/account").status, 200);
+    EXPECT_EQ(second.http().request("POST", "/api/logout", "", bearer(ended)).status, 200);
+    EXPECT_EQ(second.http().request("GET", "/api/account", "", bearer(ended)).status, 401);
+    const auto took = time_until(401, [&] { return as(ended, "GET", "/api/account").status; });
+    ASSERT_TRUE(took.has_value()) << "a logout through the second process ends the Redis session here";
+    EXPECT_LE(*took, kCacheLifetime + kRequestSlack);
     second.stop();
 
     ServerSetup database_store = setup_;

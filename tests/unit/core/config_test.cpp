@@ -296,6 +296,17 @@ TEST_F(ConfigTest, SessionStoreIsTheDatabaseOrARedisUri) {
     EXPECT_NE(error_of([&] { c.validate(); }).find("session_store"), std::string::npos);
 }
 
+TEST_F(ConfigTest, SessionCacheIsAtMostAMinute) {
+    EXPECT_EQ(Config{}.session_cache_ms, 1000);
+    Config c = Config::from_file(write(R"({"session_cache_ms": 0})"));
+    EXPECT_EQ(c.session_cache_ms, 0);
+    c.validate();
+    c.session_cache_ms = 60001;
+    EXPECT_NE(error_of([&] { c.validate(); }).find("session_cache_ms"), std::string::npos);
+    c.session_cache_ms = -1;
+    EXPECT_NE(error_of([&] { c.validate(); }).find("session_cache_ms"), std::string::npos);
+}
+
 TEST_F(ConfigTest, RedactedJsonShowsEveryKeyWithSecretsMasked) {
     Config c;
     c.database = "postgresql";
@@ -309,9 +320,9 @@ TEST_F(ConfigTest, RedactedJsonShowsEveryKeyWithSecretsMasked) {
                             "read_timeout_s", "idle_timeout_s", "cors_origins", "log_format", "openapi", "docs",
                             "metrics", "metrics_auth", "swagger_ui_dir", "admin_ui", "admin_ui_dir", "cookie_secure",
                             "session_idle_ttl_s", "session_absolute_ttl_s", "session_purge_interval_s",
-                            "login_max_failures", "login_lockout_s", "session_store"})
+                            "session_cache_ms", "login_max_failures", "login_lockout_s", "session_store"})
         EXPECT_TRUE(o.contains(key)) << key;
-    EXPECT_EQ(o.size(), 36u);
+    EXPECT_EQ(o.size(), 37u);
     EXPECT_EQ(o.at("session_store"), "redis://:***@cache.example:6379/2");
     EXPECT_EQ(boost::json::serialize(o).find("sesame"), std::string::npos);
     EXPECT_EQ(o.at("db_uri"), "postgresql://events:***@db.example:5432/events");
