@@ -1,27 +1,12 @@
 #include "service/entity_tag.h"
 
-#include <openssl/evp.h>
+#include "tools/sha256.h"
 
 #include <algorithm>
-#include <array>
-#include <stdexcept>
 
 namespace events {
 
-std::string entity_tag(std::string_view canonical_json) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int size = 0;
-    if (EVP_Digest(canonical_json.data(), canonical_json.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1)
-        throw std::runtime_error("SHA-256 failed");
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string tag = "\"";
-    for (unsigned int i = 0; i < 16 && i < size; ++i) {
-        tag += kHex[digest[i] >> 4];
-        tag += kHex[digest[i] & 0xf];
-    }
-    tag += '"';
-    return tag;
-}
+std::string entity_tag(std::string_view canonical_json) { return "\"" + sha256_hex(canonical_json, 16) + "\""; }
 
 std::vector<std::string> parse_if_match(std::string_view header) {
     std::vector<std::string> tags;

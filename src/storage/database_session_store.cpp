@@ -1,10 +1,9 @@
 #include "storage/database_session_store.h"
 
-#include <openssl/evp.h>
+#include "tools/sha256.h"
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 
 namespace events {
 
@@ -26,19 +25,7 @@ _entities:
 )";
 
 // The stored id of a session: SHA-256 of the secret, lower-case hex.
-std::string stored_id(std::string_view session_id) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    EVP_Digest(session_id.data(), session_id.size(), digest, &size, EVP_sha256(), nullptr);
-    std::string hex;
-    hex.reserve(size * 2);
-    char pair[3];
-    for (unsigned int i = 0; i < size; ++i) {
-        std::snprintf(pair, sizeof pair, "%02x", digest[i]);
-        hex += pair;
-    }
-    return hex;
-}
+std::string stored_id(std::string_view session_id) { return sha256_hex(session_id); }
 
 std::string text_of(const json::value* v) { return v && v->is_string() ? std::string(v->get_string()) : std::string(); }
 

@@ -2,28 +2,17 @@
 
 #include "storage/driver.h"
 #include "storage/redis/redis_pool.h"
+#include "tools/sha256.h"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <hiredis/hiredis.h>
-#include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
 #include <utility>
 
 namespace events {
 namespace {
-
-std::string to_hex(const unsigned char* bytes, size_t n) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(n * 2);
-    for (size_t i = 0; i < n; ++i) {
-        out += kDigits[bytes[i] >> 4];
-        out += kDigits[bytes[i] & 0x0f];
-    }
-    return out;
-}
 
 std::string value_of(const Session& s) {
     return boost::json::serialize(boost::json::object{{"entity", s.entity},
@@ -62,13 +51,7 @@ RedisSessionStore::RedisSessionStore(RedisTarget target, RedisSessionStoreOption
 
 RedisSessionStore::~RedisSessionStore() = default;
 
-std::string RedisSessionStore::key_of(std::string_view id) const {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    if (EVP_Digest(id.data(), id.size(), digest, &length, EVP_sha256(), nullptr) != 1)
-        throw std::runtime_error("SHA-256 failed");
-    return key_prefix_ + to_hex(digest, length);
-}
+std::string RedisSessionStore::key_of(std::string_view id) const { return key_prefix_ + sha256_hex(id); }
 
 void RedisSessionStore::put(const Session& s) {
     // PXAT needs a positive time; such a session has expired anyway.
