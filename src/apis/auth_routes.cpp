@@ -117,7 +117,7 @@ void add_auth_routes(RouteTable& table, const ApiOptions& options, AuthService& 
                      [&auth](const HttpRequest& req, const RouteMatch&, Notifications&) {
                          auto caller = auth.authenticate(req.authorization, req.cookie);
                          if (!caller || !caller->session) throw no_session();
-                         auth.refresh(*caller->session);
+                         if (!auth.refresh(*caller->session)) throw no_session();
                          return json_response(200, data_envelope(json::object{{"refresh", "successful"}}));
                      },
                      [](const Entity*) { return describe_simple("refresh", "Renew the session's idle lifetime", "refresh"); }});

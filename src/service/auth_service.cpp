@@ -264,7 +264,10 @@ std::optional<Caller> AuthService::authenticate(std::string_view authorization, 
     const bool renew = renewed - s->expires_ms >= options_.idle_ttl_ms / 10;
     if (renew) {
         s->expires_ms = renewed;
-        sessions_.put(*s);
+        if (!sessions_.renew(*s)) {   // ended meanwhile (a logout here or elsewhere): stays ended
+            session_cache_.erase(key);
+            return std::nullopt;
+        }
     }
     if (!was_kept || renew) {
         Session kept = *s;
@@ -277,15 +280,19 @@ std::optional<Caller> AuthService::authenticate(std::string_view authorization, 
     return Caller{std::move(*perms), std::move(s)};
 }
 
-void AuthService::refresh(Session s) {
+bool AuthService::refresh(Session s) {
     const int64_t now = epoch_ms_now();
     s.expires_ms = std::min(now + options_.idle_ttl_ms, s.created_ms + options_.absolute_ttl_ms);
     const std::string key = session_key(s.id);
     const uint64_t epoch = session_cache_.epoch();
-    sessions_.put(s);
+    if (!sessions_.renew(s)) {   // a logout won the race: the session stays ended
+        session_cache_.erase(key);
+        return false;
+    }
     s.id.clear();
     const int64_t until = s.expires_ms;
     session_cache_.insert(key, std::move(s), now, until, epoch);
+    return true;
 }
 
 void AuthService::logout(std::string_view session_id) {

@@ -93,7 +93,9 @@ public:
     bool is_admin_token(std::string_view authorization) const;
 
     // POST /api/refresh: the idle lifetime starts again now (within the absolute one).
-    void refresh(Session s);
+    // false when the session ended meanwhile (a renewal never revives it, docs/DECISIONS.md
+    // §6.5). Throws StorageUnavailable.
+    bool refresh(Session s);
     // Ends the session; no error when it does not exist.
     void logout(std::string_view session_id);
     // GET /api/session: {"sessionId", "login", "roleId", "permissions"}; nullopt when the

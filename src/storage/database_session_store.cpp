@@ -59,7 +59,9 @@ DatabaseSessionStore::~DatabaseSessionStore() {
     if (driver_) driver_->close();
 }
 
-void DatabaseSessionStore::put(const Session& s) {
+namespace {
+
+Document document_of(const Session& s) {
     Document doc;
     doc["id"] = stored_id(s.id);
     doc["loginEntity"] = s.entity;
@@ -67,9 +69,23 @@ void DatabaseSessionStore::put(const Session& s) {
     doc["roleRef"] = s.role_id.empty() ? json::value() : json::value(s.role_id);
     doc["createdMs"] = s.created_ms;
     doc["expiresMs"] = s.expires_ms;
+    return doc;
+}
+
+}  // namespace
+
+void DatabaseSessionStore::put(const Session& s) {
+    const Document doc = document_of(s);
     driver_->write(WriteOptions{}, [&](WriteTxn& txn) {
         if (!txn.update(*entity_, doc)) txn.insert(*entity_, doc);
     });
+}
+
+bool DatabaseSessionStore::renew(const Session& s) {
+    const Document doc = document_of(s);
+    bool kept = false;
+    driver_->write(WriteOptions{}, [&](WriteTxn& txn) { kept = txn.update(*entity_, doc); });
+    return kept;
 }
 
 std::optional<Session> DatabaseSessionStore::get(std::string_view id, int64_t now_ms) {

@@ -28,6 +28,7 @@ public:
     ~DatabaseSessionStore() override;
 
     void put(const Session& s) override;
+    bool renew(const Session& s) override;
     std::optional<Session> get(std::string_view id, int64_t now_ms) override;
     void remove(std::string_view id) override;
     int64_t purge_expired(int64_t now_ms) override;

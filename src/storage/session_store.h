@@ -21,6 +21,10 @@ public:
     virtual ~SessionStore() = default;
     // Creates or replaces the session with s.id; it disappears at s.expires_ms.
     virtual void put(const Session& s) = 0;
+    // Replaces the session with s.id only while it still exists; false when it is absent.
+    // A renewal racing a logout therefore never brings the ended session back
+    // (docs/DECISIONS.md §6.5: a logout ends the session everywhere).
+    virtual bool renew(const Session& s) = 0;
     // The session with this id, or nullopt when absent or expires_ms <= now_ms.
     virtual std::optional<Session> get(std::string_view id, int64_t now_ms) = 0;
     // Ends the session (logout); no error when absent.

@@ -59,6 +59,13 @@ void RedisSessionStore::put(const Session& s) {
     pool_->run({"SET", key_of(s.id), value_of(s), "PXAT", std::to_string(s.expires_ms)});
 }
 
+bool RedisSessionStore::renew(const Session& s) {
+    if (s.expires_ms <= 0) return false;
+    // XX: set only an existing key; a key a logout deleted stays deleted (nil reply).
+    const RedisReply reply = pool_->run({"SET", key_of(s.id), value_of(s), "XX", "PXAT", std::to_string(s.expires_ms)});
+    return reply->type != REDIS_REPLY_NIL;
+}
+
 std::optional<Session> RedisSessionStore::get(std::string_view id, int64_t now_ms) {
     const std::string key = key_of(id);
     const RedisReply reply = pool_->run({"GET", key});

@@ -41,6 +41,7 @@ public:
 
     // SET key value PXAT s.expires_ms; a session whose expires_ms <= 0 is removed instead.
     void put(const Session& s) override;
+    bool renew(const Session& s) override;
     // GET key. A value that is not a session this store wrote counts as absent (logged).
     std::optional<Session> get(std::string_view id, int64_t now_ms) override;
     // DEL key.

@@ -53,6 +53,14 @@ public:
         sessions_[s.id] = s;
         ++puts;
     }
+    bool renew(const Session& s) override {
+        std::lock_guard lock(mutex_);
+        auto it = sessions_.find(s.id);
+        if (it == sessions_.end()) return false;
+        it->second = s;
+        ++puts;
+        return true;
+    }
     std::optional<Session> get(std::string_view id, int64_t now_ms) override {
         std::unique_lock lock(mutex_);
         ++gets;
@@ -236,6 +244,34 @@ TEST_F(SessionCache, ConcurrentRequestsNeverOutliveALogout) {
         for (auto& r : requests) r.join();
         ASSERT_EQ(outlived.load(), 0) << "round " << round;
         ASSERT_EQ(caller(id), std::nullopt) << "round " << round;
+    }
+}
+
+
+// A request reads a session due for renewal; while its reply travels, another process
+// logs the session out; the request's renewal must not write the session back. The store's
+// read takes 20 ms here, so the logout lands inside the window every round.
+TEST_F(SessionCache, ARenewalRacingALogoutDoesNotBringTheSessionBack) {
+    start(0, /*idle_ttl_ms=*/3600 * 1000);
+    for (int round = 0; round < 5; ++round) {
+        Session s;
+        s.id = "renewing-" + std::to_string(round);
+        s.entity = "Login";
+        s.user_id = "login1";
+        s.role_id = "role1";
+        s.created_ms = epoch_ms_now();
+        s.expires_ms = s.created_ms + 1800 * 1000;   // half the idle lifetime left: the next use renews it
+        store_.put(s);
+        store_.read_delay_us = 20000;
+        std::optional<Caller> seen;
+        std::thread request([&] { seen = caller(s.id); });
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        store_.remove(s.id);   // the logout, through another process
+        request.join();
+        store_.read_delay_us = 0;
+        EXPECT_EQ(seen, std::nullopt) << "round " << round << ": the renewal found the session ended";
+        EXPECT_EQ(store_.get(s.id, epoch_ms_now()), std::nullopt) << "round " << round << ": the logout stays";
+        EXPECT_EQ(caller(s.id), std::nullopt) << "round " << round;
     }
 }
 
