@@ -52,6 +52,12 @@ Document document_of(const CascadeIntent& i) {
     return d;
 }
 
+// The records' writes do not wait until a search finds them (Elasticsearch's refresh,
+// docs/API.md "Reads"): a DELETE should not wait twice for it. A record is read by its id
+// (exact at once) before it is taken over, and a list of them (the report, the completion
+// pass) sees a write within the refresh interval, long before any lease runs out.
+constexpr WriteOptions kRecordWrites{.no_consistency = true};
+
 }  // namespace
 
 CascadeIntentStore::CascadeIntentStore(const DriverMaker& make)
@@ -73,16 +79,16 @@ bool CascadeIntentStore::holds_intents(std::string_view storage_name) {
 
 void CascadeIntentStore::record(const CascadeIntent& intent) {
     const Document doc = document_of(intent);
-    driver_->write(WriteOptions{}, [&](WriteTxn& txn) { txn.insert(*entity_, doc); });
+    driver_->write(kRecordWrites, [&](WriteTxn& txn) { txn.insert(*entity_, doc); });
 }
 
 void CascadeIntentStore::remove(std::string_view key) {
-    driver_->write(WriteOptions{}, [&](WriteTxn& txn) { txn.remove(*entity_, key); });
+    driver_->write(kRecordWrites, [&](WriteTxn& txn) { txn.remove(*entity_, key); });
 }
 
 bool CascadeIntentStore::renew(std::string_view key, std::string_view owner, int64_t now_ms) {
     bool renewed = false;
-    driver_->write(WriteOptions{}, [&](WriteTxn& txn) {
+    driver_->write(kRecordWrites, [&](WriteTxn& txn) {
         renewed = false;
         auto stored = txn.get(*entity_, key);
         if (!stored || text_of(stored->if_contains("owner")) != owner) return;
@@ -95,7 +101,7 @@ bool CascadeIntentStore::renew(std::string_view key, std::string_view owner, int
 bool CascadeIntentStore::take_over(const CascadeIntent& seen, std::string_view owner, int64_t now_ms) {
     bool taken = false;
     try {
-        driver_->write(WriteOptions{}, [&](WriteTxn& txn) {
+        driver_->write(kRecordWrites, [&](WriteTxn& txn) {
             taken = false;
             // The update lands on the version read or not at all (WriteConflict).
             txn.keep_versions_read();

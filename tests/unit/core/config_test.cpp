@@ -304,14 +304,15 @@ TEST_F(ConfigTest, RedactedJsonShowsEveryKeyWithSecretsMasked) {
     c.session_store = "redis://:sesame@cache.example:6379/2";
     boost::json::object o = c.redacted_json();
     for (const char* key : {"project_name", "database", "db_uri", "db_name", "host", "server_port", "ui_port",
-                            "validation", "case_sensitive", "cascade_delete", "elasticsearch_strict_consistency",
+                            "validation", "case_sensitive", "cascade_delete", "cascade_check_interval_s",
+                            "elasticsearch_strict_consistency",
                             "log_level", "admin_token", "schema_path", "threads", "write_threads", "pool_size", "body_limit",
                             "read_timeout_s", "idle_timeout_s", "cors_origins", "log_format", "openapi", "docs",
                             "metrics", "metrics_auth", "swagger_ui_dir", "admin_ui", "admin_ui_dir", "cookie_secure",
                             "session_idle_ttl_s", "session_absolute_ttl_s", "session_purge_interval_s",
                             "login_max_failures", "login_lockout_s", "session_store"})
         EXPECT_TRUE(o.contains(key)) << key;
-    EXPECT_EQ(o.size(), 36u);
+    EXPECT_EQ(o.size(), 37u);
     EXPECT_EQ(o.at("session_store"), "redis://:***@cache.example:6379/2");
     EXPECT_EQ(boost::json::serialize(o).find("sesame"), std::string::npos);
     EXPECT_EQ(o.at("db_uri"), "postgresql://events:***@db.example:5432/events");
