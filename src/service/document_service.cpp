@@ -653,11 +653,16 @@ int DocumentService::complete_abandoned_cascades() {
         try {
             // As remove() does, without its checks: children first, the document last, then
             // one more sweep for a child written meanwhile. What is gone already is skipped.
-            driver_.write(WriteOptions{}, [&](WriteTxn& txn) {
+            // No client waits to read these deletions back, so they do not wait until a
+            // search no longer finds them (no_consistency, docs/API.md "Reads"): on
+            // Elasticsearch that is one refresh per deletion saved; the sweep may then find a
+            // child deleted a moment ago, whose deletion deletes nothing.
+            const WriteOptions background{.no_consistency = true};
+            driver_.write(background, [&](WriteTxn& txn) {
                 cascade_below(txn, *e, i.entity_id, i.key);
                 txn.remove(*e, i.entity_id);
             });
-            driver_.write(WriteOptions{}, [&](WriteTxn& txn) { cascade_below(txn, *e, i.entity_id, i.key); });
+            driver_.write(background, [&](WriteTxn& txn) { cascade_below(txn, *e, i.entity_id, i.key); });
         } catch (const std::exception& ex) {
             spdlog::warn("cascade {} below {} {} not completed, left for the next pass: {}", i.key, i.entity,
                          i.entity_id, ex.what());
