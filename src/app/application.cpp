@@ -369,9 +369,6 @@ int serve(const Config& config, const GuardOptions& guard) {
     service_options.validation = validation_mode(config.validation);
     service_options.cascade_delete = config.cascade_delete;
     DocumentService service(*schema, *driver, service_options, intents.get());
-    std::unique_ptr<CascadeCompletion> completion;
-    if (intents)
-        completion = std::make_unique<CascadeCompletion>(service, std::chrono::seconds(config.cascade_check_interval_s));
 
     if (!schema->authn_services().empty()) {
         auth = std::make_unique<AuthService>(*schema, *driver, *sessions, auth_options_of(config));
@@ -404,6 +401,11 @@ int serve(const Config& config, const GuardOptions& guard) {
         return 1;
     }
     spdlog::info("listening on {}:{} ({} threads)", config.host, server.bound_port(), threads);
+    // The first pass completes the cascades a crash cut (docs/DECISIONS.md §4.3) while the
+    // server already answers; then one pass every interval.
+    std::unique_ptr<CascadeCompletion> completion;
+    if (intents)
+        completion = std::make_unique<CascadeCompletion>(service, std::chrono::seconds(config.cascade_check_interval_s));
     StartupFacts facts;
     facts.host = config.host;
     facts.port = server.bound_port();

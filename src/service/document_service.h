@@ -65,6 +65,10 @@ public:
     // the write: a stale tag, or a missing document, throws ApiError 412
     // (docs/DECISIONS.md §4.2, RFC 9110 §13.1.1).
     // The deleted document, or nullopt when it did not exist (DELETE is idempotent).
+    // A cascade the service runs without a transaction is recorded in `intents` first;
+    // when it fails half-way (StorageUnavailable, WriteConflict) the record stays and
+    // complete_abandoned_cascades() finishes what the client asked for (docs/DECISIONS.md
+    // §4.3). StorageUnavailable when the record cannot be written: nothing is deleted.
     std::optional<Document> remove(const Entity& e, std::string_view id, const RequestParams& p,
                                    Notifications& notes);
 
