@@ -5,8 +5,12 @@
 #include "apis/route_groups.h"
 
 #include <boost/json/parse.hpp>
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <vector>
 
 namespace events {
 
@@ -24,11 +28,32 @@ constexpr std::string_view kInitPage = R"HTML(<!doctype html>
 <p id="out"></p><p><a href="/api/db/report">Database report</a></p></body></html>
 )HTML";
 
+// The cascades recorded as running or cut short (docs/DECISIONS.md §4.3, docs/API.md
+// "Routes"): entity, id and the UTC time the cascade began, oldest first.
+json::array cascades_json(const std::vector<CascadeIntent>& intents) {
+    json::array out;
+    for (const CascadeIntent& i : intents) {
+        const std::chrono::sys_time<std::chrono::milliseconds> since{std::chrono::milliseconds(i.since_ms)};
+        out.push_back(json::object{{"entity", i.entity}, {"id", i.entity_id}, {"since", fmt::format("{:%FT%T}Z", since)}});
+    }
+    return out;
+}
+
+json::object cascades_schema() {
+    json::object item{{"type", "object"},
+                      {"properties", json::object{{"entity", json::object{{"type", "string"}}},
+                                                  {"id", json::object{{"type", "string"}}},
+                                                  {"since", json::object{{"type", "string"}, {"format", "date-time"}}}}},
+                      {"required", json::array{"entity", "id", "since"}}};
+    return json::object{{"type", "array"}, {"items", std::move(item)}};
+}
+
 json::object describe_report(const Entity*) {
     json::object schema{{"type", "object"},
                         {"properties", json::object{{"database", json::object{{"type", "string"}}},
                                                     {"report", json::object{{"type", "object"},
-                                                                            {"required", json::array{"status", "config", "entities", "details"}}}}}},
+                                                                            {"properties", json::object{{"cascades", cascades_schema()}}},
+                                                                            {"required", json::array{"status", "config", "entities", "details", "cascades"}}}}}},
                         {"required", json::array{"database", "report"}}};
     json::object responses{{"200", openapi::response("Status, configuration (secrets masked), documents per entity and "
                                                      "backend details", std::move(schema))}};
@@ -85,6 +110,7 @@ void add_admin_routes(RouteTable& table, const ApiOptions& options, DocumentServ
                          report["schema"] = options.schema_report;
                          report["entities"] = service.driver().entity_counts();
                          report["details"] = service.driver().report_details();
+                         report["cascades"] = cascades_json(service.cascades_in_progress());
                          json::object o;
                          o["database"] = options.database;
                          o["report"] = std::move(report);

@@ -1,12 +1,15 @@
 #include "app/application.h"
 
 #include "apis/api_router.h"
+#include "app/cascade_completion.h"
 #include "app/cors_origins.h"
 #include "app/install_paths.h"
 #include "app/startup_banner.h"
 #include "app/transfer.h"
 #include "service/auth_service.h"
+#include "service/cascade_intents.h"
 #include "service/document_service.h"
+#include "storage/cascade_intent_store.h"
 #include "storage/database_session_store.h"
 #include "storage/redis/redis_session_store.h"
 #include "http/server.h"
@@ -318,6 +321,11 @@ int serve(const Config& config, const GuardOptions& guard) {
         }
     }
 
+    if (schema->find(CascadeIntentStore::kEntityName)) {
+        std::fprintf(stderr, "the entity name %s is reserved for the cascades' intent records\n",
+                     std::string(CascadeIntentStore::kEntityName).c_str());
+        return 1;
+    }
     std::unique_ptr<StorageDriver> driver;
     boost::json::object schema_report;
     try {
@@ -341,6 +349,25 @@ int serve(const Config& config, const GuardOptions& guard) {
     }
     spdlog::info("database: {} {}", driver->backend_name(), mask_uri_password(config.db_uri));
 
+    // docs/DECISIONS.md §4.3: without transactions and foreign keys the service runs the
+    // cascades, each recorded before it starts, so that one cut short is completed.
+    std::unique_ptr<CascadeIntentStore> intent_store;
+    std::unique_ptr<CascadeIntents> intents;
+    if (config.cascade_delete && !driver->capabilities().native_foreign_keys) {
+        try {
+            DriverOptions own = driver_options_of(effective);
+            own.pool_size = 2;   // a few writes per cascade, one read per pass
+            intent_store = std::make_unique<CascadeIntentStore>(
+                [&](const Schema& s) { return make_driver(config.database, s, own); });
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "cannot open the cascade intent records in the %s database:\n%s\n",
+                         config.database.c_str(), e.what());
+            driver->close();
+            return 1;
+        }
+        intents = std::make_unique<CascadeIntents>(*intent_store,
+                                                   std::chrono::seconds(config.cascade_check_interval_s));
+    }
     if (!schema->authn_services().empty()) {
         auth = std::make_unique<AuthService>(*schema, *driver, *sessions, auth_options_of(config));
         purger = std::make_unique<SessionPurger>(*auth, std::chrono::seconds(config.session_purge_interval_s));
@@ -354,7 +381,7 @@ int serve(const Config& config, const GuardOptions& guard) {
     service_options.cascade_delete = config.cascade_delete;
     // A role written through this process holds at once (docs/DECISIONS.md §6.5).
     if (auth) service_options.after_write = [&auth](const Entity& e, std::string_view id) { auth->document_written(e, id); };
-    DocumentService service(*schema, *driver, service_options);
+    DocumentService service(*schema, *driver, service_options, intents.get());
     ApiOptions api_options = api_options_of(effective);
     api_options.schema_report = std::move(schema_report);
     ApiRouter router(api_options, service, auth.get());
@@ -386,6 +413,11 @@ int serve(const Config& config, const GuardOptions& guard) {
         return 1;
     }
     spdlog::info("listening on {}:{} ({} threads)", config.host, server.bound_port(), threads);
+    // The first pass completes the cascades a crash cut (docs/DECISIONS.md §4.3) while the
+    // server already answers; then one pass every interval.
+    std::unique_ptr<CascadeCompletion> completion;
+    if (intents)
+        completion = std::make_unique<CascadeCompletion>(service, std::chrono::seconds(config.cascade_check_interval_s));
     StartupFacts facts;
     facts.host = config.host;
     facts.port = server.bound_port();
@@ -407,6 +439,9 @@ int serve(const Config& config, const GuardOptions& guard) {
     for (const std::string& line : startup_banner(facts)) spdlog::info("{}", line);
     server.run();
     spdlog::info("shutting down");
+    completion.reset();
+    intents.reset();
+    intent_store.reset();
     purger.reset();
     sessions.reset();
     driver->close();

@@ -84,6 +84,7 @@ const Key kKeys[] = {
     {"validation", &Config::validation},
     {"case_sensitive", &Config::case_sensitive},
     {"cascade_delete", &Config::cascade_delete},
+    {"cascade_check_interval_s", &Config::cascade_check_interval_s},
     {"elasticsearch_strict_consistency", &Config::elasticsearch_strict_consistency},
     {"log_level", &Config::log_level},
     {"admin_token", &Config::admin_token},
@@ -253,6 +254,8 @@ void Config::validate() const {
     check_range(session_idle_ttl_s > 0, "session_idle_ttl_s must be > 0, got " + std::to_string(session_idle_ttl_s));
     check_range(session_absolute_ttl_s > 0,
                 "session_absolute_ttl_s must be > 0, got " + std::to_string(session_absolute_ttl_s));
+    check_range(cascade_check_interval_s > 0,
+                "cascade_check_interval_s must be > 0, got " + std::to_string(cascade_check_interval_s));
     check_range(session_purge_interval_s > 0,
                 "session_purge_interval_s must be > 0, got " + std::to_string(session_purge_interval_s));
     // Longer would let a logout made through another process go unnoticed for longer

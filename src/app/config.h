@@ -27,6 +27,9 @@ struct Config {
     std::string validation;                   // "" | "single" | "multiple"
     bool case_sensitive = false;
     bool cascade_delete = true;
+    // How often a running cascade renews its intent record and cut cascades are looked
+    // for; the lease is three times this (docs/OPERATIONS.md "Cascades cut short").
+    int64_t cascade_check_interval_s = 10;
     bool elasticsearch_strict_consistency = true;
     std::string log_level = "info";
     std::string admin_token;                  // empty: POST /api/db/init is refused

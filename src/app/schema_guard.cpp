@@ -2,6 +2,7 @@
 
 #include "app/application.h"
 #include "service/field_backfill.h"
+#include "storage/cascade_intent_store.h"
 #include "storage/database_session_store.h"
 
 #include <spdlog/spdlog.h>
@@ -91,8 +92,11 @@ GuardedStorage open_guarded(const Config& config, const Schema& schema, const Sc
     std::unique_ptr<StorageDriver> driver = make_storage(config, schema);
     driver->open_read_only();
     StoredSchemaState state = driver->stored_schema_state();
-    // The login sessions' own storage is not another schema's data (docs/DECISIONS.md §6.5).
-    std::erase_if(state.others, [](const std::string& name) { return DatabaseSessionStore::holds_sessions(name); });
+    // The login sessions' own storage (docs/DECISIONS.md §6.5) and the cascades' intent
+    // records (§4.3) are not another schema's data.
+    std::erase_if(state.others, [](const std::string& name) {
+        return DatabaseSessionStore::holds_sessions(name) || CascadeIntentStore::holds_intents(name);
+    });
     g.recorded = state.record;
 
     std::optional<Schema> recorded_schema;

@@ -11,6 +11,7 @@
 #include "tools/json_text.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <functional>
@@ -142,8 +143,9 @@ void check_if_match(const Entity& e, const std::string& id, const RequestParams&
 
 }  // namespace
 
-DocumentService::DocumentService(const Schema& schema, StorageDriver& driver, ServiceOptions options)
-    : schema_(schema), driver_(driver), options_(options) {}
+DocumentService::DocumentService(const Schema& schema, StorageDriver& driver, ServiceOptions options,
+                                 CascadeIntents* intents)
+    : schema_(schema), driver_(driver), options_(options), intents_(intents) {}
 
 // A page whose offset is past kMaxListOffset lies past any stored data: answered empty,
 // with the total of its filter when asked (docs/DECISIONS.md §4.5), without asking a
@@ -552,12 +554,14 @@ bool cascades_natively_below(const StorageDriver& driver, const Entity& e) {
 
 }  // namespace
 
-void DocumentService::cascade_below(WriteTxn& txn, const Entity& parent, const std::string& pid) {
+void DocumentService::cascade_below(WriteTxn& txn, const Entity& parent, const std::string& pid,
+                                    const std::string& intent) {
     for (const Reference& ref : parent.referenced_by) {
         if (ref.field->required) {
             for (const std::string& child : txn.ids_where(*ref.entity, *ref.field, pid, INT64_MAX)) {
-                cascade_below(txn, *ref.entity, child);
+                cascade_below(txn, *ref.entity, child, intent);
                 txn.remove(*ref.entity, child);
+                if (!intent.empty()) intents_->keep_alive(intent);
             }
         } else {
             txn.clear_where(*ref.entity, *ref.field, pid);
@@ -571,6 +575,13 @@ void DocumentService::wipe() {
         for (const auto& e : schema_.entities()) options_.after_write(*e, "");
 }
 
+bool DocumentService::needs_intent(const Entity& e, bool service_cascades) const {
+    // With transactions and foreign keys (the SQL backends) a cascade is one transaction:
+    // a crash rolls it back whole, and there is nothing to complete.
+    return intents_ && service_cascades && options_.cascade_delete && !e.referenced_by.empty() &&
+           !driver_.capabilities().native_foreign_keys;
+}
+
 std::optional<Document> DocumentService::remove(const Entity& e, std::string_view raw_id, const RequestParams& p,
                                                 Notifications&) {
     require_operation(e, 'd');
@@ -582,6 +593,10 @@ std::optional<Document> DocumentService::remove(const Entity& e, std::string_vie
     const bool native = cascades_natively_below(driver_, e);
     const WriteOptions write_options{.no_consistency = p.no_consistency};
     std::optional<Document> deleted;
+    // docs/DECISIONS.md §4.3: a cascade without a transaction is recorded before it
+    // starts; one cut short (crash, outage) is completed by complete_abandoned_cascades().
+    const std::string intent = needs_intent(e, !native) ? intents_->begin(e, id) : std::string();
+    bool started = false;   // a deletion may have happened: the record stays until completed
 
     try {
         driver_.write(write_options, [&](WriteTxn& txn) {
@@ -598,7 +613,8 @@ std::optional<Document> DocumentService::remove(const Entity& e, std::string_vie
                                                  "", id);
             } else if (!native) {
                 // Backends without ON DELETE actions: cascade here, in the same transaction.
-                cascade_below(txn, e, id);
+                started = true;
+                cascade_below(txn, e, id, intent);
             }
             txn.remove(e, id);
         });
@@ -606,15 +622,70 @@ std::optional<Document> DocumentService::remove(const Entity& e, std::string_vie
         // have found its parent still there: once the parent is gone, sweep again. A
         // child that checks after the parent went undoes itself (recheck_parents).
         if (deleted && options_.cascade_delete && !native && !driver_.capabilities().native_foreign_keys)
-            driver_.write(write_options, [&](WriteTxn& txn) { cascade_below(txn, e, id); });
+            driver_.write(write_options, [&](WriteTxn& txn) { cascade_below(txn, e, id, intent); });
     } catch (const ForeignKeyViolation&) {
+        if (!intent.empty()) intents_->end(intent, !started);
         throw ApiError::conflict(fmt::format("Cannot delete {} {}: it is still referenced", e.name, id), "", id);
     } catch (const WriteConflict& c) {
+        if (!intent.empty()) intents_->end(intent, !started);
         throw ApiError::conflict(c.what(), "", id);
+    } catch (...) {
+        // 412 before anything was deleted drops the record; an outage half-way keeps it,
+        // and the cascade the client asked for is completed (docs/DECISIONS.md §4.3).
+        if (!intent.empty()) intents_->end(intent, !started);
+        throw;
     }
+    if (!intent.empty()) intents_->end(intent, true);
     if (!deleted) return std::nullopt;
     if (options_.after_write) options_.after_write(e, id);
     return response_form(e, std::move(*deleted));
+}
+
+int DocumentService::complete_abandoned_cascades() {
+    if (!intents_) return 0;
+    int completed = 0;
+    for (const CascadeIntent& i : intents_->abandoned()) {
+        const Entity* e = schema_.find(i.entity);
+        if (!e || e->name != i.entity) {
+            spdlog::warn("cascade {} below {} {} dropped: the schema has no entity {}", i.key, i.entity, i.entity_id,
+                         i.entity);
+            intents_->end(i.key, true);
+            continue;
+        }
+        try {
+            if (!intents_->adopt(i)) continue;   // another process took it first
+        } catch (const std::exception& ex) {
+            spdlog::warn("cascade {} below {} {} not taken over: {}", i.key, i.entity, i.entity_id, ex.what());
+            continue;
+        }
+        try {
+            // As remove() does, without its checks: children first, the document last, then
+            // one more sweep for a child written meanwhile. What is gone already is skipped.
+            // No client waits to read these deletions back, so they do not wait until a
+            // search no longer finds them (no_consistency, docs/API.md "Reads"): on
+            // Elasticsearch that is one refresh per deletion saved; the sweep may then find a
+            // child deleted a moment ago, whose deletion deletes nothing.
+            const WriteOptions background{.no_consistency = true};
+            driver_.write(background, [&](WriteTxn& txn) {
+                cascade_below(txn, *e, i.entity_id, i.key);
+                txn.remove(*e, i.entity_id);
+            });
+            driver_.write(background, [&](WriteTxn& txn) { cascade_below(txn, *e, i.entity_id, i.key); });
+        } catch (const std::exception& ex) {
+            spdlog::warn("cascade {} below {} {} not completed, left for the next pass: {}", i.key, i.entity,
+                         i.entity_id, ex.what());
+            intents_->end(i.key, false);
+            continue;
+        }
+        intents_->end(i.key, true);
+        spdlog::info("cascade below {} {} completed (begun at {} ms by {})", i.entity, i.entity_id, i.since_ms, i.owner);
+        ++completed;
+    }
+    return completed;
+}
+
+std::vector<CascadeIntent> DocumentService::cascades_in_progress() {
+    return intents_ ? intents_->pending() : std::vector<CascadeIntent>{};
 }
 
 }  // namespace events

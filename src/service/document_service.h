@@ -9,6 +9,7 @@
 #include "core/list_query.h"
 #include "core/notifications.h"
 #include "core/schema.h"
+#include "service/cascade_intents.h"
 #include "storage/driver.h"
 
 #include <boost/json/value.hpp>
@@ -41,7 +42,12 @@ struct ListResult {
 
 class DocumentService {
 public:
-    DocumentService(const Schema& schema, StorageDriver& driver, ServiceOptions options);
+    // `intents`, when given (it must outlive the service), records each cascade the
+    // service runs on a backend without transactions or foreign keys before it starts,
+    // so that one cut short is completed (docs/DECISIONS.md §4.3); without it a cut
+    // cascade waits for a second DELETE.
+    DocumentService(const Schema& schema, StorageDriver& driver, ServiceOptions options,
+                    CascadeIntents* intents = nullptr);
 
     // All methods throw ApiError; warnings go to `notes`. Returned documents are in
     // response form: `id` first, then the fields in schema order, then expansions.
@@ -66,6 +72,10 @@ public:
     // the write: a stale tag, or a missing document, throws ApiError 412
     // (docs/DECISIONS.md §4.2, RFC 9110 §13.1.1).
     // The deleted document, or nullopt when it did not exist (DELETE is idempotent).
+    // A cascade the service runs without a transaction is recorded in `intents` first;
+    // when it fails half-way (StorageUnavailable, WriteConflict) the record stays and
+    // complete_abandoned_cascades() finishes what the client asked for (docs/DECISIONS.md
+    // §4.3). StorageUnavailable when the record cannot be written: nothing is deleted.
     std::optional<Document> remove(const Entity& e, std::string_view id, const RequestParams& p,
                                    Notifications& notes);
 
@@ -73,6 +83,18 @@ public:
     // then reports each entity to ServiceOptions::after_write with an empty id. Throws
     // StorageUnavailable like the driver.
     void wipe();
+
+    // Completes every cascade nobody runs (CascadeIntents::abandoned(): cut by a crash,
+    // an outage or a process that died): deletes the children below the recorded
+    // document by their foreign keys, depth first, then the document, then sweeps once
+    // more, and removes the record. Idempotent: what is gone already is skipped. A record
+    // naming an entity the schema no longer has is removed with a warning. Returns the
+    // number of cascades completed; failures are logged and the record stays for the
+    // next pass (docs/DECISIONS.md §4.3). Does nothing without `intents`.
+    int complete_abandoned_cascades();
+    // The cascades recorded as running or cut short, oldest first, for /api/db/report
+    // (docs/API.md "Routes"); empty without `intents`. Throws StorageUnavailable.
+    std::vector<CascadeIntent> cascades_in_progress();
 
     const Schema& schema() const { return schema_; }
     StorageDriver& driver() { return driver_; }
@@ -90,7 +112,11 @@ private:
                          const std::optional<Document>& previous, const WriteOptions& write_options);
     // Deletes (required FK) or unlinks (optional FK) every document below `pid` of
     // `parent`, depth first: the cascade of a backend without ON DELETE actions.
-    void cascade_below(WriteTxn& txn, const Entity& parent, const std::string& pid);
+    // `intent`, when not empty, is the cascade's record, kept alive between deletions.
+    void cascade_below(WriteTxn& txn, const Entity& parent, const std::string& pid, const std::string& intent = {});
+    // Whether a delete of `e` is a cascade the service runs without a transaction or
+    // foreign keys to order it, so it needs an intent record.
+    bool needs_intent(const Entity& e, bool service_cascades) const;
     // Whether stored documents are validated on the way out: GET by id (single) or lists.
     bool validates_reads(bool single) const;
     void expand(const Entity& e, std::vector<Document>& docs, const RequestParams& p, bool validate,
@@ -99,6 +125,7 @@ private:
     const Schema& schema_;
     StorageDriver& driver_;
     ServiceOptions options_;
+    CascadeIntents* intents_;
 };
 
 }  // namespace events

@@ -291,6 +291,13 @@ int E2ETest::stop_server() {
     return code;
 }
 
+int E2ETest::kill_server() {
+    if (!server_) return -1;
+    const int code = server_->kill();
+    server_.reset();
+    return code;
+}
+
 TestServer& E2ETest::restart_server() {
     ServerSetup s = current_setup_;
     return start_server(std::move(s));

@@ -99,6 +99,8 @@ protected:
     TestServer& start_server_with(const json::object& config_overrides);
     // Stops the current server; returns its exit code.
     int stop_server();
+    // Kills the current server with SIGKILL (a crash); returns its exit code (128+9).
+    int kill_server();
     // Restarts with the same setup (same database).
     TestServer& restart_server();
 

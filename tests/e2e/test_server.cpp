@@ -229,4 +229,13 @@ int TestServer::stop() {
     return -1;
 }
 
+int TestServer::kill() {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return decode_status(status);
+}
+
 }  // namespace events::e2e

@@ -41,6 +41,9 @@ public:
     // SIGTERM, then waits; returns the exit code (128+signal when killed by a signal,
     // -1 when it had to be SIGKILLed after the timeout).
     int stop();
+    // SIGKILL at once, as a crash or `kill -9` ends the process (nothing flushed, no
+    // shutdown), then reaps it; returns 128+9.
+    int kill();
 
     bool running() const { return pid_ > 0; }
     int port() const { return port_; }

@@ -142,6 +142,11 @@ void EsDriver::reconcile_claims() {
     for (const json::object& h : all) by_entity[str(obj(h, "_source"), "entity")].push_back(&h);
     for (auto& [entity_name, hits] : by_entity) {
         auto it = by_name.find(entity_name);
+        // Claims of an entity this schema does not serve are not this driver's to judge: a
+        // second driver on the database (the login sessions', docs/DECISIONS.md §6.5, the
+        // cascades' intent records', §4.3) would otherwise drop every claim of the served
+        // schema at its start, and uniques would go unenforced until the next restart.
+        if (it == by_name.end()) continue;
         std::map<std::string, Document> owners;
         if (it != by_name.end()) {
             std::set<std::string> ids;

@@ -315,7 +315,8 @@ TEST_F(ConfigTest, RedactedJsonShowsEveryKeyWithSecretsMasked) {
     c.session_store = "redis://:sesame@cache.example:6379/2";
     boost::json::object o = c.redacted_json();
     for (const char* key : {"project_name", "database", "db_uri", "db_name", "host", "server_port", "ui_port",
-                            "validation", "case_sensitive", "cascade_delete", "elasticsearch_strict_consistency",
+                            "validation", "case_sensitive", "cascade_delete", "cascade_check_interval_s",
+                            "elasticsearch_strict_consistency",
                             "log_level", "admin_token", "schema_path", "threads", "write_threads", "pool_size", "body_limit",
                             "read_timeout_s", "idle_timeout_s", "cors_origins", "log_format", "openapi", "docs",
                             "metrics", "metrics_auth", "swagger_ui_dir", "admin_ui", "admin_ui_dir", "cookie_secure",

@@ -170,6 +170,23 @@ protected:
     std::unique_ptr<EsClient> client_;
 };
 
+// A second driver on the same database with a schema of its own (the login sessions', the
+// cascades' intent records') leaves the served schema's claims alone at its start.
+TEST_F(EsDriverTest, ASecondDriversStartUpKeepsTheOtherSchemasClaims) {
+    auto d = open();
+    d->write({}, [&](WriteTxn& t) { t.insert(user(), user_doc("u1", "alice", "alice@example.com")); });
+    const Schema other = Schema::load_text("_entities:\n  EventsCascadeIntent:\n    fields:\n      owner: {type: String}\n");
+    auto second = make_driver("elasticsearch", other, options_);
+    second->open();
+    try {
+        d->write({}, [&](WriteTxn& t) { t.insert(user(), user_doc("u2", "ALICE", "other@example.com")); });
+        ADD_FAILURE() << "expected a unique violation";
+    } catch (const UniqueViolation& u) {
+        EXPECT_EQ(u.fields, std::vector<std::string>{"username"});
+    }
+    second->close();
+}
+
 TEST_F(EsDriverTest, StartUpRepairsClaimsLeftByACrash) {
     {
         auto d = open();
