@@ -1,7 +1,9 @@
 #include "app/schema_guard.h"
 
 #include "app/application.h"
+#include "core/type_conversion.h"
 #include "service/field_backfill.h"
+#include "service/field_conversion.h"
 #include "storage/database_session_store.h"
 
 #include <spdlog/spdlog.h>
@@ -10,6 +12,8 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+
+#include <unistd.h>
 
 namespace events {
 
@@ -58,14 +62,76 @@ std::vector<std::string> kept_after(const std::string& recorded, const Migration
     return out;
 }
 
-// Steps that `serve` and `import` do not apply themselves.
-bool blocks_start(const MigrationStep& s) {
+// Steps that `serve` and `import` do not apply themselves; `migrate --apply` converts
+// types (docs/DECISIONS.md §5.4) but does not rename entities yet.
+bool blocks_start(const MigrationStep& s, OpenPurpose purpose) {
     switch (s.kind) {
         case MigrationStepKind::RequireField:
             return false;  // decided after the count of documents without a value
+        case MigrationStepKind::ConvertType:
+            return purpose != OpenPurpose::Apply;
         default:
             return s.safety == MigrationSafety::NeedsApply;
     }
+}
+
+// The field of the recorded schema that `s` (a ConvertType step) converts.
+struct ConversionSides {
+    const Entity* recorded_entity = nullptr;
+    const Field* recorded_field = nullptr;
+    const Entity* entity = nullptr;   // of the schema being migrated to
+    const Field* field = nullptr;
+};
+
+ConversionSides conversion_sides(const MigrationStep& s, const Schema& recorded, const Schema& wanted) {
+    ConversionSides out;
+    out.entity = wanted.find(s.entity);
+    out.field = out.entity ? out.entity->find_field(s.field) : nullptr;
+    out.recorded_entity = recorded.find(s.entity);
+    if (out.recorded_entity && out.field) {
+        out.recorded_field = out.recorded_entity->find_field(s.field);
+        if (!out.recorded_field && !out.field->renamed_from.empty())
+            out.recorded_field = out.recorded_entity->find_field(out.field->renamed_from);
+    }
+    return out;
+}
+
+// Every stored value of every converted field is checked before anything changes: the
+// values that do not convert, one line each (bounded), or "" when all convert.
+std::string unconvertible_report(const Config& config, const Schema& recorded, const Schema& wanted,
+                                 const MigrationPlan& plan) {
+    std::string out;
+    std::unique_ptr<StorageDriver> reader;
+    for (const MigrationStep& s : plan.steps) {
+        if (s.kind != MigrationStepKind::ConvertType) continue;
+        const ConversionSides sides = conversion_sides(s, recorded, wanted);
+        if (!sides.recorded_field || !sides.field) continue;
+        if (!reader) {
+            reader = make_storage(config, recorded);
+            reader->open_read_only();
+        }
+        const UnconvertibleValues bad =
+            find_unconvertible_values(*reader, *sides.recorded_entity, *sides.recorded_field, *sides.field);
+        if (bad.count == 0) continue;
+        out += "  " + s.target() + " (" + s.from + " -> " + s.to + "): " + std::to_string(bad.count) +
+               " stored value(s) do not convert:\n";
+        for (const UnconvertibleValue& v : bad.sample)
+            out += "    id " + v.id + ": " + v.value + " (" + v.reason + ")\n";
+        if (bad.count > static_cast<int64_t>(bad.sample.size()))
+            out += "    ... and " + std::to_string(bad.count - static_cast<int64_t>(bad.sample.size())) + " more\n";
+    }
+    if (reader) reader->close();
+    return out;
+}
+
+// "converting Member.visits: 1500/20000" on one terminal line, rewritten after each batch.
+std::function<void(int64_t, int64_t)> progress_line(const std::string& target) {
+    if (!::isatty(2)) return {};
+    return [target](int64_t done, int64_t total) {
+        std::fprintf(stderr, "\rconverting %s: %lld/%lld", target.c_str(), static_cast<long long>(done),
+                     static_cast<long long>(total));
+        if (done >= total) std::fprintf(stderr, "\n");
+    };
 }
 
 void print_refusal(const std::string& headline, const std::string& in_database, const std::string& wanted,
@@ -156,24 +222,85 @@ GuardedStorage open_guarded(const Config& config, const Schema& schema, const Sc
     // Serve, import, apply: the steps the start cannot carry out stop it before anything changes.
     std::vector<const MigrationStep*> blocking;
     for (const MigrationStep& s : g.plan.steps)
-        if (blocks_start(s)) blocking.push_back(&s);
+        if (blocks_start(s, purpose)) blocking.push_back(&s);
     if (!blocking.empty()) {
         std::string lines;
         for (const MigrationStep* s : blocking) lines += "  " + describe_step(*s) + "\n";
         std::fprintf(stderr,
-                     "refusing to %s: the schema changed in ways this version does not carry out (type changes, "
-                     "entity renames; docs/DECISIONS.md §5.4)\n  the database holds: %s\n  this run's schema:  %s\n%s"
-                     "The data is unchanged. Serve the schema the database holds, or export with it and import "
-                     "under the new schema into a new database. The whole plan: `%s`.\n",
-                     purpose == OpenPurpose::Apply ? "migrate" : "start", held.c_str(), wanted.c_str(), lines.c_str(),
+                     "refusing to %s: the schema changed in ways %s (docs/DECISIONS.md §5.4)\n"
+                     "  the database holds: %s\n  this run's schema:  %s\n%s"
+                     "The data is unchanged. %s The whole plan: `%s`.\n",
+                     purpose == OpenPurpose::Apply ? "migrate" : "start",
+                     purpose == OpenPurpose::Apply ? "this version does not carry out (entity renames)"
+                                                   : "that need `events migrate --apply` (type changes) or that this "
+                                                     "version does not carry out (entity renames)",
+                     held.c_str(), wanted.c_str(), lines.c_str(),
+                     purpose == OpenPurpose::Apply
+                         ? "Serve the schema the database holds, or export with it and import under the new schema "
+                           "into a new database."
+                         : ("`" + command_hint(config, "migrate --apply") +
+                            "` converts the types after checking every stored value; serve the schema the database "
+                            "holds meanwhile.")
+                               .c_str(),
                      command_hint(config, "migrate --plan").c_str());
         driver->close();
         return g;
     }
 
+    // Type changes (`migrate --apply` only): refused as a whole, before anything changes,
+    // when the backend cannot carry them out or some stored value does not convert.
+    const bool converts = std::any_of(g.plan.steps.begin(), g.plan.steps.end(),
+                                      [](const MigrationStep& s) { return s.kind == MigrationStepKind::ConvertType; });
+    if (converts) {
+        if (!driver->capabilities().converts_field_types) {
+            for (const MigrationStep& s : g.plan.steps) {
+                if (s.kind != MigrationStepKind::ConvertType) continue;
+                const ConversionSides sides = conversion_sides(s, *recorded_schema, schema);
+                try {
+                    FieldConversion refused;
+                    refused.from = sides.recorded_field->type;
+                    driver->convert_field(*sides.entity, *sides.field, refused);
+                } catch (const NotSupported& e) {
+                    std::fprintf(stderr, "refusing to migrate: %s (docs/DECISIONS.md §5.4)\nThe data is unchanged.\n",
+                                 e.what());
+                }
+                break;
+            }
+            driver->close();
+            return g;
+        }
+        const std::string unconvertible = unconvertible_report(config, *recorded_schema, schema, g.plan);
+        if (!unconvertible.empty()) {
+            std::fprintf(stderr,
+                         "refusing to migrate: some stored values do not convert to their field's new type "
+                         "(docs/DECISIONS.md §5.4)\n  the database holds: %s\n  this run's schema:  %s\n%s"
+                         "Nothing was changed. Give those documents values that convert (under the schema the "
+                         "database holds), or change the schema, and run it again.\n",
+                         held.c_str(), wanted.c_str(), unconvertible.c_str());
+            driver->close();
+            return g;
+        }
+    }
+
     for (const MigrationStep& s : g.plan.steps)
         if (s.kind == MigrationStepKind::RenameField)
             if (const Entity* e = schema.find(s.entity)) driver->rename_field(*e, s.from, s.field);
+    for (const MigrationStep& s : g.plan.steps) {
+        if (s.kind != MigrationStepKind::ConvertType) continue;
+        const ConversionSides sides = conversion_sides(s, *recorded_schema, schema);
+        FieldConversion conversion;
+        conversion.from = sides.recorded_field->type;
+        const Field& to = *sides.field;
+        conversion.convert = [&to, from = conversion.from](const boost::json::value& v) {
+            ConvertedValue c = convert_stored_value(v, from, to);
+            // Checked above; a value written since then that does not convert stops the run here.
+            if (c.failure) throw std::runtime_error("a value of " + to.name + " written during the migration does not convert: " + *c.failure);
+            return std::move(c.value);
+        };
+        conversion.progress = progress_line(s.target());
+        driver->convert_field(*sides.entity, to, conversion);
+        spdlog::info("schema change applied: {}", describe_step(s));
+    }
     driver->open();   // the safe steps: new entities, fields, uniques, indexes (docs/DECISIONS.md §5.3)
 
     std::string require_failures;

@@ -98,7 +98,8 @@ void plan_fields(MigrationPlan& plan, const Entity& old, const Entity& e) {
         if (was->type != f.type) {
             const bool lossless = converts_losslessly(was->type, f.type);
             // Lossless or not, stored values must be rewritten (column types, value forms), which
-            // this version does not do yet: every type change waits for --apply.
+            // takes `events migrate --apply` after every stored value is checked
+            // (docs/DECISIONS.md §5.4).
             MigrationStep s{MigrationStepKind::ConvertType, MigrationSafety::NeedsApply,
                             e.name, f.name, std::string(type_name(was->type)), std::string(type_name(f.type))};
             s.lossless = lossless;
@@ -128,11 +129,11 @@ bool converts_losslessly(FieldType from, FieldType to) {
     using T = FieldType;
     if (from == to) return true;
     switch (to) {
-        case T::String: return from != T::Json;   // every scalar and id has a text form; arrays/objects do not
+        case T::String: return from != T::Json && from != T::StringArray;   // every scalar and id has a text form
         case T::Number: return from == T::Integer || from == T::Currency;
         case T::Currency: return from == T::Integer;
         case T::Datetime: return from == T::Date;   // midnight UTC
-        case T::Json: return true;                  // any value is a JSON value
+        case T::Json: return false;                 // JSON fields hold objects (core/field_check.h)
         case T::StringArray: return false;
         default: return false;
     }
@@ -221,7 +222,7 @@ std::string plan_text(const MigrationPlan& plan) {
     std::string out;
     const std::pair<MigrationSafety, const char*> sections[] = {
         {MigrationSafety::Safe, "Applied by `events serve` at start-up:"},
-        {MigrationSafety::NeedsApply, "Refused by `events serve` (a required field only while documents lack a value; type changes and entity renames are not carried out yet):"},
+        {MigrationSafety::NeedsApply, "Refused by `events serve` (a required field only while documents lack a value; `events migrate --apply` converts types after checking every stored value; entity renames are not carried out yet):"},
         {MigrationSafety::KeepsData, "Kept in the database and reported by start-up and /api/db/report (dropping them is not carried out yet):"},
     };
     for (const auto& [safety, heading] : sections) {

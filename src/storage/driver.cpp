@@ -30,3 +30,13 @@ int64_t StorageDriver::backup_to(const std::string& path) {
 }
 
 }  // namespace events
+
+namespace events {
+
+void StorageDriver::convert_field(const Entity& e, const Field& field, const FieldConversion& conversion) {
+    (void)conversion;
+    throw NotSupported(std::string(backend_name()) + " does not convert the stored values of " + e.name + "." +
+                       field.name + " to another type");
+}
+
+}  // namespace events

@@ -176,6 +176,107 @@ TEST_P(SchemaEvolution, OneDatabaseThroughEveryKindOfChange) {
     EXPECT_EQ(fetch("book", book).at("title"), "Dune");
 }
 
+// docs/DECISIONS.md §5.4: `migrate --apply` converts types after checking every stored value.
+TEST_P(SchemaEvolution, MigrateApplyConvertsTypesAfterCheckingEveryValue) {
+    const std::vector<std::string> ids = create_v1_members();
+    EXPECT_EQ(stop_server(), 0);
+    const auto total = [&](const std::string& filter) {
+        const HttpResponse r = get("/api/member?filter=" + filter);
+        EXPECT_EQ(r.status, 200) << filter << ": " << describe(r);
+        return r.status == 200 ? r.json.at("pagination").at("total").to_number<int64_t>() : -1;
+    };
+
+    // serve refuses a type change, naming the command that carries it out.
+    std::string out = refused_start("conv_lossless.yaml");
+    EXPECT_NE(out.find("convert Member.visits from Integer to String (lossless)"), std::string::npos) << out;
+    EXPECT_NE(out.find("migrate --apply"), std::string::npos) << out;
+    auto [plan, plan_code] = cli("migrate --plan --schema '" + data("conv_lossless.yaml") + "'", false);
+    EXPECT_EQ(plan_code, 0) << plan;
+    EXPECT_NE(plan.find("`events migrate --apply` converts types after checking every stored value"), std::string::npos)
+        << plan;
+    EXPECT_NE(plan.find("  convert Member.born from Date to Datetime (lossless)\n"), std::string::npos) << plan;
+
+    if (backend() == "elasticsearch") {
+        // An index cannot change a mapped field's type: refused with the reason, nothing changed.
+        auto [refused, code] = cli("migrate --apply --schema '" + data("conv_lossless.yaml") + "'");
+        EXPECT_NE(code, 0) << refused;
+        EXPECT_NE(refused.find("cannot change the type a field of an index is mapped with"), std::string::npos)
+            << refused;
+        EXPECT_NE(refused.find("The data is unchanged"), std::string::npos) << refused;
+        start_server(setup_for("v1.yaml"));
+        const auto docs = members();
+        ASSERT_EQ(docs.size(), static_cast<size_t>(kMembers));
+        for (int i = 0; i < kMembers; ++i) {
+            EXPECT_EQ(docs.at(ids[i]).at("born"), born(i));
+            EXPECT_EQ(docs.at(ids[i]).at("visits"), i);
+        }
+        return;
+    }
+
+    // Lossless: Date -> Datetime, Integer -> String; every document converted.
+    auto [applied, code] = cli("migrate --apply --schema '" + data("conv_lossless.yaml") + "'");
+    ASSERT_EQ(code, 0) << applied;
+    start_server(setup_for("conv_lossless.yaml"));
+    auto docs = members();
+    ASSERT_EQ(docs.size(), static_cast<size_t>(kMembers));
+    for (int i = 0; i < kMembers; ++i) {
+        const json::object& d = docs.at(ids[i]);
+        EXPECT_EQ(d.at("fullName"), full_name(i));
+        EXPECT_EQ(d.at("born"), born(i) + "T00:00:00.000Z") << json::serialize(d);
+        EXPECT_EQ(d.at("visits"), std::to_string(i)) << json::serialize(d);
+    }
+    EXPECT_EQ(total("born:gt:1960-01-01T00:00:00Z"), 20);
+    EXPECT_EQ(list_ids(get("/api/member?filter=visits:29")), std::vector<std::string>{ids[29]});
+    EXPECT_EQ(total("visits:1"), 12);   // "1", "10".."19", "21"
+
+    // Checked: String -> Integer. Two values do not convert: refused, listing them, nothing changed.
+    EXPECT_EQ(patch("/api/member/" + ids[5], json::object{{"visits", "five"}}).status, 200);
+    EXPECT_EQ(patch("/api/member/" + ids[9], json::object{{"visits", "many"}}).status, 200);
+    EXPECT_EQ(stop_server(), 0);
+    auto [refused, refused_code] = cli("migrate --apply --schema '" + data("conv_checked.yaml") + "'");
+    EXPECT_NE(refused_code, 0) << refused;
+    EXPECT_NE(refused.find("Member.visits (String -> Integer): 2 stored value(s) do not convert"), std::string::npos)
+        << refused;
+    EXPECT_NE(refused.find("id " + ids[5] + ": \"five\" (Input should be a valid integer)"), std::string::npos)
+        << refused;
+    EXPECT_NE(refused.find("id " + ids[9] + ": \"many\""), std::string::npos) << refused;
+    EXPECT_NE(refused.find("Nothing was changed"), std::string::npos) << refused;
+    EXPECT_NE(refused_start("conv_checked.yaml").find("migrate --apply"), std::string::npos);
+    start_server(setup_for("conv_lossless.yaml"));
+    docs = members();
+    ASSERT_EQ(docs.size(), static_cast<size_t>(kMembers));
+    for (int i = 0; i < kMembers; ++i) {
+        const std::string expected = i == 5 ? "five" : i == 9 ? "many" : std::to_string(i);
+        EXPECT_EQ(docs.at(ids[i]).at("visits"), expected);
+        EXPECT_EQ(docs.at(ids[i]).at("born"), born(i) + "T00:00:00.000Z");
+    }
+
+    // Fixed under the schema the database holds, the conversion goes through.
+    EXPECT_EQ(patch("/api/member/" + ids[5], json::object{{"visits", "5"}}).status, 200);
+    EXPECT_EQ(patch("/api/member/" + ids[9], json::object{{"visits", " 9 "}}).status, 200);
+    EXPECT_EQ(stop_server(), 0);
+    auto [converted, converted_code] = cli("migrate --apply --schema '" + data("conv_checked.yaml") + "'");
+    ASSERT_EQ(converted_code, 0) << converted;
+    start_server(setup_for("conv_checked.yaml"));
+    docs = members();
+    ASSERT_EQ(docs.size(), static_cast<size_t>(kMembers));
+    for (int i = 0; i < kMembers; ++i) {
+        const json::object& d = docs.at(ids[i]);
+        EXPECT_EQ(d.at("visits"), i) << json::serialize(d);
+        EXPECT_EQ(d.at("fullName"), full_name(i));
+        EXPECT_EQ(d.at("born"), born(i) + "T00:00:00.000Z");
+    }
+    EXPECT_EQ(total("visits:gt:20"), 9);
+    EXPECT_EQ(total("visits:9"), 1);
+    EXPECT_EQ(get("/api/member?sort=visits:desc&pageSize=1").json.at("data").at(0).at("id"), ids[29]);
+    // Writes take the new type.
+    EXPECT_EQ(patch("/api/member/" + ids[0], json::object{{"visits", 1000}}).status, 200);
+    EXPECT_EQ(total("visits:gt:999"), 1);
+    EXPECT_EQ(patch("/api/member/" + ids[0], json::object{{"visits", "lots"}}).status, 422);
+    // The database records the new schema: the same schema starts without a plan.
+    EXPECT_EQ(get("/api/db/report").json.at("report").at("schema").at("source"), data("conv_checked.yaml"));
+}
+
 TEST_P(SchemaEvolution, MigratePlanPrintsTextAndJson) {
     create_v1_members();
     EXPECT_EQ(stop_server(), 0);

@@ -49,6 +49,10 @@ public:
     // _update_by_query over the documents that have `from`: the value (and its comparison
     // form) moves to `to`. The index mapping keeps the old field, unused.
     void rename_field(const Entity& e, const std::string& from, const std::string& to) override;
+    // Throws NotSupported: an index cannot change a mapped field's type, and the reindex
+    // into a new index behind an alias is not carried out by this version
+    // (docs/SCHEMA.md "Changing a schema").
+    void convert_field(const Entity& e, const Field& field, const FieldConversion& conversion) override;
     void close() override;
     std::optional<Document> get(const Entity& e, std::string_view id) override;
     std::vector<Document> get_many(const Entity& e, const std::vector<std::string>& ids) override;

@@ -73,6 +73,15 @@ void EsDriver::rename_field(const Entity& e, const std::string& from, const std:
     spdlog::info("elasticsearch: {}.{} renamed to {} in {} document(s)", e.name, from, to, hits.size());
 }
 
+void EsDriver::convert_field(const Entity& e, const Field& field, const FieldConversion& conversion) {
+    throw NotSupported("Elasticsearch and OpenSearch cannot change the type a field of an index is mapped with, and "
+                       "this version does not reindex " + e.name + " into a new index to convert " + field.name +
+                       " from " + std::string(type_name(conversion.from)) + " to " +
+                       std::string(type_name(field.type)) +
+                       ": export with the schema the database holds, and import under the new schema into a new "
+                       "database (docs/SCHEMA.md \"Changing a schema\")");
+}
+
 void EsDriver::record_schema(const SchemaRecord& record) {
     const std::string meta = es_meta_index_name(options_.db_name);
     // Stored, not indexed: the record is only ever read by id.

@@ -74,6 +74,18 @@ void SqliteDriver::drop_extras(SqlConnection& c, const Entity& e) {
     c.exec("DROP TABLE IF EXISTS " + d.quote(sqlite_text_index::table_name(e)));
 }
 
+void SqliteDriver::drop_column(SqlConnection& c, const Entity& e, const std::string& column) {
+    const SqlDialect& d = dialect();
+    std::vector<std::string> indexes;
+    c.query("SELECT DISTINCT il.name FROM pragma_index_list(?) AS il, pragma_index_info(il.name) AS ii "
+            "WHERE ii.name = ? AND il.origin = 'c'",
+            {SqlParam(e.name), SqlParam(column)}, [&](const SqlRow& row) { indexes.emplace_back(row.get_text(0)); });
+    for (const std::string& ix : indexes) c.exec("DROP INDEX IF EXISTS " + d.quote(ix));
+    for (const std::string& trigger : sqlite_text_index::trigger_names(e)) c.exec("DROP TRIGGER IF EXISTS " + d.quote(trigger));
+    drop_extras(c, e);
+    SqlDriver::drop_column(c, e, column);
+}
+
 void SqliteDriver::reconcile_extras(SqlConnection& c, const Entity& e) {
     const SqlDialect& d = dialect();
     for (const std::string& sql : sqlite_row_counts::reconcile_statements(d, e)) c.exec(sql);

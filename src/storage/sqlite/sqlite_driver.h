@@ -31,6 +31,9 @@ protected:
     // the indexed fields or the tokenizer changed.
     void reconcile_extras(SqlConnection& c, const Entity& e) override;
     void drop_extras(SqlConnection& c, const Entity& e) override;
+    // SQLite refuses to drop a column an index or trigger names: the indexes holding
+    // `column` and the substring index with its triggers go first (open() makes them again).
+    void drop_column(SqlConnection& c, const Entity& e, const std::string& column) override;
 
 private:
     bool absent_ = false;   // open_read_only() found no file

@@ -194,7 +194,7 @@ TEST(MigrationPlan, TextGroupsStepsBySafetyAndJsonNamesEveryStep) {
               "  add field Member.language (existing documents read null)\n"
               "  backfill Member.language = \"en\" on existing documents where it is null\n"
               "\n"
-              "Refused by `events serve` (a required field only while documents lack a value; type changes and entity renames are not carried out yet):\n"
+              "Refused by `events serve` (a required field only while documents lack a value; `events migrate --apply` converts types after checking every stored value; entity renames are not carried out yet):\n"
               "  convert Member.visits from Integer to Number (lossless)\n");
     const boost::json::object j = plan_json(p);
     const boost::json::array& steps = j.at("steps").as_array();
