@@ -247,6 +247,38 @@ GuardedStorage open_guarded(const Config& config, const Schema& schema, const Sc
         return g;
     }
 
+    // Removals (`migrate --apply` only): each new one must be named by --drop, and --drop
+    // names only removed data (docs/DECISIONS.md §5.4); refused before anything changes.
+    std::vector<std::string> drops;
+    if (purpose == OpenPurpose::Apply) {
+        const std::vector<std::string> removed = kept_after(state.record ? state.record->kept : "", g.plan, schema);
+        std::string unnamed, unknown;
+        for (const MigrationStep& s : g.plan.steps)
+            if (s.safety == MigrationSafety::KeepsData &&
+                std::find(options.drops.begin(), options.drops.end(), s.target()) == options.drops.end())
+                unnamed += " --drop " + s.target();
+        for (const std::string& d : options.drops) {
+            if (std::find(removed.begin(), removed.end(), d) == removed.end()) unknown += (unknown.empty() ? "" : ", ") + d;
+            else if (std::find(drops.begin(), drops.end(), d) == drops.end()) drops.push_back(d);
+        }
+        if (!unknown.empty() || !unnamed.empty()) {
+            if (!unknown.empty())
+                std::fprintf(stderr,
+                             "refusing to migrate: --drop names what is not removed data: %s (removed fields and "
+                             "entities whose data is stored: %s; docs/DECISIONS.md §5.4)\nThe data is unchanged.\n",
+                             unknown.c_str(), joined(removed).c_str());
+            else
+                std::fprintf(stderr,
+                             "refusing to migrate: the schema removes fields or entities whose stored data `--apply` "
+                             "would drop (docs/DECISIONS.md §5.4)\n  the database holds: %s\n  this run's schema:  "
+                             "%s\nName each to drop its data:%s\nor serve the new schema instead: `events serve` "
+                             "keeps removed data in the database and reports it. The data is unchanged.\n",
+                             held.c_str(), wanted.c_str(), unnamed.c_str());
+            driver->close();
+            return g;
+        }
+    }
+
     // Type changes (`migrate --apply` only): refused as a whole, before anything changes,
     // when the backend cannot carry them out or some stored value does not convert.
     const bool converts = std::any_of(g.plan.steps.begin(), g.plan.steps.end(),
@@ -285,6 +317,19 @@ GuardedStorage open_guarded(const Config& config, const Schema& schema, const Sc
     for (const MigrationStep& s : g.plan.steps)
         if (s.kind == MigrationStepKind::RenameField)
             if (const Entity* e = schema.find(s.entity)) driver->rename_field(*e, s.from, s.field);
+    for (const std::string& target : drops) {
+        const size_t dot = target.find('.');
+        if (dot == std::string::npos) {
+            driver->drop_entity(target);
+        } else if (const Entity* e = schema.find(target.substr(0, dot))) {
+            driver->drop_field(*e, target.substr(dot + 1));
+        } else {
+            Entity gone;   // a field of a removed entity that stays
+            gone.name = target.substr(0, dot);
+            driver->drop_field(gone, target.substr(dot + 1));
+        }
+        spdlog::info("schema change applied: {} dropped with its data", target);
+    }
     for (const MigrationStep& s : g.plan.steps) {
         if (s.kind != MigrationStepKind::ConvertType) continue;
         const ConversionSides sides = conversion_sides(s, *recorded_schema, schema);
@@ -337,12 +382,13 @@ GuardedStorage open_guarded(const Config& config, const Schema& schema, const Sc
         return g;
     }
     g.kept = kept_after(state.record ? state.record->kept : "", g.plan, schema);
+    std::erase_if(g.kept, [&](const std::string& k) { return std::find(drops.begin(), drops.end(), k) != drops.end(); });
     for (const std::string& k : g.kept)
         spdlog::warn("{} is no longer in the schema: its data is kept in the database", k);
     for (const MigrationStep& s : g.plan.steps)
         if (s.safety == MigrationSafety::Safe && s.kind != MigrationStepKind::BackfillDefault)
             spdlog::info("schema change applied: {}", describe_step(s));
-    if (g.verdict != StoredSchemaVerdict::Same) {
+    if (g.verdict != StoredSchemaVerdict::Same || !drops.empty()) {
         SchemaRecord record = make_schema_record(schema, source.text, source.source);
         for (const std::string& k : g.kept) record.kept += k + "\n";
         driver->record_schema(record);

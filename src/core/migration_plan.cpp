@@ -223,7 +223,7 @@ std::string plan_text(const MigrationPlan& plan) {
     const std::pair<MigrationSafety, const char*> sections[] = {
         {MigrationSafety::Safe, "Applied by `events serve` at start-up:"},
         {MigrationSafety::NeedsApply, "Refused by `events serve` (a required field only while documents lack a value; `events migrate --apply` converts types after checking every stored value; entity renames are not carried out yet):"},
-        {MigrationSafety::KeepsData, "Kept in the database and reported by start-up and /api/db/report (dropping them is not carried out yet):"},
+        {MigrationSafety::KeepsData, "Kept in the database and reported by start-up and /api/db/report (`events migrate --apply` refuses unless each is named: `--drop Entity.field`, `--drop Entity` drop the data):"},
     };
     for (const auto& [safety, heading] : sections) {
         std::string lines;

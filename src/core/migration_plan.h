@@ -34,8 +34,8 @@ enum class MigrationStepKind {
 enum class MigrationSafety {
     Safe,          // applied by `serve` at start-up
     NeedsApply,    // `serve` refuses to start; `events migrate --apply` applies it after checking
-    KeepsData,     // nothing is lost by leaving it: the data stays and is reported (dropping
-                   // it with `events migrate --apply --drop Entity.field` is not carried out yet)
+    KeepsData,     // nothing is lost by leaving it: `serve` keeps the data and reports it;
+                   // `events migrate --apply` refuses unless `--drop Entity.field` names it
 };
 
 struct MigrationStep {

@@ -39,4 +39,12 @@ void StorageDriver::convert_field(const Entity& e, const Field& field, const Fie
                        field.name + " to another type");
 }
 
+void StorageDriver::drop_field(const Entity& e, const std::string& field) {
+    throw NotSupported(std::string(backend_name()) + " does not drop stored fields (" + e.name + "." + field + ")");
+}
+
+void StorageDriver::drop_entity(const std::string& name) {
+    throw NotSupported(std::string(backend_name()) + " does not drop stored entities (" + name + ")");
+}
+
 }  // namespace events

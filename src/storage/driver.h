@@ -220,6 +220,17 @@ public:
     // cannot change a field's type, capabilities().converts_field_types is false) and
     // StorageUnavailable.
     virtual void convert_field(const Entity& e, const Field& field, const FieldConversion& conversion);
+    // Removes field `field`, which `e` no longer has, from every stored document of `e`
+    // (`events migrate --apply --drop Entity.field`, docs/DECISIONS.md §5.4): SQL drops the
+    // column with its comparison-form column, MongoDB unsets it with its shadow fields,
+    // Elasticsearch rewrites the documents without it (an index cannot unmap a field: the
+    // mapping keeps it, unused). After open_read_only(), before open(). Idempotent. Throws
+    // NotSupported (the default) and StorageUnavailable.
+    virtual void drop_field(const Entity& e, const std::string& field);
+    // Removes the table / collection / index of entity `name`, no longer in the schema,
+    // with every document in it (`--drop Entity`). After open_read_only(), before open().
+    // Idempotent. Throws NotSupported (the default) and StorageUnavailable.
+    virtual void drop_entity(const std::string& name);
     // Writes a consistent copy of the whole database to the file `path` while the database
     // stays in use (`events backup`, docs/OPERATIONS.md "Backups"); returns the pages (or
     // units) copied. After open_read_only(). The default throws std::runtime_error: a

@@ -277,6 +277,64 @@ TEST_P(SchemaEvolution, MigrateApplyConvertsTypesAfterCheckingEveryValue) {
     EXPECT_EQ(get("/api/db/report").json.at("report").at("schema").at("source"), data("conv_checked.yaml"));
 }
 
+// docs/DECISIONS.md §5.4: `migrate --apply` drops removed data only when each is named.
+TEST_P(SchemaEvolution, MigrateApplyDropsOnlyWhatIsNamed) {
+    const std::vector<std::string> ids = create_v1_members();
+    start_server(setup_for("with_note.yaml"));
+    for (int i = 0; i < 3; ++i) create("note", json::object{{"text", "note " + std::to_string(i)}});
+    EXPECT_EQ(stop_server(), 0);
+    const auto check_all_kept = [&](const std::string& schema_file) {
+        start_server(setup_for(schema_file));
+        const auto docs = members();
+        ASSERT_EQ(docs.size(), static_cast<size_t>(kMembers));
+        for (int i = 0; i < kMembers; ++i) {
+            EXPECT_EQ(docs.at(ids[i]).at("visits"), i);
+            EXPECT_EQ(docs.at(ids[i]).at("fullName"), full_name(i));
+        }
+        EXPECT_EQ(get("/api/note").json.at("pagination").at("total"), 3);
+        EXPECT_EQ(stop_server(), 0);
+    };
+
+    // Not named: refused, naming the flags; nothing changed.
+    auto [unnamed, unnamed_code] = cli("migrate --apply --schema '" + data("drop_both.yaml") + "'");
+    EXPECT_NE(unnamed_code, 0) << unnamed;
+    EXPECT_NE(unnamed.find("Name each to drop its data: --drop Member.visits --drop Note"), std::string::npos) << unnamed;
+    // One named, the other not: still refused.
+    auto [half, half_code] = cli("migrate --apply --drop Member.visits --schema '" + data("drop_both.yaml") + "'");
+    EXPECT_NE(half_code, 0) << half;
+    EXPECT_NE(half.find("--drop Note"), std::string::npos) << half;
+    // A name that is no removed data: refused, listing what is.
+    auto [unknown, unknown_code] = cli("migrate --apply --drop Member.visits --drop Note --drop Member.born --schema '" +
+                                       data("drop_both.yaml") + "'");
+    EXPECT_NE(unknown_code, 0) << unknown;
+    EXPECT_NE(unknown.find("--drop names what is not removed data: Member.born"), std::string::npos) << unknown;
+    check_all_kept("with_note.yaml");
+
+    // Named: the values and the entity are gone, and nothing is reported as kept.
+    auto [dropped, dropped_code] =
+        cli("migrate --apply --drop Member.visits --drop Note --schema '" + data("drop_both.yaml") + "'");
+    ASSERT_EQ(dropped_code, 0) << dropped;
+    start_server(setup_for("drop_both.yaml"));
+    auto docs = members();
+    ASSERT_EQ(docs.size(), static_cast<size_t>(kMembers));
+    for (int i = 0; i < kMembers; ++i) {
+        EXPECT_FALSE(docs.at(ids[i]).contains("visits"));
+        EXPECT_EQ(docs.at(ids[i]).at("fullName"), full_name(i));
+        EXPECT_EQ(docs.at(ids[i]).at("born"), born(i));
+    }
+    EXPECT_EQ(get("/api/db/report").json.at("report").at("schema").at("kept"), json::array{});
+    EXPECT_EQ(server().output().find("is no longer in the schema"), std::string::npos) << server().output();
+    EXPECT_EQ(list_ids(get("/api/member?filter=fullName:" + std::string("Member%207"))), std::vector<std::string>{ids[7]});
+
+    // Brought back, they are empty: the data was dropped, not hidden.
+    start_server(setup_for("with_note.yaml"));
+    docs = members();
+    ASSERT_EQ(docs.size(), static_cast<size_t>(kMembers));
+    for (int i = 0; i < kMembers; ++i) EXPECT_TRUE(docs.at(ids[i]).at("visits").is_null()) << json::serialize(docs.at(ids[i]));
+    EXPECT_EQ(get("/api/note").json.at("pagination").at("total"), 0);
+    EXPECT_EQ(get("/api/member?filter=visits:gt:0").json.at("pagination").at("total"), 0);
+}
+
 TEST_P(SchemaEvolution, MigratePlanPrintsTextAndJson) {
     create_v1_members();
     EXPECT_EQ(stop_server(), 0);

@@ -53,6 +53,9 @@ public:
     // into a new index behind an alias is not carried out by this version
     // (docs/SCHEMA.md "Changing a schema").
     void convert_field(const Entity& e, const Field& field, const FieldConversion& conversion) override;
+    // The documents rewritten without the field (_bulk) / the index deleted.
+    void drop_field(const Entity& e, const std::string& field) override;
+    void drop_entity(const std::string& name) override;
     void close() override;
     std::optional<Document> get(const Entity& e, std::string_view id) override;
     std::vector<Document> get_many(const Entity& e, const std::vector<std::string>& ids) override;

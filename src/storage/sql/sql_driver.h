@@ -39,6 +39,9 @@ public:
     void rename_field(const Entity& e, const std::string& from, const std::string& to) override;
     // In one transaction through a staged column of the new type (sql_field_conversion.cpp).
     void convert_field(const Entity& e, const Field& field, const FieldConversion& conversion) override;
+    // ALTER TABLE ... DROP COLUMN (with the form column) / DROP TABLE (sql_schema_drops.cpp).
+    void drop_field(const Entity& e, const std::string& field) override;
+    void drop_entity(const std::string& name) override;
     void close() override;
 
     std::optional<Document> get(const Entity& e, std::string_view id) override;
