@@ -63,12 +63,13 @@ std::vector<std::string> kept_after(const std::string& recorded, const Migration
 }
 
 // Steps that `serve` and `import` do not apply themselves; `migrate --apply` converts
-// types (docs/DECISIONS.md §5.4) but does not rename entities yet.
+// types and renames entities (docs/DECISIONS.md §5.3, §5.4).
 bool blocks_start(const MigrationStep& s, OpenPurpose purpose) {
     switch (s.kind) {
         case MigrationStepKind::RequireField:
             return false;  // decided after the count of documents without a value
         case MigrationStepKind::ConvertType:
+        case MigrationStepKind::RenameEntity:
             return purpose != OpenPurpose::Apply;
         default:
             return s.safety == MigrationSafety::NeedsApply;
@@ -231,16 +232,15 @@ GuardedStorage open_guarded(const Config& config, const Schema& schema, const Sc
                      "  the database holds: %s\n  this run's schema:  %s\n%s"
                      "The data is unchanged. %s The whole plan: `%s`.\n",
                      purpose == OpenPurpose::Apply ? "migrate" : "start",
-                     purpose == OpenPurpose::Apply ? "this version does not carry out (entity renames)"
-                                                   : "that need `events migrate --apply` (type changes) or that this "
-                                                     "version does not carry out (entity renames)",
+                     purpose == OpenPurpose::Apply ? "this version does not carry out"
+                                                   : "that need `events migrate --apply` (type changes, entity renames)",
                      held.c_str(), wanted.c_str(), lines.c_str(),
                      purpose == OpenPurpose::Apply
                          ? "Serve the schema the database holds, or export with it and import under the new schema "
                            "into a new database."
                          : ("`" + command_hint(config, "migrate --apply") +
-                            "` converts the types after checking every stored value; serve the schema the database "
-                            "holds meanwhile.")
+                            "` converts the types after checking every stored value and renames the entities; serve "
+                            "the schema the database holds meanwhile.")
                                .c_str(),
                      command_hint(config, "migrate --plan").c_str());
         driver->close();
@@ -279,6 +279,22 @@ GuardedStorage open_guarded(const Config& config, const Schema& schema, const Sc
         }
     }
 
+    // An entity renamed and a field of it converted in one run: the copy of a document
+    // backend would write the old values under the new types. One step at a time.
+    for (const MigrationStep& r : g.plan.steps) {
+        if (r.kind != MigrationStepKind::RenameEntity) continue;
+        for (const MigrationStep& c : g.plan.steps)
+            if (c.kind == MigrationStepKind::ConvertType && c.entity == r.entity) {
+                std::fprintf(stderr,
+                             "refusing to migrate: %s is renamed from %s and %s changes type in the same run "
+                             "(docs/DECISIONS.md §5.4). Rename first (a schema with the new name and the old "
+                             "types), then change the type. The data is unchanged.\n",
+                             r.entity.c_str(), r.from.c_str(), c.target().c_str());
+                driver->close();
+                return g;
+            }
+    }
+
     // Type changes (`migrate --apply` only): refused as a whole, before anything changes,
     // when the backend cannot carry them out or some stored value does not convert.
     const bool converts = std::any_of(g.plan.steps.begin(), g.plan.steps.end(),
@@ -314,6 +330,14 @@ GuardedStorage open_guarded(const Config& config, const Schema& schema, const Sc
         }
     }
 
+    for (const MigrationStep& s : g.plan.steps)
+        if (s.kind == MigrationStepKind::RenameEntity) {
+            const Entity* was = recorded_schema->find(s.from);
+            const Entity* now = schema.find(s.entity);
+            if (!was || !now) continue;
+            driver->rename_entity(*was, *now);
+            spdlog::info("schema change applied: {}", describe_step(s));
+        }
     for (const MigrationStep& s : g.plan.steps)
         if (s.kind == MigrationStepKind::RenameField)
             if (const Entity* e = schema.find(s.entity)) driver->rename_field(*e, s.from, s.field);

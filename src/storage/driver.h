@@ -208,6 +208,17 @@ public:
     // stored value goes by `from` any more it does nothing, so a rename cut short is
     // finished by the next run. Throws StorageUnavailable.
     virtual void rename_field(const Entity& e, const std::string& from, const std::string& to) = 0;
+    // Carries the documents of entity `recorded` (as the recorded schema describes it) over
+    // to `renamed`, its new name (`renamed_from` on an entity, docs/DECISIONS.md §5.3),
+    // keeping every id. A field of `renamed` whose `renamed_from` names a field of
+    // `recorded` takes its values. Runs after open_read_only() and before any
+    // rename_field(); open() then rebuilds what the backend derives (indexes, forms). The
+    // default copies the documents through list() and write() (so every shadow field and
+    // unique claim is made anew), `batch` at a time, skipping ids already copied, then
+    // drops the old storage (drop_entity()): a copy cut short is finished by the next
+    // run. SQL renames the table in one transaction (its foreign keys follow). Throws
+    // StorageUnavailable.
+    virtual void rename_entity(const Entity& recorded, const Entity& renamed, int64_t batch = 500);
     // Converts the stored values of `field` of `e` (both of the schema being migrated to;
     // `field` has its new type) from `conversion.from`, in every document, and changes
     // what the backend keeps of the field's type (a SQL column's type). Runs after

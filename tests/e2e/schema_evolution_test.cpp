@@ -4,6 +4,7 @@
 // proven read-only by listing the database behind the server's back.
 #include "e2e_fixture.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <utility>
@@ -192,7 +193,7 @@ TEST_P(SchemaEvolution, MigrateApplyConvertsTypesAfterCheckingEveryValue) {
     EXPECT_NE(out.find("migrate --apply"), std::string::npos) << out;
     auto [plan, plan_code] = cli("migrate --plan --schema '" + data("conv_lossless.yaml") + "'", false);
     EXPECT_EQ(plan_code, 0) << plan;
-    EXPECT_NE(plan.find("`events migrate --apply` converts types after checking every stored value"), std::string::npos)
+    EXPECT_NE(plan.find("`events migrate --apply` converts types after checking every stored value and renames entities"), std::string::npos)
         << plan;
     EXPECT_NE(plan.find("  convert Member.born from Date to Datetime (lossless)\n"), std::string::npos) << plan;
 
@@ -333,6 +334,66 @@ TEST_P(SchemaEvolution, MigrateApplyDropsOnlyWhatIsNamed) {
     for (int i = 0; i < kMembers; ++i) EXPECT_TRUE(docs.at(ids[i]).at("visits").is_null()) << json::serialize(docs.at(ids[i]));
     EXPECT_EQ(get("/api/note").json.at("pagination").at("total"), 0);
     EXPECT_EQ(get("/api/member?filter=visits:gt:0").json.at("pagination").at("total"), 0);
+}
+
+// docs/DECISIONS.md §5.3: `renamed_from` on an entity, carried out by `migrate --apply`;
+// the references to it follow.
+TEST_P(SchemaEvolution, MigrateApplyRenamesEntitiesAndTheirReferencesFollow) {
+    start_server(setup_for("library_v1.yaml"));
+    std::vector<std::string> authors, books;
+    for (int i = 0; i < 10; ++i) {
+        authors.push_back(create("author", json::object{{"name", "Author " + std::to_string(i)}, {"born", 1900 + i}}));
+        for (int j = 0; j < 2; ++j)
+            books.push_back(create("book", json::object{{"title", "Book " + std::to_string(i * 2 + j)},
+                                                        {"authorId", authors.back()}}));
+    }
+    EXPECT_EQ(stop_server(), 0);
+
+    std::string out = refused_start("library_v2.yaml");
+    EXPECT_NE(out.find("rename entity Author -> Writer (documents carried over)"), std::string::npos) << out;
+    EXPECT_NE(out.find("migrate --apply"), std::string::npos) << out;
+    auto [plan, plan_code] = cli("migrate --plan --schema '" + data("library_v2.yaml") + "'", false);
+    EXPECT_EQ(plan_code, 0) << plan;
+    EXPECT_NE(plan.find("  rename field Book.authorId -> Book.writerId (values carried over)\n"), std::string::npos)
+        << plan;
+    EXPECT_NE(plan.find("  rename field Writer.born -> Writer.year (values carried over)\n"), std::string::npos) << plan;
+
+    auto [applied, code] = cli("migrate --apply --schema '" + data("library_v2.yaml") + "'");
+    ASSERT_EQ(code, 0) << applied;
+    start_server(setup_for("library_v2.yaml"));
+    // Every document, with its id, under the new names.
+    const HttpResponse writers = get("/api/writer?pageSize=100&sort=year");
+    ASSERT_EQ(writers.status, 200) << describe(writers);
+    ASSERT_EQ(writers.json.at("data").as_array().size(), 10u) << describe(writers);
+    for (int i = 0; i < 10; ++i) {
+        const json::value& w = writers.json.at("data").at(i);
+        EXPECT_EQ(w.at("id"), authors[i]);
+        EXPECT_EQ(w.at("name"), "Author " + std::to_string(i));
+        EXPECT_EQ(w.at("year"), 1900 + i) << json::serialize(w);
+        EXPECT_FALSE(w.as_object().contains("born"));
+    }
+    const HttpResponse all_books = get("/api/book?pageSize=100");
+    ASSERT_EQ(all_books.status, 200) << describe(all_books);
+    ASSERT_EQ(all_books.json.at("data").as_array().size(), 20u);
+    for (const json::value& b : all_books.json.at("data").as_array()) {
+        const size_t n = std::find(books.begin(), books.end(), str(b.at("id"))) - books.begin();
+        ASSERT_LT(n, books.size());
+        EXPECT_EQ(b.at("title"), "Book " + std::to_string(n));
+        EXPECT_EQ(b.at("writerId"), authors[n / 2]) << json::serialize(b);
+        EXPECT_FALSE(b.as_object().contains("authorId"));
+    }
+    EXPECT_EQ(get("/api/author").status, 404);
+    EXPECT_EQ(get("/api/book?filter=writerId:" + authors[3]).json.at("pagination").at("total"), 2);
+    EXPECT_EQ(get("/api/writer?filter=year:gt:1905").json.at("pagination").at("total"), 4);
+    EXPECT_EQ(list_ids(get("/api/writer?filter=name:" + std::string("Author%207"))), std::vector<std::string>{authors[7]});
+    // The constraints came along: the unique name, the reference, the cascade.
+    EXPECT_EQ(post("/api/writer", json::object{{"name", "Author 3"}}).status, 409);
+    EXPECT_EQ(post("/api/book", json::object{{"title", "x"}, {"writerId", "nobody"}}).status, 422);
+    EXPECT_EQ(post("/api/book", json::object{{"title", "New"}, {"writerId", authors[1]}}).status, 201);
+    EXPECT_EQ(del("/api/writer/" + authors[0]).status, 200);
+    EXPECT_EQ(get("/api/book").json.at("pagination").at("total"), 19);
+    EXPECT_EQ(get("/api/book?filter=writerId:" + authors[0]).json.at("pagination").at("total"), 0);
+    EXPECT_EQ(get("/api/db/report").json.at("report").at("schema").at("kept"), json::array{});
 }
 
 TEST_P(SchemaEvolution, MigratePlanPrintsTextAndJson) {

@@ -54,6 +54,8 @@ public:
     // (docs/SCHEMA.md "Changing a schema").
     void convert_field(const Entity& e, const Field& field, const FieldConversion& conversion) override;
     // The documents rewritten without the field (_bulk) / the index deleted.
+    // The new index with its mapping first, then the copy of StorageDriver::rename_entity().
+    void rename_entity(const Entity& recorded, const Entity& renamed, int64_t batch) override;
     void drop_field(const Entity& e, const std::string& field) override;
     void drop_entity(const std::string& name) override;
     void close() override;

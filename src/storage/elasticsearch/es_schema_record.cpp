@@ -73,6 +73,11 @@ void EsDriver::rename_field(const Entity& e, const std::string& from, const std:
     spdlog::info("elasticsearch: {}.{} renamed to {} in {} document(s)", e.name, from, to, hits.size());
 }
 
+void EsDriver::rename_entity(const Entity& recorded, const Entity& renamed, int64_t batch) {
+    ensure_index(index(renamed), es_entity_mapping(renamed));
+    StorageDriver::rename_entity(recorded, renamed, batch);
+}
+
 void EsDriver::drop_field(const Entity& e, const std::string& field) {
     // As rename_field(): rewritten with _bulk. The mapping keeps the field (an index
     // cannot unmap one); no document holds it any more.

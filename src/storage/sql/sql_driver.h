@@ -40,6 +40,9 @@ public:
     // In one transaction through a staged column of the new type (sql_field_conversion.cpp).
     void convert_field(const Entity& e, const Field& field, const FieldConversion& conversion) override;
     // ALTER TABLE ... DROP COLUMN (with the form column) / DROP TABLE (sql_schema_drops.cpp).
+    // ALTER TABLE ... RENAME TO, after the backend's objects named after the old table
+    // (SQLite: substring index, triggers) are dropped for open() to make anew.
+    void rename_entity(const Entity& recorded, const Entity& renamed, int64_t batch) override;
     void drop_field(const Entity& e, const std::string& field) override;
     void drop_entity(const std::string& name) override;
     void close() override;

@@ -1,5 +1,6 @@
 // SqlDriver::drop_field() and drop_entity(): removed data dropped when named
-// (`events migrate --apply --drop`, docs/DECISIONS.md §5.4). Apart from sql_driver.cpp
+// (`events migrate --apply --drop`, docs/DECISIONS.md §5.4); rename_entity(), the other
+// step on whole tables (docs/DECISIONS.md §5.3). Apart from sql_driver.cpp
 // because they concern the schema's evolution, not the documents' reads and writes.
 #include "storage/sql/comparison_columns.h"
 #include "storage/sql/sql_driver.h"
@@ -37,6 +38,21 @@ void SqlDriver::drop_entity(const std::string& name) {
         drop_extras(c, dropped);
         c.exec(d.drop_table_sql(name));
         spdlog::info("{}: dropped the table {} and its documents", d.name(), name);
+    });
+}
+
+void SqlDriver::rename_entity(const Entity& recorded, const Entity& renamed, int64_t batch) {
+    (void)batch;
+    const SqlDialect& d = *dialect_;
+    with_write_transaction([&](SqlConnection& c) {
+        bool from_present = false, to_present = false;
+        c.query(d.table_exists_sql(), {SqlParam(recorded.name)}, [&](const SqlRow&) { from_present = true; });
+        c.query(d.table_exists_sql(), {SqlParam(renamed.name)}, [&](const SqlRow&) { to_present = true; });
+        if (!from_present || to_present) return;   // renamed already
+        drop_extras(c, recorded);
+        c.exec(d.rename_table_sql(recorded.name, renamed.name));
+        c.forget_prepared_statements();
+        spdlog::info("{}: table {} renamed to {} (documents kept)", d.name(), recorded.name, renamed.name);
     });
 }
 

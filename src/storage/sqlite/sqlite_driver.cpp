@@ -70,7 +70,12 @@ void SqliteDriver::rebuild_table(SqlConnection& c, const Entity& e) {
 
 void SqliteDriver::drop_extras(SqlConnection& c, const Entity& e) {
     const SqlDialect& d = dialect();
-    // Triggers on the table go with it; the FTS table does not.
+    // The table's triggers first (a table renamed keeps them, and they name the FTS
+    // table); the FTS table does not go with the table.
+    std::vector<std::string> triggers;
+    c.query("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", {SqlParam(e.name)},
+            [&](const SqlRow& row) { triggers.emplace_back(row.get_text(0)); });
+    for (const std::string& t : triggers) c.exec("DROP TRIGGER IF EXISTS " + d.quote(t));
     c.exec("DROP TABLE IF EXISTS " + d.quote(sqlite_text_index::table_name(e)));
 }
 
