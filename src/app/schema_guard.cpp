@@ -335,7 +335,7 @@ GuardedStorage open_guarded(const Config& config, const Schema& schema, const Sc
             const Entity* was = recorded_schema->find(s.from);
             const Entity* now = schema.find(s.entity);
             if (!was || !now) continue;
-            driver->rename_entity(*was, *now);
+            driver->rename_entity(*was, *now, options.batch);
             spdlog::info("schema change applied: {}", describe_step(s));
         }
     for (const MigrationStep& s : g.plan.steps)
@@ -367,6 +367,7 @@ GuardedStorage open_guarded(const Config& config, const Schema& schema, const Sc
             return std::move(c.value);
         };
         conversion.progress = progress_line(s.target());
+        conversion.batch = options.batch;
         driver->convert_field(*sides.entity, to, conversion);
         spdlog::info("schema change applied: {}", describe_step(s));
     }

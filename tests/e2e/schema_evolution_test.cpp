@@ -214,8 +214,8 @@ TEST_P(SchemaEvolution, MigrateApplyConvertsTypesAfterCheckingEveryValue) {
         return;
     }
 
-    // Lossless: Date -> Datetime, Integer -> String; every document converted.
-    auto [applied, code] = cli("migrate --apply --schema '" + data("conv_lossless.yaml") + "'");
+    // Lossless: Date -> Datetime, Integer -> String; every document converted, 7 at a time.
+    auto [applied, code] = cli("migrate --apply --batch 7 --schema '" + data("conv_lossless.yaml") + "'");
     ASSERT_EQ(code, 0) << applied;
     start_server(setup_for("conv_lossless.yaml"));
     auto docs = members();
@@ -358,7 +358,7 @@ TEST_P(SchemaEvolution, MigrateApplyRenamesEntitiesAndTheirReferencesFollow) {
         << plan;
     EXPECT_NE(plan.find("  rename field Writer.born -> Writer.year (values carried over)\n"), std::string::npos) << plan;
 
-    auto [applied, code] = cli("migrate --apply --schema '" + data("library_v2.yaml") + "'");
+    auto [applied, code] = cli("migrate --apply --batch 3 --schema '" + data("library_v2.yaml") + "'");
     ASSERT_EQ(code, 0) << applied;
     start_server(setup_for("library_v2.yaml"));
     // Every document, with its id, under the new names.
