@@ -111,8 +111,12 @@ std::string unconvertible_report(const Config& config, const Schema& recorded, c
             reader = make_storage(config, recorded);
             reader->open_read_only();
         }
+        ConversionCheck check;
+        check.case_sensitive = config.case_sensitive;
+        for (const auto& constraint : sides.entity->uniques)
+            check.unique = check.unique || (constraint.size() == 1 && constraint.front() == sides.field);
         const UnconvertibleValues bad =
-            find_unconvertible_values(*reader, *sides.recorded_entity, *sides.recorded_field, *sides.field);
+            find_unconvertible_values(*reader, *sides.recorded_entity, *sides.recorded_field, *sides.field, check);
         if (bad.count == 0) continue;
         out += "  " + s.target() + " (" + s.from + " -> " + s.to + "): " + std::to_string(bad.count) +
                " stored value(s) do not convert:\n";
