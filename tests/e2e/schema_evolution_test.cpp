@@ -394,6 +394,18 @@ TEST_P(SchemaEvolution, MigrateApplyRenamesEntitiesAndTheirReferencesFollow) {
     EXPECT_EQ(get("/api/book").json.at("pagination").at("total"), 19);
     EXPECT_EQ(get("/api/book?filter=writerId:" + authors[0]).json.at("pagination").at("total"), 0);
     EXPECT_EQ(get("/api/db/report").json.at("report").at("schema").at("kept"), json::array{});
+    EXPECT_EQ(stop_server(), 0);
+
+    // A reference dropped by name goes with its foreign key: deleting a writer leaves the books.
+    auto [dropped, dropped_code] = cli("migrate --apply --drop Book.writerId --schema '" + data("library_v3.yaml") + "'");
+    ASSERT_EQ(dropped_code, 0) << dropped;
+    start_server(setup_for("library_v3.yaml"));
+    const HttpResponse left = get("/api/book?pageSize=100");
+    ASSERT_EQ(left.json.at("data").as_array().size(), 19u) << describe(left);
+    for (const json::value& b : left.json.at("data").as_array()) EXPECT_FALSE(b.as_object().contains("writerId"));
+    EXPECT_EQ(del("/api/writer/" + authors[1]).status, 200);
+    EXPECT_EQ(get("/api/book").json.at("pagination").at("total"), 19);
+    EXPECT_EQ(post("/api/book", json::object{{"title", "Free"}}).status, 201);
 }
 
 TEST_P(SchemaEvolution, MigratePlanPrintsTextAndJson) {

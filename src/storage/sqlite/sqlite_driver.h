@@ -19,6 +19,10 @@ public:
     StoredSchemaState stored_schema_state() override;
     // sqlite_online_backup() of the database file (sqlite_backup.h).
     int64_t backup_to(const std::string& path) override;
+    // A reference column (SQLite cannot drop a column of a FOREIGN KEY): the table is
+    // rebuilt without it, with foreign_keys off, in one transaction (as
+    // repair_foreign_keys()); any other column as SqlDriver::drop_field().
+    void drop_field(const Entity& e, const std::string& field) override;
 
 protected:
     // Rebuilds each table (create new, copy, drop, rename, re-index) in one
@@ -37,7 +41,8 @@ protected:
 
 private:
     bool absent_ = false;   // open_read_only() found no file
-    void rebuild_table(SqlConnection& c, const Entity& e);
+    // `without`: a column of the old table not copied (a dropped field) with its form column.
+    void rebuild_table(SqlConnection& c, const Entity& e, const std::string& without = {});
 };
 
 }  // namespace events
