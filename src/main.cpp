@@ -54,6 +54,7 @@ struct Flags {
     bool adopt = false;
     bool plan = false, apply = false, json = false;
     std::vector<std::string> drops;
+    int64_t batch = 500;
 };
 
 void add_adopt_option(CLI::App* app, Flags& f) {
@@ -196,6 +197,8 @@ int main(int argc, char** argv) {
     plan_flag->excludes(apply_flag);
     migrator->add_flag("--json", flags.json, "Print the plan as JSON");
     migrator->add_option("--drop", flags.drops, "With --apply: drop this removed field or entity (Entity.field or Entity; repeatable)");
+    migrator->add_option("--batch", flags.batch, "With --apply: documents converted or copied at a time (default 500)")
+        ->check(CLI::Range(int64_t{1}, int64_t{100000}));
     add_adopt_option(migrator, flags);
 
     CLI::App* user = app.add_subcommand("user", "Manage logins without the API (bootstrap the first one, docs/AUTH.md)");
@@ -227,6 +230,7 @@ int main(int argc, char** argv) {
     events::GuardOptions guard;
     guard.adopt = flags.adopt;
     guard.drops = flags.drops;
+    guard.batch = flags.batch;
     if (exporter->parsed()) return events::export_data(config, flags.transfer_file, guard);
     if (importer->parsed()) return events::import_data(config, flags.transfer_file, guard);
     if (backuper->parsed()) return events::backup(config, backup_file, guard);

@@ -561,10 +561,9 @@ int add_user(const Config& config, const std::string& entity_name, const std::st
 }
 
 int migrate(const Config& config, bool apply, bool json, const GuardOptions& guard) {
-    if (!guard.drops.empty()) {
+    if (!guard.drops.empty() && !apply) {
         // Refused rather than ignored: a named drop that did not happen would look done.
-        std::fprintf(stderr, "refusing: --drop is not carried out by this version yet; the data of removed fields and "
-                             "entities stays in the database (docs/DECISIONS.md §5.4)\n");
+        std::fprintf(stderr, "refusing: --drop goes with --apply (docs/DECISIONS.md §5.4)\n");
         return 1;
     }
     try {

@@ -1,7 +1,9 @@
 #include "app/schema_guard.h"
 
 #include "app/application.h"
+#include "core/type_conversion.h"
 #include "service/field_backfill.h"
+#include "service/field_conversion.h"
 #include "storage/cascade_intent_store.h"
 #include "storage/database_session_store.h"
 
@@ -11,6 +13,8 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+
+#include <unistd.h>
 
 namespace events {
 
@@ -59,14 +63,81 @@ std::vector<std::string> kept_after(const std::string& recorded, const Migration
     return out;
 }
 
-// Steps that `serve` and `import` do not apply themselves.
-bool blocks_start(const MigrationStep& s) {
+// Steps that `serve` and `import` do not apply themselves; `migrate --apply` converts
+// types and renames entities (docs/DECISIONS.md §5.3, §5.4).
+bool blocks_start(const MigrationStep& s, OpenPurpose purpose) {
     switch (s.kind) {
         case MigrationStepKind::RequireField:
             return false;  // decided after the count of documents without a value
+        case MigrationStepKind::ConvertType:
+        case MigrationStepKind::RenameEntity:
+            return purpose != OpenPurpose::Apply;
         default:
             return s.safety == MigrationSafety::NeedsApply;
     }
+}
+
+// The field of the recorded schema that `s` (a ConvertType step) converts.
+struct ConversionSides {
+    const Entity* recorded_entity = nullptr;
+    const Field* recorded_field = nullptr;
+    const Entity* entity = nullptr;   // of the schema being migrated to
+    const Field* field = nullptr;
+};
+
+ConversionSides conversion_sides(const MigrationStep& s, const Schema& recorded, const Schema& wanted) {
+    ConversionSides out;
+    out.entity = wanted.find(s.entity);
+    out.field = out.entity ? out.entity->find_field(s.field) : nullptr;
+    out.recorded_entity = recorded.find(s.entity);
+    if (out.recorded_entity && out.field) {
+        out.recorded_field = out.recorded_entity->find_field(s.field);
+        if (!out.recorded_field && !out.field->renamed_from.empty())
+            out.recorded_field = out.recorded_entity->find_field(out.field->renamed_from);
+    }
+    return out;
+}
+
+// Every stored value of every converted field is checked before anything changes: the
+// values that do not convert, one line each (bounded), or "" when all convert.
+std::string unconvertible_report(const Config& config, const Schema& recorded, const Schema& wanted,
+                                 const MigrationPlan& plan) {
+    std::string out;
+    std::unique_ptr<StorageDriver> reader;
+    for (const MigrationStep& s : plan.steps) {
+        if (s.kind != MigrationStepKind::ConvertType) continue;
+        const ConversionSides sides = conversion_sides(s, recorded, wanted);
+        if (!sides.recorded_field || !sides.field) continue;
+        if (!reader) {
+            reader = make_storage(config, recorded);
+            reader->open_read_only();
+        }
+        ConversionCheck check;
+        check.case_sensitive = config.case_sensitive;
+        for (const auto& constraint : sides.entity->uniques)
+            check.unique = check.unique || (constraint.size() == 1 && constraint.front() == sides.field);
+        const UnconvertibleValues bad =
+            find_unconvertible_values(*reader, *sides.recorded_entity, *sides.recorded_field, *sides.field, check);
+        if (bad.count == 0) continue;
+        out += "  " + s.target() + " (" + s.from + " -> " + s.to + "): " + std::to_string(bad.count) +
+               " stored value(s) do not convert:\n";
+        for (const UnconvertibleValue& v : bad.sample)
+            out += "    id " + v.id + ": " + v.value + " (" + v.reason + ")\n";
+        if (bad.count > static_cast<int64_t>(bad.sample.size()))
+            out += "    ... and " + std::to_string(bad.count - static_cast<int64_t>(bad.sample.size())) + " more\n";
+    }
+    if (reader) reader->close();
+    return out;
+}
+
+// "converting Member.visits: 1500/20000" on one terminal line, rewritten after each batch.
+std::function<void(int64_t, int64_t)> progress_line(const std::string& target) {
+    if (!::isatty(2)) return {};
+    return [target](int64_t done, int64_t total) {
+        std::fprintf(stderr, "\rconverting %s: %lld/%lld", target.c_str(), static_cast<long long>(done),
+                     static_cast<long long>(total));
+        if (done >= total) std::fprintf(stderr, "\n");
+    };
 }
 
 void print_refusal(const std::string& headline, const std::string& in_database, const std::string& wanted,
@@ -160,24 +231,154 @@ GuardedStorage open_guarded(const Config& config, const Schema& schema, const Sc
     // Serve, import, apply: the steps the start cannot carry out stop it before anything changes.
     std::vector<const MigrationStep*> blocking;
     for (const MigrationStep& s : g.plan.steps)
-        if (blocks_start(s)) blocking.push_back(&s);
+        if (blocks_start(s, purpose)) blocking.push_back(&s);
     if (!blocking.empty()) {
         std::string lines;
         for (const MigrationStep* s : blocking) lines += "  " + describe_step(*s) + "\n";
         std::fprintf(stderr,
-                     "refusing to %s: the schema changed in ways this version does not carry out (type changes, "
-                     "entity renames; docs/DECISIONS.md §5.4)\n  the database holds: %s\n  this run's schema:  %s\n%s"
-                     "The data is unchanged. Serve the schema the database holds, or export with it and import "
-                     "under the new schema into a new database. The whole plan: `%s`.\n",
-                     purpose == OpenPurpose::Apply ? "migrate" : "start", held.c_str(), wanted.c_str(), lines.c_str(),
+                     "refusing to %s: the schema changed in ways %s (docs/DECISIONS.md §5.4)\n"
+                     "  the database holds: %s\n  this run's schema:  %s\n%s"
+                     "The data is unchanged. %s The whole plan: `%s`.\n",
+                     purpose == OpenPurpose::Apply ? "migrate" : "start",
+                     purpose == OpenPurpose::Apply ? "this version does not carry out"
+                                                   : "that need `events migrate --apply` (type changes, entity renames)",
+                     held.c_str(), wanted.c_str(), lines.c_str(),
+                     purpose == OpenPurpose::Apply
+                         ? "Serve the schema the database holds, or export with it and import under the new schema "
+                           "into a new database."
+                         : ("`" + command_hint(config, "migrate --apply") +
+                            "` converts the types after checking every stored value and renames the entities; serve "
+                            "the schema the database holds meanwhile.")
+                               .c_str(),
                      command_hint(config, "migrate --plan").c_str());
         driver->close();
         return g;
     }
 
+    // Removals (`migrate --apply` only): each new one must be named by --drop, and --drop
+    // names only removed data (docs/DECISIONS.md §5.4); refused before anything changes.
+    std::vector<std::string> drops;
+    if (purpose == OpenPurpose::Apply) {
+        const std::vector<std::string> removed = kept_after(state.record ? state.record->kept : "", g.plan, schema);
+        std::string unnamed, unknown;
+        for (const MigrationStep& s : g.plan.steps)
+            if (s.safety == MigrationSafety::KeepsData &&
+                std::find(options.drops.begin(), options.drops.end(), s.target()) == options.drops.end())
+                unnamed += " --drop " + s.target();
+        for (const std::string& d : options.drops) {
+            if (std::find(removed.begin(), removed.end(), d) == removed.end()) unknown += (unknown.empty() ? "" : ", ") + d;
+            else if (std::find(drops.begin(), drops.end(), d) == drops.end()) drops.push_back(d);
+        }
+        if (!unknown.empty() || !unnamed.empty()) {
+            if (!unknown.empty())
+                std::fprintf(stderr,
+                             "refusing to migrate: --drop names what is not removed data: %s (removed fields and "
+                             "entities whose data is stored: %s; docs/DECISIONS.md §5.4)\nThe data is unchanged.\n",
+                             unknown.c_str(), joined(removed).c_str());
+            else
+                std::fprintf(stderr,
+                             "refusing to migrate: the schema removes fields or entities whose stored data `--apply` "
+                             "would drop (docs/DECISIONS.md §5.4)\n  the database holds: %s\n  this run's schema:  "
+                             "%s\nName each to drop its data:%s\nor serve the new schema instead: `events serve` "
+                             "keeps removed data in the database and reports it. The data is unchanged.\n",
+                             held.c_str(), wanted.c_str(), unnamed.c_str());
+            driver->close();
+            return g;
+        }
+    }
+
+    // An entity renamed and a field of it converted in one run: the copy of a document
+    // backend would write the old values under the new types. One step at a time.
+    for (const MigrationStep& r : g.plan.steps) {
+        if (r.kind != MigrationStepKind::RenameEntity) continue;
+        for (const MigrationStep& c : g.plan.steps)
+            if (c.kind == MigrationStepKind::ConvertType && c.entity == r.entity) {
+                std::fprintf(stderr,
+                             "refusing to migrate: %s is renamed from %s and %s changes type in the same run "
+                             "(docs/DECISIONS.md §5.4). Rename first (a schema with the new name and the old "
+                             "types), then change the type. The data is unchanged.\n",
+                             r.entity.c_str(), r.from.c_str(), c.target().c_str());
+                driver->close();
+                return g;
+            }
+    }
+
+    // Type changes (`migrate --apply` only): refused as a whole, before anything changes,
+    // when the backend cannot carry them out or some stored value does not convert.
+    const bool converts = std::any_of(g.plan.steps.begin(), g.plan.steps.end(),
+                                      [](const MigrationStep& s) { return s.kind == MigrationStepKind::ConvertType; });
+    if (converts) {
+        if (!driver->capabilities().converts_field_types) {
+            for (const MigrationStep& s : g.plan.steps) {
+                if (s.kind != MigrationStepKind::ConvertType) continue;
+                const ConversionSides sides = conversion_sides(s, *recorded_schema, schema);
+                try {
+                    FieldConversion refused;
+                    refused.from = sides.recorded_field->type;
+                    driver->convert_field(*sides.entity, *sides.field, refused);
+                } catch (const NotSupported& e) {
+                    std::fprintf(stderr, "refusing to migrate: %s (docs/DECISIONS.md §5.4)\nThe data is unchanged.\n",
+                                 e.what());
+                }
+                break;
+            }
+            driver->close();
+            return g;
+        }
+        const std::string unconvertible = unconvertible_report(config, *recorded_schema, schema, g.plan);
+        if (!unconvertible.empty()) {
+            std::fprintf(stderr,
+                         "refusing to migrate: some stored values do not convert to their field's new type "
+                         "(docs/DECISIONS.md §5.4)\n  the database holds: %s\n  this run's schema:  %s\n%s"
+                         "Nothing was changed. Give those documents values that convert (under the schema the "
+                         "database holds), or change the schema, and run it again.\n",
+                         held.c_str(), wanted.c_str(), unconvertible.c_str());
+            driver->close();
+            return g;
+        }
+    }
+
+    for (const MigrationStep& s : g.plan.steps)
+        if (s.kind == MigrationStepKind::RenameEntity) {
+            const Entity* was = recorded_schema->find(s.from);
+            const Entity* now = schema.find(s.entity);
+            if (!was || !now) continue;
+            driver->rename_entity(*was, *now, options.batch);
+            spdlog::info("schema change applied: {}", describe_step(s));
+        }
     for (const MigrationStep& s : g.plan.steps)
         if (s.kind == MigrationStepKind::RenameField)
             if (const Entity* e = schema.find(s.entity)) driver->rename_field(*e, s.from, s.field);
+    for (const std::string& target : drops) {
+        const size_t dot = target.find('.');
+        if (dot == std::string::npos) {
+            driver->drop_entity(target);
+        } else if (const Entity* e = schema.find(target.substr(0, dot))) {
+            driver->drop_field(*e, target.substr(dot + 1));
+        } else {
+            Entity gone;   // a field of a removed entity that stays
+            gone.name = target.substr(0, dot);
+            driver->drop_field(gone, target.substr(dot + 1));
+        }
+        spdlog::info("schema change applied: {} dropped with its data", target);
+    }
+    for (const MigrationStep& s : g.plan.steps) {
+        if (s.kind != MigrationStepKind::ConvertType) continue;
+        const ConversionSides sides = conversion_sides(s, *recorded_schema, schema);
+        FieldConversion conversion;
+        conversion.from = sides.recorded_field->type;
+        const Field& to = *sides.field;
+        conversion.convert = [&to, from = conversion.from](const boost::json::value& v) {
+            ConvertedValue c = convert_stored_value(v, from, to);
+            // Checked above; a value written since then that does not convert stops the run here.
+            if (c.failure) throw std::runtime_error("a value of " + to.name + " written during the migration does not convert: " + *c.failure);
+            return std::move(c.value);
+        };
+        conversion.progress = progress_line(s.target());
+        conversion.batch = options.batch;
+        driver->convert_field(*sides.entity, to, conversion);
+        spdlog::info("schema change applied: {}", describe_step(s));
+    }
     driver->open();   // the safe steps: new entities, fields, uniques, indexes (docs/DECISIONS.md §5.3)
 
     std::string require_failures;
@@ -214,12 +415,13 @@ GuardedStorage open_guarded(const Config& config, const Schema& schema, const Sc
         return g;
     }
     g.kept = kept_after(state.record ? state.record->kept : "", g.plan, schema);
+    std::erase_if(g.kept, [&](const std::string& k) { return std::find(drops.begin(), drops.end(), k) != drops.end(); });
     for (const std::string& k : g.kept)
         spdlog::warn("{} is no longer in the schema: its data is kept in the database", k);
     for (const MigrationStep& s : g.plan.steps)
         if (s.safety == MigrationSafety::Safe && s.kind != MigrationStepKind::BackfillDefault)
             spdlog::info("schema change applied: {}", describe_step(s));
-    if (g.verdict != StoredSchemaVerdict::Same) {
+    if (g.verdict != StoredSchemaVerdict::Same || !drops.empty()) {
         SchemaRecord record = make_schema_record(schema, source.text, source.source);
         for (const std::string& k : g.kept) record.kept += k + "\n";
         driver->record_schema(record);

@@ -14,6 +14,7 @@
 #include "core/schema_record.h"
 #include "storage/driver.h"
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,6 +42,8 @@ struct GuardOptions {
     bool adopt = false;                // --adopt: take the database over for this schema, and serve
                                        // documents that lack a newly required value as they are
     std::vector<std::string> drops;    // --drop Entity.field / Entity (Apply only)
+    int64_t batch = 500;               // --batch: documents a type change converts, an entity
+                                       // rename copies, at a time (Apply only)
 };
 
 // What the guard found and did.

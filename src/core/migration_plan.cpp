@@ -29,10 +29,18 @@ bool has_list(const std::vector<std::vector<const Field*>>& lists, const std::st
     return std::any_of(lists.begin(), lists.end(), [&](const auto& l) { return lower_list(l) == key; });
 }
 
-// The recorded field a wanted field continues: same name, else its renamed_from.
+std::string lower(std::string s);
+
+// The recorded field a wanted field continues: same name, else its renamed_from, else,
+// for a reference to a renamed entity, the reference to its former name (`authorId`
+// follows Author renamed to Writer as `writerId`, docs/DECISIONS.md §5.3).
 const Field* former_field(const Entity& old, const Field& f) {
     if (const Field* same = old.find_field(f.name)) return same;
     if (!f.renamed_from.empty()) return old.find_field(f.renamed_from);
+    if (f.is_fk() && !f.fk_target->renamed_from.empty()) {
+        const Field* was = old.find_field(f.fk_target->renamed_from + "Id");
+        if (was && was->is_fk() && lower(was->fk_target->name) == lower(f.fk_target->renamed_from)) return was;
+    }
     return nullptr;
 }
 
@@ -98,7 +106,8 @@ void plan_fields(MigrationPlan& plan, const Entity& old, const Entity& e) {
         if (was->type != f.type) {
             const bool lossless = converts_losslessly(was->type, f.type);
             // Lossless or not, stored values must be rewritten (column types, value forms), which
-            // this version does not do yet: every type change waits for --apply.
+            // takes `events migrate --apply` after every stored value is checked
+            // (docs/DECISIONS.md §5.4).
             MigrationStep s{MigrationStepKind::ConvertType, MigrationSafety::NeedsApply,
                             e.name, f.name, std::string(type_name(was->type)), std::string(type_name(f.type))};
             s.lossless = lossless;
@@ -128,11 +137,11 @@ bool converts_losslessly(FieldType from, FieldType to) {
     using T = FieldType;
     if (from == to) return true;
     switch (to) {
-        case T::String: return from != T::Json;   // every scalar and id has a text form; arrays/objects do not
+        case T::String: return from != T::Json && from != T::StringArray;   // every scalar and id has a text form
         case T::Number: return from == T::Integer || from == T::Currency;
         case T::Currency: return from == T::Integer;
         case T::Datetime: return from == T::Date;   // midnight UTC
-        case T::Json: return true;                  // any value is a JSON value
+        case T::Json: return false;                 // JSON fields hold objects (core/field_check.h)
         case T::StringArray: return false;
         default: return false;
     }
@@ -149,8 +158,8 @@ MigrationPlan plan_migration(const Schema& recorded, const Schema& wanted) {
         }
         continued.push_back(old);
         if (old->name != e->name)
-            // Not carried out by this version yet (a table rename touches every foreign key
-            // and backend-side object of the entity): refused until --apply can do it.
+            // A table rename touches every foreign key and backend-side object of the
+            // entity: `events migrate --apply` carries it out, `serve` does not.
             plan.steps.push_back({MigrationStepKind::RenameEntity, MigrationSafety::NeedsApply, e->name, "", old->name});
         plan_fields(plan, *old, *e);
         plan_lists(plan, *old, *e, true);
@@ -222,8 +231,8 @@ std::string plan_text(const MigrationPlan& plan) {
     std::string out;
     const std::pair<MigrationSafety, const char*> sections[] = {
         {MigrationSafety::Safe, "Applied by `events serve` at start-up:"},
-        {MigrationSafety::NeedsApply, "Refused by `events serve` (a required field only while documents lack a value; type changes and entity renames are not carried out yet):"},
-        {MigrationSafety::KeepsData, "Kept in the database and reported by start-up and /api/db/report (dropping them is not carried out yet):"},
+        {MigrationSafety::NeedsApply, "Refused by `events serve` (a required field only while documents lack a value; `events migrate --apply` converts types after checking every stored value and renames entities):"},
+        {MigrationSafety::KeepsData, "Kept in the database and reported by start-up and /api/db/report (`events migrate --apply` refuses unless each is named: `--drop Entity.field`, `--drop Entity` drop the data):"},
     };
     for (const auto& [safety, heading] : sections) {
         std::string lines;

@@ -34,8 +34,8 @@ enum class MigrationStepKind {
 enum class MigrationSafety {
     Safe,          // applied by `serve` at start-up
     NeedsApply,    // `serve` refuses to start; `events migrate --apply` applies it after checking
-    KeepsData,     // nothing is lost by leaving it: the data stays and is reported (dropping
-                   // it with `events migrate --apply --drop Entity.field` is not carried out yet)
+    KeepsData,     // nothing is lost by leaving it: `serve` keeps the data and reports it;
+                   // `events migrate --apply` refuses unless `--drop Entity.field` names it
 };
 
 struct MigrationStep {
@@ -69,7 +69,8 @@ std::string_view step_kind_name(MigrationStepKind kind);
 // "safe", "needs-apply", "keeps-data".
 std::string_view safety_name(MigrationSafety safety);
 // Whether every value of type `from` converts to `to` without loss (Integer -> Number,
-// anything -> String, Date -> Datetime, ...).
+// any scalar -> String, Date -> Datetime, ...): the "lossless" column of docs/SCHEMA.md
+// "Type changes". Whether a stored value converts is core/type_conversion.h's to say.
 bool converts_losslessly(FieldType from, FieldType to);
 // One line for people: "rename field Member.fullName -> Member.name (values carried over)".
 std::string describe_step(const MigrationStep& step);

@@ -1,5 +1,7 @@
 #include "service/field_backfill.h"
 
+#include "service/document_walk.h"
+
 #include <functional>
 
 namespace events {
@@ -13,23 +15,8 @@ bool missing(const Document& doc, const Field& f) {
     return v == nullptr || v->is_null();
 }
 
-// Calls `page` with each page of documents of `e` in id order.
 void walk(StorageDriver& driver, const Entity& e, const std::function<void(std::vector<Document>&)>& page) {
-    std::string after;   // ids are non-empty: "" precedes them all
-    for (;;) {
-        ListQuery q;
-        if (!after.empty()) q.filters.push_back({&e.id_field(), FilterOp::Gt, boost::json::value(after)});
-        q.sort.push_back({&e.id_field(), false});
-        q.limit = kPage;
-        q.with_total = false;
-        ListPage p = driver.list(e, q);
-        if (p.docs.empty()) return;
-        const boost::json::value& last = p.docs.back().at("id");
-        after = last.is_string() ? std::string(last.get_string()) : std::string();
-        const bool more = static_cast<int64_t>(p.docs.size()) == kPage;
-        page(p.docs);
-        if (!more || after.empty()) return;
-    }
+    walk_documents(driver, e, kPage, page);
 }
 
 }  // namespace

@@ -37,6 +37,9 @@ struct Capabilities {
     bool native_uniques = false;    // the backend enforces `unique` itself (atomic with the write)
     bool native_cascades = false;   // the backend applies cascade_delete itself (FK ON DELETE)
     bool native_foreign_keys = false; // the backend rejects a write whose FK target is missing
+    // StorageDriver::convert_field() carries out type changes (docs/DECISIONS.md §5.4);
+    // false: it throws NotSupported saying why.
+    bool converts_field_types = false;
 };
 
 // A write broke a unique constraint. `fields` are the constraint's fields in the
@@ -73,6 +76,12 @@ struct WriteConflict : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// The backend cannot carry out this operation; the message says why, for people
+// (`events migrate` prints it). Nothing was changed.
+struct NotSupported : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 // Start-up reconciliation refused to go on (e.g. data violates a new unique constraint).
 struct ReconcileError : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -89,6 +98,17 @@ struct ListPageJson {
     std::string docs = "[]";
     size_t count = 0;
     int64_t total = 0;   // as ListPage::total
+};
+
+// How StorageDriver::convert_field() rewrites the values of one field.
+struct FieldConversion {
+    FieldType from = FieldType::String;   // the field's recorded type: how its stored values read
+    // A stored value (canonical form of `from`, never null) -> its value in the field's new
+    // type. Every value was checked to convert before (service/field_conversion.h).
+    std::function<boost::json::value(const boost::json::value&)> convert;
+    int64_t batch = 500;                  // documents read and written at a time
+    // Called after each batch: documents converted so far, of `total` (-1 when unknown).
+    std::function<void(int64_t done, int64_t total)> progress;
 };
 
 struct DriverOptions {
@@ -188,6 +208,40 @@ public:
     // stored value goes by `from` any more it does nothing, so a rename cut short is
     // finished by the next run. Throws StorageUnavailable.
     virtual void rename_field(const Entity& e, const std::string& from, const std::string& to) = 0;
+    // Carries the documents of entity `recorded` (as the recorded schema describes it) over
+    // to `renamed`, its new name (`renamed_from` on an entity, docs/DECISIONS.md §5.3),
+    // keeping every id. A field of `renamed` whose `renamed_from` names a field of
+    // `recorded` takes its values. Runs after open_read_only() and before any
+    // rename_field(); open() then rebuilds what the backend derives (indexes, forms). The
+    // default copies the documents through list() and write() (so every shadow field and
+    // unique claim is made anew), `batch` at a time, skipping ids already copied, then
+    // drops the old storage (drop_entity()): a copy cut short is finished by the next
+    // run. SQL renames the table in one transaction (its foreign keys follow). Throws
+    // StorageUnavailable.
+    virtual void rename_entity(const Entity& recorded, const Entity& renamed, int64_t batch = 500);
+    // Converts the stored values of `field` of `e` (both of the schema being migrated to;
+    // `field` has its new type) from `conversion.from`, in every document, and changes
+    // what the backend keeps of the field's type (a SQL column's type). Runs after
+    // open_read_only() (and any rename_field()) and before open(), whose reconciliation
+    // then rebuilds what the backend derives from the field (comparison forms, indexes,
+    // substring indexes). Atomic where the backend has transactions (SQL: one
+    // transaction); elsewhere resumable: the progress is kept in the meta store after
+    // each batch, and a run cut short continues after the last batch done.
+    // (docs/DECISIONS.md §5.4, §5.5). Throws NotSupported (the default: the backend
+    // cannot change a field's type, capabilities().converts_field_types is false) and
+    // StorageUnavailable.
+    virtual void convert_field(const Entity& e, const Field& field, const FieldConversion& conversion);
+    // Removes field `field`, which `e` no longer has, from every stored document of `e`
+    // (`events migrate --apply --drop Entity.field`, docs/DECISIONS.md §5.4): SQL drops the
+    // column with its comparison-form column, MongoDB unsets it with its shadow fields,
+    // Elasticsearch rewrites the documents without it (an index cannot unmap a field: the
+    // mapping keeps it, unused). After open_read_only(), before open(). Idempotent. Throws
+    // NotSupported (the default) and StorageUnavailable.
+    virtual void drop_field(const Entity& e, const std::string& field);
+    // Removes the table / collection / index of entity `name`, no longer in the schema,
+    // with every document in it (`--drop Entity`). After open_read_only(), before open().
+    // Idempotent. Throws NotSupported (the default) and StorageUnavailable.
+    virtual void drop_entity(const std::string& name);
     // Writes a consistent copy of the whole database to the file `path` while the database
     // stays in use (`events backup`, docs/OPERATIONS.md "Backups"); returns the pages (or
     // units) copied. After open_read_only(). The default throws std::runtime_error: a

@@ -49,6 +49,15 @@ public:
     // _update_by_query over the documents that have `from`: the value (and its comparison
     // form) moves to `to`. The index mapping keeps the old field, unused.
     void rename_field(const Entity& e, const std::string& from, const std::string& to) override;
+    // Throws NotSupported: an index cannot change a mapped field's type, and the reindex
+    // into a new index behind an alias is not carried out by this version
+    // (docs/SCHEMA.md "Changing a schema").
+    void convert_field(const Entity& e, const Field& field, const FieldConversion& conversion) override;
+    // The documents rewritten without the field (_bulk) / the index deleted.
+    // The new index with its mapping first, then the copy of StorageDriver::rename_entity().
+    void rename_entity(const Entity& recorded, const Entity& renamed, int64_t batch) override;
+    void drop_field(const Entity& e, const std::string& field) override;
+    void drop_entity(const std::string& name) override;
     void close() override;
     std::optional<Document> get(const Entity& e, std::string_view id) override;
     std::vector<Document> get_many(const Entity& e, const std::vector<std::string>& ids) override;

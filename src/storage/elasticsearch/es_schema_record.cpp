@@ -73,6 +73,49 @@ void EsDriver::rename_field(const Entity& e, const std::string& from, const std:
     spdlog::info("elasticsearch: {}.{} renamed to {} in {} document(s)", e.name, from, to, hits.size());
 }
 
+void EsDriver::rename_entity(const Entity& recorded, const Entity& renamed, int64_t batch) {
+    ensure_index(index(renamed), es_entity_mapping(renamed));
+    StorageDriver::rename_entity(recorded, renamed, batch);
+}
+
+void EsDriver::drop_field(const Entity& e, const std::string& field) {
+    // As rename_field(): rewritten with _bulk. The mapping keeps the field (an index
+    // cannot unmap one); no document holds it any more.
+    json::object body{{"query", {{"exists", {{"field", field}}}}}, {"sort", json::array{json::object{{"id", "asc"}}}}};
+    const std::vector<json::object> hits = search_all(index(e), std::move(body), 0, -1, nullptr);
+    for (size_t i = 0; i < hits.size(); i += kBulkBatch) {
+        std::string bulk;
+        for (size_t j = i; j < std::min(hits.size(), i + kBulkBatch); ++j) {
+            json::object src = obj(hits[j], "_source");
+            src.erase(field);
+            if (json::value* cmp = src.if_contains(kEsCmpField); cmp && cmp->is_object()) cmp->get_object().erase(field);
+            bulk += to_json_text(json::object{{"index", {{"_index", index(e)}, {"_id", str(hits[j], "_id")}}}}) + "\n" +
+                    to_json_text(src) + "\n";
+        }
+        const json::value answer = call("POST", "/_bulk?refresh=true", bulk, {200});
+        if (answer.is_object() && answer.get_object().if_contains("errors") && answer.at("errors").is_bool() &&
+            answer.at("errors").get_bool())
+            throw StorageUnavailable("elasticsearch: dropping " + e.name + "." + field + " failed: " + error_text(answer));
+    }
+    spdlog::info("elasticsearch: dropped {}.{} from {} document(s)", e.name, field, hits.size());
+}
+
+void EsDriver::drop_entity(const std::string& name) {
+    Entity dropped;
+    dropped.name = name;
+    call("DELETE", "/" + url_encode(index(dropped)), {}, {200, 404});
+    spdlog::info("elasticsearch: deleted the index of {} and its documents", name);
+}
+
+void EsDriver::convert_field(const Entity& e, const Field& field, const FieldConversion& conversion) {
+    throw NotSupported("Elasticsearch and OpenSearch cannot change the type a field of an index is mapped with, and "
+                       "this version does not reindex " + e.name + " into a new index to convert " + field.name +
+                       " from " + std::string(type_name(conversion.from)) + " to " +
+                       std::string(type_name(field.type)) +
+                       ": export with the schema the database holds, and import under the new schema into a new "
+                       "database (docs/SCHEMA.md \"Changing a schema\")");
+}
+
 void EsDriver::record_schema(const SchemaRecord& record) {
     const std::string meta = es_meta_index_name(options_.db_name);
     // Stored, not indexed: the record is only ever read by id.

@@ -87,6 +87,7 @@ MongoDriver::~MongoDriver() {
 Capabilities MongoDriver::capabilities() const {
     Capabilities c;
     c.native_uniques = true;   // sparse unique indexes on the constraint keys
+    c.converts_field_types = true;
     return c;
 }
 

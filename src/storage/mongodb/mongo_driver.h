@@ -43,6 +43,12 @@ public:
     // $set of `to` and $unset of `from` document by document (jongodb has no $rename);
     // the shadow fields follow at open() (the layout signature changed).
     void rename_field(const Entity& e, const std::string& from, const std::string& to) override;
+    // Batch by batch in _id order, resumable from a mark in "_events_meta"
+    // (mongo_field_conversion.cpp).
+    void convert_field(const Entity& e, const Field& field, const FieldConversion& conversion) override;
+    // $unset of the field and its shadow fields / the collection dropped (emptied on jongodb).
+    void drop_field(const Entity& e, const std::string& field) override;
+    void drop_entity(const std::string& name) override;
     void close() override;
 
     std::optional<Document> get(const Entity& e, std::string_view id) override;

@@ -177,6 +177,13 @@ void PgConnection::set_count_slot(int slot, std::function<void()> release) {
     exec("SET events.count_slot = '" + std::to_string(slot) + "'");
 }
 
+void PgConnection::forget_prepared_statements() {
+    if (statements_.empty()) return;
+    Result r = exec_counted("DEALLOCATE ALL");
+    if (!r.ok()) fail(r.get(), "DEALLOCATE ALL");
+    statements_.clear();
+}
+
 const std::string& PgConnection::prepare(const std::string& sql, size_t param_count) {
     auto it = statements_.find(sql);
     if (it != statements_.end()) return it->second;

@@ -40,6 +40,8 @@ public:
     // because its plan for unknown values estimates more rows than the custom plans do
     // (same plan, higher cost); planning was the largest part of such a request.
     void plan_once(bool once) override;
+    // DEALLOCATE ALL.
+    void forget_prepared_statements() override;
 
     // Sets the row-counter slot of this session (pg_row_counts.h); `slot` >= 0.
     // `release` runs when the connection is destroyed (the pool reuses the slot).

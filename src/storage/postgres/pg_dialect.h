@@ -57,6 +57,10 @@ public:
     std::string table_exists_sql() const override;
     std::string list_tables_sql() const override;
     std::string widen_to_long_text_sql(const std::string& table, const std::string& column) const override;
+    // CASCADE: the column's indexes (unique, declared, trigram) go with it.
+    std::string drop_column_sql(const std::string& table, const std::string& column) const override {
+        return "ALTER TABLE " + quote(table) + " DROP COLUMN " + quote(column) + " CASCADE";
+    }
     std::string list_columns_sql() const override;
     std::string list_indexes_sql() const override;
     std::string list_foreign_keys_sql() const override;

@@ -70,6 +70,10 @@ public:
     // execution's values. PostgreSQL switches plan_cache_mode (pg_connection.h); the
     // other backends ignore it. Throws SqlError like exec().
     virtual void plan_once(bool once) { (void)once; }
+    // Forgets the statements this connection keeps prepared: after a column's type changed
+    // (SqlDriver::convert_field()), a kept plan would return the old types (PostgreSQL:
+    // "cached plan must not change result type"). The default keeps none. Throws SqlError.
+    virtual void forget_prepared_statements() {}
 
     // Runs `work` inside one read snapshot and passes it the snapshot's data version:
     // two snapshots of this connection with the same version see the same committed

@@ -210,6 +210,17 @@ public:
         return "ALTER TABLE " + quote(table) + " RENAME COLUMN " + quote(from) + " TO " + quote(to);
     }
 
+    // Renames a table, keeping its rows; the foreign keys of other tables follow it.
+    virtual std::string rename_table_sql(const std::string& from, const std::string& to) const {
+        return "ALTER TABLE " + quote(from) + " RENAME TO " + quote(to);
+    }
+    // Drops a column (SQL:2003 ALTER TABLE ... DROP COLUMN). PostgreSQL adds CASCADE so its
+    // indexes go with it; SQLite refuses while an index or trigger names it, so its
+    // driver drops those first (SqliteDriver::drop_column()).
+    virtual std::string drop_column_sql(const std::string& table, const std::string& column) const {
+        return "ALTER TABLE " + quote(table) + " DROP COLUMN " + quote(column);
+    }
+
     // ---- errors ---------------------------------------------------------------
     virtual SqlFailure classify(const SqlError& e) const = 0;
 };

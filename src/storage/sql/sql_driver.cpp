@@ -67,6 +67,7 @@ Capabilities SqlDriver::capabilities() const {
     c.native_uniques = true;
     c.native_cascades = true;
     c.native_foreign_keys = !foreign_key_undeclared_;
+    c.converts_field_types = true;
     return c;
 }
 

@@ -27,7 +27,7 @@ public:
     ~SqlDriver() override;
 
     std::string_view backend_name() const override { return dialect_->name(); }
-    Capabilities capabilities() const override;
+    Capabilities capabilities() const override;   // converts_field_types: yes
     bool cascades_natively(const Field& fk) const override { return dialect_->cascades_natively(fk); }
 
     void open() override;
@@ -37,6 +37,14 @@ public:
     // ALTER TABLE ... RENAME COLUMN (the dialect's spelling) when the table still has
     // `from` and not yet `to`.
     void rename_field(const Entity& e, const std::string& from, const std::string& to) override;
+    // In one transaction through a staged column of the new type (sql_field_conversion.cpp).
+    void convert_field(const Entity& e, const Field& field, const FieldConversion& conversion) override;
+    // ALTER TABLE ... DROP COLUMN (with the form column) / DROP TABLE (sql_schema_drops.cpp).
+    // ALTER TABLE ... RENAME TO, after the backend's objects named after the old table
+    // (SQLite: substring index, triggers) are dropped for open() to make anew.
+    void rename_entity(const Entity& recorded, const Entity& renamed, int64_t batch) override;
+    void drop_field(const Entity& e, const std::string& field) override;
+    void drop_entity(const std::string& name) override;
     void close() override;
 
     std::optional<Document> get(const Entity& e, std::string_view id) override;
@@ -82,6 +90,10 @@ protected:
     virtual void reconcile_extras(SqlConnection& c, const Entity& e);
     // Called by wipe() before it drops the table of `e`.
     virtual void drop_extras(SqlConnection& c, const Entity& e);
+    // Drops `column` of the table of `e` inside the caller's transaction, with what
+    // depends on it (indexes; SQLite: the table's triggers, which open() makes again).
+    // The default runs SqlDialect::drop_column_sql().
+    virtual void drop_column(SqlConnection& c, const Entity& e, const std::string& column);
 
     int64_t count_all(SqlConnection& c, const Entity& e) const;
     // Runs `work` in one transaction on the write connection (DDL of subclasses, e.g.

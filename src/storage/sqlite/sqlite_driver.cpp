@@ -39,7 +39,7 @@ StoredSchemaState SqliteDriver::stored_schema_state() {
 
 int64_t SqliteDriver::backup_to(const std::string& path) { return sqlite_online_backup(options_.uri, path); }
 
-void SqliteDriver::rebuild_table(SqlConnection& c, const Entity& e) {
+void SqliteDriver::rebuild_table(SqlConnection& c, const Entity& e, const std::string& without) {
     const SqlDialect& d = dialect();
     const std::string temp = e.name + "__rebuild";
     c.exec(d.drop_table_sql(temp));
@@ -53,6 +53,12 @@ void SqliteDriver::rebuild_table(SqlConnection& c, const Entity& e) {
     std::unordered_set<std::string> known{"id"};
     for (const Field& f : e.fields) known.insert(f.name);
     for (const Field* f : form_fields(e)) known.insert(form_column_name(*f, d.max_identifier_length()));
+    Field dropped;
+    dropped.name = without;
+    const std::string dropped_form = without.empty() ? std::string() : form_column_name(dropped, d.max_identifier_length());
+    std::erase_if(old_columns, [&](const auto& column) {
+        return !without.empty() && (column.first == without || column.first == dropped_form);
+    });
     std::string columns;
     for (const auto& [name, type] : old_columns) {
         if (!known.count(name)) c.exec("ALTER TABLE " + d.quote(temp) + " ADD COLUMN " + d.quote(name) + " " + type);
@@ -70,8 +76,25 @@ void SqliteDriver::rebuild_table(SqlConnection& c, const Entity& e) {
 
 void SqliteDriver::drop_extras(SqlConnection& c, const Entity& e) {
     const SqlDialect& d = dialect();
-    // Triggers on the table go with it; the FTS table does not.
+    // The table's triggers first (a table renamed keeps them, and they name the FTS
+    // table); the FTS table does not go with the table.
+    std::vector<std::string> triggers;
+    c.query("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", {SqlParam(e.name)},
+            [&](const SqlRow& row) { triggers.emplace_back(row.get_text(0)); });
+    for (const std::string& t : triggers) c.exec("DROP TRIGGER IF EXISTS " + d.quote(t));
     c.exec("DROP TABLE IF EXISTS " + d.quote(sqlite_text_index::table_name(e)));
+}
+
+void SqliteDriver::drop_column(SqlConnection& c, const Entity& e, const std::string& column) {
+    const SqlDialect& d = dialect();
+    std::vector<std::string> indexes;
+    c.query("SELECT DISTINCT il.name FROM pragma_index_list(?) AS il, pragma_index_info(il.name) AS ii "
+            "WHERE ii.name = ? AND il.origin = 'c'",
+            {SqlParam(e.name), SqlParam(column)}, [&](const SqlRow& row) { indexes.emplace_back(row.get_text(0)); });
+    for (const std::string& ix : indexes) c.exec("DROP INDEX IF EXISTS " + d.quote(ix));
+    for (const std::string& trigger : sqlite_text_index::trigger_names(e)) c.exec("DROP TRIGGER IF EXISTS " + d.quote(trigger));
+    drop_extras(c, e);
+    SqlDriver::drop_column(c, e, column);
 }
 
 void SqliteDriver::reconcile_extras(SqlConnection& c, const Entity& e) {
@@ -102,6 +125,39 @@ void SqliteDriver::reconcile_extras(SqlConnection& c, const Entity& e) {
     c.exec("INSERT INTO " + fts + " (" + fts + ") VALUES ('rebuild')");
     spdlog::log(had_index ? spdlog::level::info : spdlog::level::debug, "sqlite: {} the substring index of {}",
                 had_index ? "rebuilt" : "created", e.name);
+}
+
+void SqliteDriver::drop_field(const Entity& e, const std::string& field) {
+    bool referencing = false;
+    with_write_connection([&](SqlConnection& c) {
+        c.query("SELECT 1 FROM pragma_foreign_key_list(?) WHERE \"from\" = ?", {SqlParam(e.name), SqlParam(field)},
+                [&](const SqlRow&) { referencing = true; });
+    });
+    if (!referencing || e.fields.empty()) {
+        SqlDriver::drop_field(e, field);
+        return;
+    }
+    with_write_connection([&](SqlConnection& c) {
+        // foreign_keys can only be switched outside a transaction; with it on, dropping the
+        // old table would cascade to the children of this one.
+        c.exec("PRAGMA foreign_keys = OFF");
+        try {
+            c.exec("BEGIN IMMEDIATE");
+            try {
+                rebuild_table(c, e, field);
+                c.exec("COMMIT");
+            } catch (...) {
+                rollback_quietly(c);
+                throw;
+            }
+        } catch (...) {
+            c.exec("PRAGMA foreign_keys = ON");
+            throw;
+        }
+        c.exec("PRAGMA foreign_keys = ON");
+        c.forget_prepared_statements();
+    });
+    spdlog::info("sqlite: dropped {}.{} and its values (the table rebuilt without the reference)", e.name, field);
 }
 
 void SqliteDriver::repair_foreign_keys(SqlConnection& c, const std::vector<const Entity*>& entities) {

@@ -19,6 +19,10 @@ public:
     StoredSchemaState stored_schema_state() override;
     // sqlite_online_backup() of the database file (sqlite_backup.h).
     int64_t backup_to(const std::string& path) override;
+    // A reference column (SQLite cannot drop a column of a FOREIGN KEY): the table is
+    // rebuilt without it, with foreign_keys off, in one transaction (as
+    // repair_foreign_keys()); any other column as SqlDriver::drop_field().
+    void drop_field(const Entity& e, const std::string& field) override;
 
 protected:
     // Rebuilds each table (create new, copy, drop, rename, re-index) in one
@@ -31,10 +35,14 @@ protected:
     // the indexed fields or the tokenizer changed.
     void reconcile_extras(SqlConnection& c, const Entity& e) override;
     void drop_extras(SqlConnection& c, const Entity& e) override;
+    // SQLite refuses to drop a column an index or trigger names: the indexes holding
+    // `column` and the substring index with its triggers go first (open() makes them again).
+    void drop_column(SqlConnection& c, const Entity& e, const std::string& column) override;
 
 private:
     bool absent_ = false;   // open_read_only() found no file
-    void rebuild_table(SqlConnection& c, const Entity& e);
+    // `without`: a column of the old table not copied (a dropped field) with its form column.
+    void rebuild_table(SqlConnection& c, const Entity& e, const std::string& without = {});
 };
 
 }  // namespace events

@@ -75,6 +75,9 @@ public:
     std::string rename_column_sql(const std::string& table, const std::string& from, const std::string& to) const override {
         return "EXEC sp_rename '" + table + "." + from + "', '" + to + "', 'COLUMN'";
     }
+    std::string rename_table_sql(const std::string& from, const std::string& to) const override {
+        return "EXEC sp_rename '" + from + "', '" + to + "'";
+    }
     std::string list_columns_sql() const override;
     std::string list_indexes_sql() const override;
     std::string list_foreign_keys_sql() const override;

@@ -186,6 +186,31 @@ TEST(MigrationPlan, RenamedEntityIsRecognised) {
     EXPECT_EQ(p.steps[0].entity, "Person");
 }
 
+TEST(MigrationPlan, ReferencesFollowARenamedEntity) {
+    const Schema old = Schema::load_text(
+        "_entities:\n  Author:\n    fields:\n      name: {type: String}\n"
+        "  Book:\n    fields:\n      title: {type: String}\n      authorId: {type: ObjectId}\n",
+        "old");
+    const Schema now = Schema::load_text(
+        "_entities:\n  Writer:\n    renamed_from: Author\n    fields:\n      name: {type: String}\n"
+        "  Book:\n    fields:\n      title: {type: String}\n      writerId: {type: ObjectId}\n",
+        "new");
+    const MigrationPlan p = plan_migration(old, now);
+    ASSERT_EQ(p.steps.size(), 2u) << plan_text(p);
+    EXPECT_EQ(p.steps[0].kind, MigrationStepKind::RenameEntity);
+    EXPECT_EQ(p.steps[1].kind, MigrationStepKind::RenameField);
+    EXPECT_EQ(describe_step(p.steps[1]), "rename field Book.authorId -> Book.writerId (values carried over)");
+    // Without the entity's renamed_from, the reference is a new field and the old one is kept.
+    const Schema unrelated = Schema::load_text(
+        "_entities:\n  Writer:\n    fields:\n      name: {type: String}\n"
+        "  Book:\n    fields:\n      title: {type: String}\n      writerId: {type: ObjectId}\n",
+        "new");
+    bool renamed = false;
+    for (const MigrationStep& s : plan_migration(old, unrelated).steps)
+        renamed = renamed || s.kind == MigrationStepKind::RenameField;
+    EXPECT_FALSE(renamed);
+}
+
 TEST(MigrationPlan, TextGroupsStepsBySafetyAndJsonNamesEveryStep) {
     std::string fields = kBase + "      language: {type: String, default: en}\n";
     fields.replace(fields.find("fullName: {type: String, required: true}"), 40,
@@ -198,7 +223,7 @@ TEST(MigrationPlan, TextGroupsStepsBySafetyAndJsonNamesEveryStep) {
               "  add field Member.language (existing documents read null)\n"
               "  backfill Member.language = \"en\" on existing documents where it is null\n"
               "\n"
-              "Refused by `events serve` (a required field only while documents lack a value; type changes and entity renames are not carried out yet):\n"
+              "Refused by `events serve` (a required field only while documents lack a value; `events migrate --apply` converts types after checking every stored value and renames entities):\n"
               "  convert Member.visits from Integer to Number (lossless)\n");
     const boost::json::object j = plan_json(p);
     const boost::json::array& steps = j.at("steps").as_array();

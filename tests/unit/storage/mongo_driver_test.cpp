@@ -214,5 +214,61 @@ TEST(MongoDriver, DeepPagesByIdMatchAWalkOfTheWholeList) {
     }
 }
 
+// docs/DECISIONS.md §5.5: a type change cut short continues after the last batch done.
+TEST(MongoDriver, AConversionCutShortResumesAfterTheLastBatchDone) {
+    const Schema before = Schema::load_text("_entities:\n  Team:\n    fields:\n      size: {type: String}\n");
+    const Schema after = Schema::load_text("_entities:\n  Team:\n    fields:\n      size: {type: Integer}\n");
+    const Entity& team = *after.find("Team");
+    const Field& size = *team.find_field("size");
+    FOR_EACH_SERVER(uri) {
+        SCOPED_TRACE(uri);
+        const std::string db = fresh_db_name();
+        {
+            auto old = open_driver(before, uri, db);
+            old->write({}, [&](WriteTxn& t) {
+                for (int i = 0; i < 12; ++i) {
+                    char id[8];
+                    std::snprintf(id, sizeof id, "t%02d", i);
+                    t.insert(*before.find("Team"), Document{{"id", id}, {"size", std::to_string(i)}});
+                }
+            });
+            old->close();
+        }
+        DriverOptions o;
+        o.uri = uri;
+        o.db_name = db;
+        o.pool_size = 2;
+        auto driver = make_driver("mongodb", after, o);
+        driver->open_read_only();
+        std::vector<std::string> seen;
+        FieldConversion conversion;
+        conversion.from = FieldType::String;
+        conversion.batch = 5;
+        conversion.convert = [&](const json::value& v) {
+            seen.emplace_back(v.as_string());
+            if (v == "7") throw std::runtime_error("cut short");   // in the second batch
+            return json::value(std::stoll(std::string(v.as_string())));
+        };
+        EXPECT_THROW(driver->convert_field(team, size, conversion), std::runtime_error);
+        EXPECT_EQ(seen.size(), 8u);   // the first batch and the second up to "7"
+
+        seen.clear();
+        conversion.convert = [&](const json::value& v) {
+            seen.emplace_back(v.as_string());
+            return json::value(std::stoll(std::string(v.as_string())));
+        };
+        driver->convert_field(team, size, conversion);
+        EXPECT_EQ(seen, (std::vector<std::string>{"5", "6", "7", "8", "9", "10", "11"}));
+        driver->open();
+        for (int i = 0; i < 12; ++i) {
+            char id[8];
+            std::snprintf(id, sizeof id, "t%02d", i);
+            EXPECT_EQ(driver->get(team, id)->at("size"), i) << id;
+        }
+        driver->wipe();
+        driver->close();
+    }
+}
+
 }  // namespace
 }  // namespace events
