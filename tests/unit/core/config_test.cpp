@@ -323,7 +323,7 @@ TEST_F(ConfigTest, RedactedJsonShowsEveryKeyWithSecretsMasked) {
                             "session_idle_ttl_s", "session_absolute_ttl_s", "session_purge_interval_s",
                             "session_cache_ms", "login_max_failures", "login_lockout_s", "session_store"})
         EXPECT_TRUE(o.contains(key)) << key;
-    EXPECT_EQ(o.size(), 37u);
+    EXPECT_EQ(o.size(), 38u);
     EXPECT_EQ(o.at("session_store"), "redis://:***@cache.example:6379/2");
     EXPECT_EQ(boost::json::serialize(o).find("sesame"), std::string::npos);
     EXPECT_EQ(o.at("db_uri"), "postgresql://events:***@db.example:5432/events");
