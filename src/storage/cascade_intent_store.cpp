@@ -1,8 +1,5 @@
 #include "storage/cascade_intent_store.h"
 
-#include <algorithm>
-#include <cctype>
-
 namespace events {
 
 namespace json = boost::json;
@@ -20,24 +17,14 @@ _entities:
       heartbeatMs: {type: Integer, required: true}
 )";
 
-std::string text_of(const json::value* v) { return v && v->is_string() ? std::string(v->get_string()) : std::string(); }
-
-int64_t number_of(const json::value* v) {
-    if (!v) return 0;
-    if (v->is_int64()) return v->get_int64();
-    if (v->is_uint64()) return static_cast<int64_t>(v->get_uint64());
-    if (v->is_double()) return static_cast<int64_t>(v->get_double());
-    return 0;
-}
-
 CascadeIntent intent_of(const Document& d) {
     CascadeIntent i;
-    i.key = text_of(d.if_contains("id"));
-    i.entity = text_of(d.if_contains("entityName"));
-    i.entity_id = text_of(d.if_contains("entityRef"));
-    i.owner = text_of(d.if_contains("owner"));
-    i.since_ms = number_of(d.if_contains("sinceMs"));
-    i.heartbeat_ms = number_of(d.if_contains("heartbeatMs"));
+    i.key = text_field(d, "id");
+    i.entity = text_field(d, "entityName");
+    i.entity_id = text_field(d, "entityRef");
+    i.owner = text_field(d, "owner");
+    i.since_ms = integer_field(d, "sinceMs");
+    i.heartbeat_ms = integer_field(d, "heartbeatMs");
     return i;
 }
 
@@ -61,20 +48,10 @@ constexpr WriteOptions kRecordWrites{.no_consistency = true};
 }  // namespace
 
 CascadeIntentStore::CascadeIntentStore(const DriverMaker& make)
-    : schema_(std::make_unique<Schema>(Schema::load_text(kSchemaText, "cascade intent schema"))) {
-    entity_ = schema_->find(kEntityName);
-    driver_ = make(*schema_);
-    driver_->open();
-}
-
-CascadeIntentStore::~CascadeIntentStore() {
-    if (driver_) driver_->close();
-}
+    : records_(kSchemaText, kEntityName, make), driver_(&records_.driver()), entity_(&records_.entity()) {}
 
 bool CascadeIntentStore::holds_intents(std::string_view storage_name) {
-    std::string lower(storage_name);
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-    return lower.find("eventscascadeintent") != std::string::npos;
+    return SystemEntity::stores(storage_name, kEntityName);
 }
 
 void CascadeIntentStore::record(const CascadeIntent& intent) {
@@ -91,7 +68,7 @@ bool CascadeIntentStore::renew(std::string_view key, std::string_view owner, int
     driver_->write(kRecordWrites, [&](WriteTxn& txn) {
         renewed = false;
         auto stored = txn.get(*entity_, key);
-        if (!stored || text_of(stored->if_contains("owner")) != owner) return;
+        if (!stored || text_field(*stored, "owner") != owner) return;
         (*stored)["heartbeatMs"] = now_ms;
         renewed = txn.update(*entity_, *stored);
     });

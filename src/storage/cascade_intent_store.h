@@ -2,17 +2,16 @@
 // §4.3): one record per cascade, written before its first deletion and removed after its
 // last, so that a cascade cut by a crash is still known after it and can be completed.
 //
-// The records are documents of a system entity, EventsCascadeIntent, that no schema
-// serves, kept as the login sessions are (storage/database_session_store.h): a second
-// driver of the same backend on the same database, with a schema of that one entity.
-// Each backend stores them as it stores any entity, written once here for all of them,
-// and nothing is added to the driver contract.
+// The records are documents of a system entity, EventsCascadeIntent
+// (storage/system_entity.h), so each backend stores them as it stores any entity, written
+// once here for all of them, and nothing is added to the driver contract.
 //
 // Thread-safe (the driver is); every method throws StorageUnavailable like the driver.
 #pragma once
 
 #include "core/schema.h"
 #include "storage/driver.h"
+#include "storage/system_entity.h"
 
 #include <cstdint>
 #include <functional>
@@ -39,11 +38,8 @@ public:
     // store with) and opens it. The server passes make_driver() of its own backend and
     // options (storage/driver.h), so the records live in the served database; tests pass
     // an in-memory driver. Throws what `make` and StorageDriver::open() throw.
-    using DriverMaker = std::function<std::unique_ptr<StorageDriver>(const Schema&)>;
+    using DriverMaker = SystemEntity::DriverMaker;
     explicit CascadeIntentStore(const DriverMaker& make);
-    ~CascadeIntentStore();
-    CascadeIntentStore(const CascadeIntentStore&) = delete;
-    CascadeIntentStore& operator=(const CascadeIntentStore&) = delete;
 
     // Stores `intent` (its `key` must be new).
     void record(const CascadeIntent& intent);
@@ -67,9 +63,9 @@ public:
     static bool holds_intents(std::string_view storage_name);
 
 private:
-    std::unique_ptr<Schema> schema_;
-    std::unique_ptr<StorageDriver> driver_;
-    const Entity* entity_ = nullptr;
+    SystemEntity records_;
+    StorageDriver* driver_;   // records_'s
+    const Entity* entity_;    // records_'s
 };
 
 }  // namespace events

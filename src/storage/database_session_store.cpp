@@ -2,9 +2,6 @@
 
 #include "tools/sha256.h"
 
-#include <algorithm>
-#include <cctype>
-
 namespace events {
 
 namespace json = boost::json;
@@ -27,36 +24,26 @@ _entities:
 // The stored id of a session: SHA-256 of the secret, lower-case hex.
 std::string stored_id(std::string_view session_id) { return sha256_hex(session_id); }
 
-std::string text_of(const json::value* v) { return v && v->is_string() ? std::string(v->get_string()) : std::string(); }
-
-int64_t number_of(const json::value* v) {
-    if (!v) return 0;
-    if (v->is_int64()) return v->get_int64();
-    if (v->is_uint64()) return static_cast<int64_t>(v->get_uint64());
-    if (v->is_double()) return static_cast<int64_t>(v->get_double());
-    return 0;
+// The store's driver: the server's backend and options (so the same database), with a
+// small pool: one lookup per request needs only a few connections. case_sensitive stays
+// the server's: a backend records it for the whole database.
+SystemEntity::DriverMaker session_driver_maker(std::string_view backend, const DriverOptions& options) {
+    DriverOptions own = options;
+    own.pool_size = 4;
+    return [backend = std::string(backend), own](const Schema& schema) { return make_driver(backend, schema, own); };
 }
 
 }  // namespace
 
 DatabaseSessionStore::DatabaseSessionStore(std::string_view backend, const DriverOptions& options)
-    : schema_(std::make_unique<Schema>(Schema::load_text(kSchemaText, "session schema"))) {
-    entity_ = schema_->find(kEntityName);
-    DriverOptions own = options;
-    own.pool_size = 4;   // one lookup per request; a few connections suffice
-    // case_sensitive stays the server's: a backend records it for the whole database.
-    driver_ = make_driver(backend, *schema_, own);
-    driver_->open();
-}
+    : sessions_(kSchemaText, kEntityName, session_driver_maker(backend, options)),
+      driver_(&sessions_.driver()),
+      entity_(&sessions_.entity()) {}
+
+DatabaseSessionStore::~DatabaseSessionStore() = default;
 
 bool DatabaseSessionStore::holds_sessions(std::string_view storage_name) {
-    std::string lower(storage_name);
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-    return lower.find("eventsloginsession") != std::string::npos;
-}
-
-DatabaseSessionStore::~DatabaseSessionStore() {
-    if (driver_) driver_->close();
+    return SystemEntity::stores(storage_name, kEntityName);
 }
 
 namespace {
@@ -93,11 +80,11 @@ std::optional<Session> DatabaseSessionStore::get(std::string_view id, int64_t no
     if (!doc) return std::nullopt;
     Session s;
     s.id = std::string(id);
-    s.entity = text_of(doc->if_contains("loginEntity"));
-    s.user_id = text_of(doc->if_contains("userRef"));
-    s.role_id = text_of(doc->if_contains("roleRef"));
-    s.created_ms = number_of(doc->if_contains("createdMs"));
-    s.expires_ms = number_of(doc->if_contains("expiresMs"));
+    s.entity = text_field(*doc, "loginEntity");
+    s.user_id = text_field(*doc, "userRef");
+    s.role_id = text_field(*doc, "roleRef");
+    s.created_ms = integer_field(*doc, "createdMs");
+    s.expires_ms = integer_field(*doc, "expiresMs");
     if (s.expires_ms <= now_ms) return std::nullopt;
     return s;
 }
@@ -120,7 +107,7 @@ int64_t DatabaseSessionStore::purge_expired(int64_t now_ms) {
         if (page.docs.empty()) return removed;
         driver_->write(WriteOptions{}, [&](WriteTxn& txn) {
             for (const Document& d : page.docs)
-                if (txn.remove(*entity_, text_of(d.if_contains("id")))) ++removed;
+                if (txn.remove(*entity_, text_field(d, "id"))) ++removed;
         });
         if (page.docs.size() < 500) return removed;
     }

@@ -11,6 +11,7 @@
 #include "service_fixture.h"
 
 #include "storage/cascade_intent_store.h"
+#include "support/forwarding_driver.h"
 
 #include <atomic>
 #include <latch>
@@ -63,36 +64,19 @@ private:
     int fail_at_;
 };
 
-class AutoCommitDriver : public StorageDriver {
+// The inner driver, except that each operation of a write() is a write of its own
+// (AutoCommitTxn): a cascade cut short keeps what it deleted, as on the document backends.
+class AutoCommitDriver : public testing_support::ForwardingDriver {
 public:
-    explicit AutoCommitDriver(StorageDriver& inner) : inner_(inner) {}
+    explicit AutoCommitDriver(StorageDriver& inner) : ForwardingDriver(inner) {}
     std::string_view backend_name() const override { return "auto-commit memory"; }
-    Capabilities capabilities() const override { return inner_.capabilities(); }
-    void open() override {}
-    void open_read_only() override {}
-    StoredSchemaState stored_schema_state() override { return {}; }
-    void record_schema(const SchemaRecord&) override {}
-    void rename_field(const Entity&, const std::string&, const std::string&) override {}
-    void close() override {}
-    std::optional<Document> get(const Entity& e, std::string_view id) override { return inner_.get(e, id); }
-    std::vector<Document> get_many(const Entity& e, const std::vector<std::string>& ids) override {
-        return inner_.get_many(e, ids);
-    }
-    ListPage list(const Entity& e, const ListQuery& q) override { return inner_.list(e, q); }
     void write(const WriteOptions&, const std::function<void(WriteTxn&)>& work) override {
-        AutoCommitTxn txn(inner_, removes, fail_at);
+        AutoCommitTxn txn(inner(), removes, fail_at);
         work(txn);
     }
-    void wipe() override { inner_.wipe(); }
-    boost::json::object entity_counts() override { return inner_.entity_counts(); }
-    boost::json::object report_details() override { return inner_.report_details(); }
-    bool ping() override { return inner_.ping(); }
 
     std::atomic<int> removes{0};
     int fail_at = 0;
-
-private:
-    StorageDriver& inner_;
 };
 
 class CascadeIntentsTest : public ::testing::Test {

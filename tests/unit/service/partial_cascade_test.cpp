@@ -10,6 +10,7 @@
 #include "service/document_service.h"
 #include "core/notifications.h"
 #include "storage/driver.h"
+#include "support/forwarding_driver.h"
 
 #include "../storage/sqlite_test_support.h"
 
@@ -41,66 +42,39 @@ _entities:
 )";
 
 // Counts the WriteTxn::remove / clear_where calls the service makes, per entity.
-class CountingTxn : public WriteTxn {
+class CountingTxn : public testing_support::ForwardingTxn {
 public:
-    CountingTxn(WriteTxn& inner, std::map<std::string, int>& removed) : inner_(inner), removed_(removed) {}
-    std::optional<Document> get(const Entity& e, std::string_view id) override { return inner_.get(e, id); }
-    bool exists(const Entity& e, std::string_view id) override { return inner_.exists(e, id); }
-    void insert(const Entity& e, const Document& doc) override { inner_.insert(e, doc); }
-    bool update(const Entity& e, const Document& doc) override { return inner_.update(e, doc); }
+    CountingTxn(WriteTxn& inner, std::map<std::string, int>& removed) : ForwardingTxn(inner), removed_(removed) {}
     bool remove(const Entity& e, std::string_view id) override {
         ++removed_[e.name];
-        return inner_.remove(e, id);
-    }
-    std::vector<std::string> ids_where(const Entity& e, const Field& f, std::string_view v, int64_t limit) override {
-        return inner_.ids_where(e, f, v, limit);
-    }
-    int64_t count_where(const Entity& e, const Field& f, std::string_view v) override {
-        return inner_.count_where(e, f, v);
+        return ForwardingTxn::remove(e, id);
     }
     void clear_where(const Entity& e, const Field& f, std::string_view v) override {
         ++removed_["clear " + e.name];
-        inner_.clear_where(e, f, v);
+        ForwardingTxn::clear_where(e, f, v);
     }
 
 private:
-    WriteTxn& inner_;
     std::map<std::string, int>& removed_;
 };
 
-class PartialCascades : public StorageDriver {
+// The inner driver, except that the foreign keys in `by_service` are not cascaded
+// natively, so the service walks them itself; counts what the service removes.
+class PartialCascades : public testing_support::ForwardingDriver {
 public:
     PartialCascades(StorageDriver& inner, std::set<const Field*> by_service)
-        : inner_(inner), by_service_(std::move(by_service)) {}
-    std::string_view backend_name() const override { return inner_.backend_name(); }
-    Capabilities capabilities() const override { return inner_.capabilities(); }
+        : ForwardingDriver(inner), by_service_(std::move(by_service)) {}
     bool cascades_natively(const Field& fk) const override { return !by_service_.count(&fk); }
-    void open() override {}
-    void open_read_only() override {}
-    StoredSchemaState stored_schema_state() override { return {}; }
-    void record_schema(const SchemaRecord&) override {}
-    void rename_field(const Entity&, const std::string&, const std::string&) override {}
-    void close() override {}
-    std::optional<Document> get(const Entity& e, std::string_view id) override { return inner_.get(e, id); }
-    std::vector<Document> get_many(const Entity& e, const std::vector<std::string>& ids) override {
-        return inner_.get_many(e, ids);
-    }
-    ListPage list(const Entity& e, const ListQuery& q) override { return inner_.list(e, q); }
     void write(const WriteOptions& options, const std::function<void(WriteTxn&)>& work) override {
-        inner_.write(options, [&](WriteTxn& txn) {
+        ForwardingDriver::write(options, [&](WriteTxn& txn) {
             CountingTxn counting(txn, removed);
             work(counting);
         });
     }
-    void wipe() override { inner_.wipe(); }
-    boost::json::object entity_counts() override { return inner_.entity_counts(); }
-    boost::json::object report_details() override { return inner_.report_details(); }
-    bool ping() override { return inner_.ping(); }
 
     std::map<std::string, int> removed;
 
 private:
-    StorageDriver& inner_;
     std::set<const Field*> by_service_;
 };
 
