@@ -13,7 +13,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { launchSameOrigin } = require('./same_origin_browser.cjs');
+const { launchSameOrigin, watchConsole } = require('./same_origin_browser.cjs');
 
 const base = process.env.EVENTS_URL;
 
@@ -36,19 +36,12 @@ async function main() {
 
   const axeSource = fs.readFileSync(process.env.AXE_CORE, 'utf8');
   const { context, outside } = await launchSameOrigin(base, { viewport: { width: 1400, height: 900 } });
-  const consoleErrors = [];
-  let expected = [];   // HTTP statuses the current step provokes on purpose (their console lines are expected)
+  const consoleErrors = [];   // page errors, but for the HTTP statuses a step provokes on purpose
   const seen = [];     // what each role saw, for the log
   try {
     const page = context.pages()[0] || (await context.newPage());
     page.setDefaultTimeout(15000);
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e}`));
-    page.on('console', (msg) => {
-      if (msg.type() !== 'error') return;
-      const text = msg.text();
-      if (expected.some((s) => text.includes(`status of ${s}`))) return;
-      consoleErrors.push(text);
-    });
+    const consoleWatch = watchConsole(page, consoleErrors);
     const menu = page.getByRole('navigation', { name: 'Entities' });
     const signIn = page.getByRole('heading', { name: 'Sign in' });
 
@@ -87,7 +80,7 @@ async function main() {
     }
 
     // Not logged in: the login page, and no menu (GET /api/session answers 401 on purpose).
-    expected = [401];
+    consoleWatch.expect([401]);
     await page.goto(base + '/admin/');
     await signIn.waitFor();
     check(!(await menu.count()), 'the menu is shown before logging in');
@@ -107,7 +100,7 @@ async function main() {
     // carol, role ru {"*": "rus", "Auth": "", "Role": ""}: no New, no Delete; Edit.
     await login('carol', 'carol-secret');
     await page.getByText('Signed in as').getByText('carol').waitFor();
-    expected = [];
+    consoleWatch.expect([]);
     const ruMenu = await menuTitles();
     check(!ruMenu.includes('Logins') && !ruMenu.includes('Roles'), `ru menu shows entities without letters: ${ruMenu.join(', ')}`);
     check(ruMenu.includes('Users') && ruMenu.includes('Events'), `ru menu lacks entities it may list: ${ruMenu.join(', ')}`);
@@ -116,16 +109,16 @@ async function main() {
     check(ru.list.new === 0 && ru.list.delete === 0 && ru.list.edit === 1, `ru list buttons: ${JSON.stringify(ru.list)}`);
     check(ru.detail.delete === 0 && ru.detail.edit === 1, `ru detail buttons: ${JSON.stringify(ru.detail)}`);
     // An entity without letters, opened by its address: the server's 403, said on the page.
-    expected = [403];
+    consoleWatch.expect([403]);
     await page.goto(`${base}/admin/#/e/auth`);
     await page.getByRole('alert').getByText('Unauthorized operation').waitFor();
     check(!(await page.getByRole('link', { name: 'New Auth' }).count()), 'New Auth offered to the ru role');
     seen.push('ru at #/e/auth: "Unauthorized operation"');
-    expected = [];
+    consoleWatch.expect([]);
 
     // Logging out returns to the login page, and a reload stays logged out.
     await logout();
-    expected = [401];
+    consoleWatch.expect([401]);
     await page.reload();
     await signIn.waitFor();
     check(!(await menu.count()), 'after a reload the logged-out page shows the menu');
@@ -135,7 +128,7 @@ async function main() {
     // bob, role cru {"*": "crus"}: New and Edit, no Delete.
     await login('bob', 'bob-secret1');
     await page.getByText('Signed in as').getByText('bob').waitFor();
-    expected = [];
+    consoleWatch.expect([]);
     const cru = await accountButtons('cru');
     check(cru.list.new === 1 && cru.list.delete === 0 && cru.list.edit === 1, `cru list buttons: ${JSON.stringify(cru.list)}`);
     check(cru.detail.delete === 0 && cru.detail.edit === 1, `cru detail buttons: ${JSON.stringify(cru.detail)}`);
@@ -143,12 +136,12 @@ async function main() {
 
     // alice, role all {"*": "cruds"}: every button, every entity; so the hiding above comes
     // from the permissions, not from the page.
-    expected = [401];
+    consoleWatch.expect([401]);
     await page.reload();
     await signIn.waitFor();
     await login('alice', 'alice-secret');
     await page.getByText('Signed in as').getByText('alice').waitFor();
-    expected = [];
+    consoleWatch.expect([]);
     const allMenu = await menuTitles();
     check(allMenu.includes('Logins') && allMenu.includes('Roles'), `all menu: ${allMenu.join(', ')}`);
     seen.push(`all menu: ${allMenu.join(', ')}`);
@@ -157,7 +150,7 @@ async function main() {
     check(all.detail.delete === 1 && all.detail.edit === 1, `all detail buttons: ${JSON.stringify(all.detail)}`);
     await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'detail-all.png') });
     await logout();
-    expected = [401];
+    consoleWatch.expect([401]);
     await page.reload();
     await signIn.waitFor();
 

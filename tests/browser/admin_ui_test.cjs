@@ -13,7 +13,7 @@
 const fs = require('fs');
 const path = require('path');
 const zlib = require('zlib');
-const { launchSameOrigin } = require('./same_origin_browser.cjs');
+const { launchSameOrigin, watchConsole } = require('./same_origin_browser.cjs');
 
 const base = process.env.EVENTS_URL;
 const BUDGET_GZIP = 200 * 1024;
@@ -89,19 +89,12 @@ async function main() {
   step('seed');
   const axeSource = fs.readFileSync(process.env.AXE_CORE, 'utf8');
   const { context, outside } = await launchSameOrigin(base, { viewport: { width: 1400, height: 900 } });
-  const consoleErrors = [];
-  let expectedStatus = null;   // the HTTP status a step provokes on purpose (its console line is expected)
+  const consoleErrors = [];   // page errors, but for the HTTP statuses a step provokes on purpose
   const report = [];
   try {
     const page = context.pages()[0] || (await context.newPage());
     page.setDefaultTimeout(15000);
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e}`));
-    page.on('console', (msg) => {
-      if (msg.type() !== 'error') return;
-      const text = msg.text();
-      if (expectedStatus && text.includes(`status of ${expectedStatus}`)) return;
-      consoleErrors.push(text);
-    });
+    const consoleWatch = watchConsole(page, consoleErrors);
 
     async function axe(name) {
       await page.evaluate(axeSource);
@@ -150,7 +143,7 @@ async function main() {
     await page.getByRole('combobox', { name: 'Account' }).fill('Acme');
     await page.getByRole('option', { name: /Acme Corporation/ }).click();
     await page.locator('.fk-chosen').getByText(/Acme Corporation/).waitFor();
-    expectedStatus = 422;
+    consoleWatch.expect([422]);
     await page.getByRole('button', { name: 'Create' }).click();
     const emailError = page.locator('[data-error-for="email"]');
     await emailError.waitFor();
@@ -158,7 +151,7 @@ async function main() {
     check((await page.getByLabel('Email', { exact: true }).getAttribute('aria-invalid')) === 'true', 'the email input is not marked invalid');
     check((await page.locator('.field-error').count()) === 1, 'errors shown at other fields too');
     await axe('user form with a validation error');
-    expectedStatus = null;
+    consoleWatch.expect([]);
     await page.getByLabel('Email', { exact: true }).fill('jane.doe@example.com');
     await page.getByRole('button', { name: 'Create' }).click();
     await page.waitForURL(/#\/e\/user\/[0-9a-z]{26}$/);

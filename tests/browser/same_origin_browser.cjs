@@ -27,4 +27,20 @@ async function launchSameOrigin(base, options = {}) {
   return { context, outside };
 }
 
-module.exports = { launchSameOrigin };
+// Records the page's errors into the array `errors`: uncaught exceptions and console
+// errors, except the console lines of HTTP answers a step provokes on purpose. Returns
+// {expect}: expect(statuses) sets the statuses (e.g. [401]) whose lines are expected from
+// now on ([] again when the step is over).
+function watchConsole(page, errors) {
+  let expected = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e}`));
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const text = msg.text();
+    if (expected.some((s) => text.includes(`status of ${s}`))) return;
+    errors.push(text);
+  });
+  return { expect: (statuses) => { expected = statuses; } };
+}
+
+module.exports = { launchSameOrigin, watchConsole };
